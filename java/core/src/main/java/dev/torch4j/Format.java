@@ -1,0 +1,24 @@
+package dev.torch4j;
+
+/** The container formats torch4j tells apart by content, never by file extension. */
+public enum Format {
+    /** torch.save zip archive (PyTorch 1.6+). */
+    ZIP("zip"),
+    /** Legacy non-zip torch.save (magic number, protocol, sys_info, pickle, raw storages), and the 0.1.x tar layout. */
+    LEGACY("legacy"),
+    /** A plain {@code pickle.dump} file. */
+    PICKLE("pickle"),
+    /** A torch.jit.save archive. */
+    TORCHSCRIPT("torchscript"),
+    /** A mobile lite-interpreter archive (TorchScript plus bytecode.pkl). */
+    MOBILE("mobile"),
+    /** A safetensors file. */
+    SAFETENSORS("safetensors");
+
+    private final String id;
+
+    Format(String id) { this.id = id; }
+
+    /** The name used in {@code inspect --json}. */
+    public String id() { return id; }
+}

@@ -1,0 +1,34 @@
+package dev.torch4j.io;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A read-only run of bytes addressed by {@code long}: a memory-mapped file range (possibly larger
+ * than 2 GiB, which one {@link java.nio.MappedByteBuffer} cannot hold), or bytes on the heap.
+ * Every accessor checks its range and throws {@link IndexOutOfBoundsException} rather than
+ * reading outside the region.
+ */
+public interface ByteRegion {
+    long size();
+
+    byte get(long offset);
+
+    /** Copies {@code length} bytes starting at {@code offset} into {@code dst[dstOffset..]}. */
+    void copyTo(long offset, byte[] dst, int dstOffset, int length);
+
+    /**
+     * A read-only view of {@code [offset, offset+length)}, zero-copy where the bytes are contiguous
+     * in one mapping; otherwise a copy. Byte order of the returned buffer is big-endian (Java's
+     * default); callers set the order they need.
+     */
+    ByteBuffer slice(long offset, int length);
+
+    /** A sub-region sharing these bytes. */
+    ByteRegion subRegion(long offset, long length);
+
+    static void checkRange(long size, long offset, long length) {
+        if (offset < 0 || length < 0 || offset > size - length) {
+            throw new IndexOutOfBoundsException("range [" + offset + ", +" + length + ") outside region of " + size + " bytes");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.torch4j.tensor;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A PyTorch tensor read from a file: dtype, shape, strides and offset (in elements) over a
+ * {@link Storage} that may be shared with other tensors. Data stays in the file until asked for.
+ */
+public final class Tensor {
+    private final DType dtype;
+    private final long[] shape;
+    private final long[] stride;
+    private final long storageOffset;
+    private final Storage storage;
+    private final boolean requiresGrad;
+    private final boolean parameter;
+    private final Quantization quantization;
+
+    public Tensor(DType dtype, long[] shape, long[] stride, long storageOffset, Storage storage,
+                  boolean requiresGrad, boolean parameter, Quantization quantization) {
+        this.dtype = dtype;
+        this.shape = shape.clone();
+        this.stride = stride.clone();
+        this.storageOffset = storageOffset;
+        this.storage = storage;
+        this.requiresGrad = requiresGrad;
+        this.parameter = parameter;
+        this.quantization = quantization;
+        // Shape/stride/offset must stay inside the storage: checked here, so no later read goes out of bounds.
+        TensorLayout.checkFits(dtype, this.shape, this.stride, storageOffset, storage);
+    }
+
+    public Tensor(DType dtype, long[] shape, long[] stride, long storageOffset, Storage storage) {
+        this(dtype, shape, stride, storageOffset, storage, false, false, null);
+    }
+
+    public DType dtype() { return dtype; }
+    public long[] shape() { return shape.clone(); }
+    public long[] stride() { return stride.clone(); }
+    public long storageOffset() { return storageOffset; }
+    public Storage storage() { return storage; }
+    public boolean requiresGrad() { return requiresGrad; }
+    /** Saved as {@code torch.nn.Parameter}. */
+    public boolean isParameter() { return parameter; }
+    /** Quantization parameters, or null for ordinary tensors. */
+    public Quantization quantization() { return quantization; }
+    /** Device the storage was saved from ({@code cpu}, {@code cuda:0}...); data is always read to the host. */
+    public String device() { return storage.location(); }
+
+    public int dim() { return shape.length; }
+
+    public long numel() { return TensorLayout.numel(shape); }
+
+    public long byteSize() { return numel() * dtype.itemSize(); }
+
+    public boolean isContiguous() { return TensorLayout.isContiguous(shape, stride); }
+
+    /** The same tensor, marked as a Parameter with the given requires_grad. */
+    public Tensor asParameter(boolean requiresGrad) {
+        return new Tensor(dtype, shape, stride, storageOffset, storage, requiresGrad, true, quantization);
+    }
+
+    /** The same tensor with quantization parameters attached. */
+    public Tensor withQuantization(Quantization q) {
+        return new Tensor(dtype, shape, stride, storageOffset, storage, requiresGrad, parameter, q);
+    }
+
+    /**
+     * Elements in row-major order, each little-endian (bool 0/1 in one byte, complex as real then
+     * imaginary, quantized as their integer representation): the bytes {@code inspect --hash} hashes.
+     */
+    public byte[] toByteArray() { return TensorData.rowMajorLittleEndian(this); }
+
+    /**
+     * A read-only view of the elements in native byte order: zero-copy when the tensor is contiguous
+     * and the file's byte order is native, else a contiguous copy. Limited to 2 GiB per tensor.
+     */
+    public ByteBuffer asByteBuffer() { return TensorData.asByteBuffer(this); }
+
+    /** Elements as float (half, bfloat16, float8 converted exactly; float64 and integers by Java's casts). */
+    public float[] toFloatArray() { return TensorData.toFloatArray(this); }
+    public double[] toDoubleArray() { return TensorData.toDoubleArray(this); }
+    public long[] toLongArray() { return TensorData.toLongArray(this); }
+    public int[] toIntArray() { return TensorData.toIntArray(this); }
+    public boolean[] toBooleanArray() { return TensorData.toBooleanArray(this); }
+
+    /** A contiguous copy on the heap (this tensor if already contiguous with native-order storage). */
+    public Tensor contiguous() { return TensorData.contiguous(this); }
+
+    /** Hex sha256 of {@link #toByteArray()}, streamed without materialising the whole tensor. */
+    public String sha256() { return TensorData.sha256(this); }
+
+    @Override public String toString() {
+        return "Tensor[" + dtype.pythonName() + ", " + Arrays.toString(shape)
+                + (isContiguous() ? "" : ", stride=" + Arrays.toString(stride))
+                + (storageOffset != 0 ? ", offset=" + storageOffset : "") + "]";
+    }
+}
