@@ -3,9 +3,10 @@
 
 Run with Debian's interpreter, which has PyTorch 1.13 and numpy (python3-torch, python3-numpy):
 
-    /usr/bin/python3 java/core/src/test/python/gen_fixtures.py
+    /usr/bin/python3 java/core/src/test/python/gen_fixtures.py [OUTPUT_DIR]
 
-Output: java/core/src/test/resources/fixtures/<category>/<file> and fixtures/expected.json.
+Output: java/core/src/test/resources/fixtures/<category>/<file> and fixtures/expected.json (or
+OUTPUT_DIR: GeneratorTest regenerates into a temporary folder and compares expected.json).
 Tensor values are deterministic (fixed seeds). Byte-identical output is not guaranteed: legacy
 torch.save names storages by memory address, so regenerated legacy files differ in those keys only.
 
@@ -539,6 +540,9 @@ def write_malicious_fixtures():
 
 
 def main():
+    global OUT
+    if len(sys.argv) > 1:
+        OUT = os.path.abspath(sys.argv[1])
     if os.path.exists(MARKER):  # left by something else; start clean so the check below means something
         os.remove(MARKER)
     if os.path.isdir(OUT):
