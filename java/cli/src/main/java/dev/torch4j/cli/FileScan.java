@@ -1,14 +1,12 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.LoadOptions;
+import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.UnsafePickleException;
-import dev.torch4j.io.ByteRegion;
+import dev.torch4j.format.Container;
 import dev.torch4j.io.MappedFile;
-import dev.torch4j.pickle.GlobalResolver;
-import dev.torch4j.pickle.PickleMachine;
-import dev.torch4j.pickle.PyGlobal;
-import dev.torch4j.pickle.PyObject;
+import dev.torch4j.pickle.PickleScanner;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,52 +14,59 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the dangerous globals in every pickle of one file ({@link ArchivePickles}), without running
- * anything: every global resolves to an inert placeholder and persistent ids stay as they are, so the
- * pickle machine only walks the opcodes and its denylist reports the first dangerous global of each pickle.
+ * The dangerous globals in every pickle of one file, found by {@link PickleScanner} (it walks the
+ * opcodes and never builds or calls anything). A malformed pickle makes the file unreadable, after
+ * the findings before the damage are kept.
  */
 final class FileScan {
-    /** A dangerous global: where it is (zip entry or null; byte offset of the opcode) and its name. */
-    record Finding(String file, String entry, long offset, String global) {}
+    /** A dangerous global: where it is (zip entry or null; byte offset of its opcode) and its name. */
+    record Finding(String entry, long offset, String global) {}
+
+    /** The findings, and the error that stopped the scan early (null when the whole file was read). */
+    record Report(List<Finding> findings, TorchFileException error) {}
 
     private FileScan() {}
 
-    static List<Finding> scan(Path path) throws IOException {
-        List<Finding> findings = new ArrayList<>();
-        try (MappedFile file = ArchivePickles.map(path)) {
-            if (ArchivePickles.isZip(file)) {
-                for (ArchivePickles.Source s : ArchivePickles.zipEntries(path, LoadOptions.DEFAULT)) {
-                    scanInARow(path, s.entry(), s.bytes(), 1, findings);
-                }
-            } else {
-                if (file.size() == 0 || file.get(0) != (byte) 0x80 && !ArchivePickles.isLegacy(file)) {
-                    throw TorchFileException.at(path, null, 0, "neither a zip archive nor a pickle");
-                }
-                scanInARow(path, null, file, ArchivePickles.picklesInARow(file), findings);
+    static Report scan(Path path) throws IOException {
+        try (MappedFile file = MappedFile.open(path)) {
+            Container container = ArchivePickles.container(path, file);
+            if (container == Container.LEGACY_TAR) return scanWithLoader(path);
+            List<Finding> findings = new ArrayList<>();
+            for (ArchivePickles.Source s : ArchivePickles.sources(path, file, container)) {
+                TorchFileException error = scanInARow(path, s, findings);
+                if (error != null) return new Report(findings, error);
             }
-        }
-        return findings;
-    }
-
-    /** Reads up to {@code count} pickles back to back, stopping at the end of the bytes or at the first finding. */
-    private static void scanInARow(Path path, String entry, ByteRegion bytes, int count, List<Finding> findings)
-            throws TorchFileException {
-        PickleMachine.Config config = new PickleMachine.Config(path.toString(), entry, INERT, pid -> pid, false,
-                LoadOptions.DEFAULT.limits());
-        PickleMachine machine = new PickleMachine(bytes, 0, config);
-        for (int i = 0; i < count; i++) {
-            try {
-                machine.load();
-            } catch (UnsafePickleException e) {
-                findings.add(new Finding(path.toString(), entry, e.offset(), e.global()));
-                return; // where that pickle ends is unknown once the machine stops
-            }
-            long next = machine.position();
-            // A plain file may hold more pickles; anything else after the last one is not a pickle.
-            if (next >= bytes.size() || (count == Integer.MAX_VALUE && bytes.get(next) != (byte) 0x80)) return;
+            return new Report(findings, null);
         }
     }
 
-    /** Every global becomes a placeholder: nothing torch4j implements is called while scanning. */
-    private static final GlobalResolver INERT = (module, name) -> args -> new PyObject(new PyGlobal(module, name), args);
+    /** Scans up to {@code s.count()} pickles back to back; returns the error that stopped it, if any. */
+    private static TorchFileException scanInARow(Path path, ArchivePickles.Source s, List<Finding> findings) {
+        PickleScanner scanner = new PickleScanner(path.toString(), s.entry());
+        long start = 0;
+        for (int i = 0; i < s.count(); i++) {
+            PickleScanner.Result r = scanner.scan(s.bytes(), start);
+            for (PickleScanner.GlobalRef g : r.globals()) {
+                if (g.dangerous()) findings.add(new Finding(s.entry(), g.offset(), g.qualifiedName()));
+            }
+            if (r.error() != null) return r.error();
+            start = r.end();
+            // A plain file may hold more pickles; whatever else follows the last one is not a pickle.
+            if (start >= s.bytes().size() || (s.count() == Integer.MAX_VALUE && s.bytes().get(start) != (byte) 0x80)) break;
+        }
+        return null;
+    }
+
+    /**
+     * The 0.1.x tar layout keeps pickles inside tar members mixed with raw data; the loader reads
+     * them all and stops at the first dangerous global, which is reported.
+     */
+    private static Report scanWithLoader(Path path) throws IOException {
+        try {
+            Torch.open(path, LoadOptions.DEFAULT).close();
+            return new Report(List.of(), null);
+        } catch (UnsafePickleException e) {
+            return new Report(List.of(new Finding(e.entry(), e.offset(), e.global())), null);
+        }
+    }
 }

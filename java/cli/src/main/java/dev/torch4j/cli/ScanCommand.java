@@ -34,8 +34,12 @@ final class ScanCommand implements Callable<Integer> {
     boolean json;
 
     private record Result(Path file, List<FileScan.Finding> findings, String error) {
+        static Result of(Path file, FileScan.Report report) {
+            return new Result(file, report.findings(), report.error() == null ? null : Errors.message(report.error()));
+        }
+
         String verdict() {
-            return error != null ? "error" : findings.isEmpty() ? "clean" : "dangerous";
+            return !findings.isEmpty() ? "dangerous" : error != null ? "error" : "clean";
         }
     }
 
@@ -46,7 +50,7 @@ final class ScanCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         for (Path f : files) {
             try {
-                results.add(new Result(f, FileScan.scan(f), null));
+                results.add(Result.of(f, FileScan.scan(f)));
             } catch (Exception e) {
                 results.add(new Result(f, List.of(), Errors.message(e)));
                 if (debug) e.printStackTrace(err);
@@ -63,14 +67,8 @@ final class ScanCommand implements Callable<Integer> {
 
     private static void writeText(List<Result> results, PrintWriter out, PrintWriter err) {
         for (Result r : results) {
-            if (r.error() != null) {
-                err.println("torch4j: " + r.error());
-                continue;
-            }
-            if (r.findings().isEmpty()) {
-                out.println(r.file() + ": clean");
-                continue;
-            }
+            if (r.error() != null) err.println("torch4j: " + r.error());
+            if (r.error() == null && r.findings().isEmpty()) out.println(r.file() + ": clean");
             for (FileScan.Finding f : r.findings()) {
                 out.println(r.file() + ": DANGEROUS " + f.global()
                         + (f.entry() != null ? " in entry " + f.entry() : "") + " at byte " + f.offset());
