@@ -314,6 +314,9 @@ def malicious():
 
 
 def main():
+    if os.environ.get('PYTHONHASHSEED') != '0':
+        # Fixed string hashing: set iteration order, hence the pickled bytes, stay the same run to run.
+        os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED='0'))
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
         if f.endswith('.pkl') or f.endswith('.tsv'):
