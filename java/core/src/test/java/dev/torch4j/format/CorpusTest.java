@@ -72,7 +72,7 @@ class CorpusTest {
             if (error != null && error.contains("Invalid magic number")) {
                 assertEquals(Format.PICKLE, cp.format(), "PyTorch refused it as a torch.save file: a plain pickle");
             }
-            if (error != null && error.startsWith("ModuleNotFoundError") && !file.toString().contains("/pickle/")) {
+            if (error != null && error.startsWith("ModuleNotFoundError")) {
                 assertFalse(cp.tensors().isEmpty(), "torch4j reads files whose modules PyTorch lacks");
             }
             if (tensors == null || tensors.isEmpty()) {
