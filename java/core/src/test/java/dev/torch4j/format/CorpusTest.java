@@ -130,6 +130,12 @@ class CorpusTest {
         if (m.find()) assertEquals(m.group(1), cp.metadata().get("archive.byteorder"));
         m = Pattern.compile("pytorch-lightning_version=([\\w.]+)").matcher(description);
         if (m.find()) assertEquals(m.group(1), cp.metadata().get("lightning.version"));
+        // Lightning names checkpoints after the epoch and global step it stores inside them.
+        m = Pattern.compile("epoch=(\\d+)-step=(\\d+)\\.ckpt$").matcher(cp.path().getFileName().toString());
+        if (m.find()) {
+            assertEquals(Long.parseLong(m.group(1)), cp.metadata().get("epoch"));
+            assertEquals(Long.parseLong(m.group(2)), cp.metadata().get("global_step"));
+        }
     }
 
     @AfterAll
