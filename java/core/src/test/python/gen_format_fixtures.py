@@ -2,7 +2,8 @@
 """Writes the container-format fixtures torch4j's format tests read, and what PyTorch says about them.
 
 Run with the reference interpreter (PyTorch 1.13): /usr/bin/python3 gen_format_fixtures.py
-Output: java/core/src/test/resources/format/*.{pt,pkl} and expected.json. Every expected value is
+Output: java/core/src/test/resources/format/*.{pt,pkl} and expected.json (legacy storage keys are
+memory addresses, so re-running changes those bytes, never the expectations). Every expected value is
 computed by PyTorch loading the written file (torch.load), never by torch4j.
 """
 import collections
@@ -89,7 +90,7 @@ def rewrite_zip(src, dst, transform):
         for info in zin.infolist():
             data = transform(info.filename, zin.read(info.filename))
             if data is not None:
-                zout.writestr(info.filename, data)
+                zout.writestr(zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0)), data)
 
 
 def big_endian_zip():
@@ -125,7 +126,7 @@ def big_endian_zip():
     rewrite_zip(path("tmp_le.pt"), path("zip_big_endian.pt"), swap)
     with zipfile.ZipFile(path("zip_big_endian.pt"), "a") as z:
         if not any(n.endswith("/byteorder") for n in z.namelist()):  # PyTorch 1.13 writes none
-            z.writestr("tmp_le/byteorder", b"big")
+            z.writestr(zipfile.ZipInfo("tmp_le/byteorder", date_time=(2020, 1, 1, 0, 0, 0)), b"big")
     os.remove(path("tmp_le.pt"))
     # PyTorch 1.13 ignores the byteorder record, so the expectation comes from the original tensors.
     expected["zip_big_endian.pt"] = {"format": "zip", "byteorder": "big",
