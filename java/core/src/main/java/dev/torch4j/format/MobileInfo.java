@@ -1,5 +1,9 @@
 package dev.torch4j.format;
 
+import dev.torch4j.TorchFileException;
+import dev.torch4j.format.mobile.MobileBytecode;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -7,10 +11,12 @@ import java.util.Map;
 final class MobileInfo {
     private MobileInfo() {}
 
-    static void describe(Object bytecodeRoot, Map<String, Object> meta) {
-        // TODO(merge h-tensor): MobileBytecode.parse(bytecodeRoot)
-        if (bytecodeRoot instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Long v) {
-            meta.put("mobile.bytecode_version", v);
-        }
+    static void describe(Object bytecodeRoot, String file, String entry, Map<String, Object> meta) throws TorchFileException {
+        MobileBytecode bytecode = MobileBytecode.parse(bytecodeRoot, file, entry);
+        meta.put("mobile.bytecode_version", bytecode.version());
+        List<String> methods = new ArrayList<>();
+        for (MobileBytecode.Method m : bytecode.methods()) methods.add(m.name());
+        meta.put("mobile.methods", methods);
+        meta.put("mobile.operators", new ArrayList<>(bytecode.operators()));
     }
 }

@@ -73,7 +73,7 @@ final class ZipTorchReader {
                     : constants.stream().filter(o -> o instanceof Tensor).map(o -> (Object) o).toList();
             Object bytecode = ctx.unpickle(zip.read(root + "bytecode.pkl"), 0, root + "bytecode.pkl",
                     new ZipStorages(zip, constantFolders, order), table).value();
-            MobileInfo.describe(bytecode, meta);
+            MobileInfo.describe(bytecode, zip.file(), root + "bytecode.pkl", meta);
         }
         ScriptClasses classes = script ? new ScriptClasses(zip, root + "code/") : null;
         return new LoadedFile(format, value, meta, classes);
