@@ -1,5 +1,7 @@
 package dev.torch4j.format;
 
+import dev.torch4j.format.numpy.NumpyGlobals;
+import dev.torch4j.pickle.BuiltinGlobals;
 import dev.torch4j.pickle.GlobalResolver;
 
 /** The resolver chain every torch4j load uses: torch first, then numpy, then Python builtins. */
@@ -7,7 +9,6 @@ final class Resolvers {
     private Resolvers() {}
 
     static GlobalResolver standard(TorchGlobals torch) {
-        // TODO(merge h-pickle): .orElse(NumpyGlobals).orElse(BuiltinGlobals)
-        return torch;
+        return torch.orElse(NumpyGlobals.INSTANCE).orElse(BuiltinGlobals.INSTANCE);
     }
 }

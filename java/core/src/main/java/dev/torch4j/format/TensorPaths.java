@@ -45,6 +45,10 @@ final class TensorPaths {
             out.putIfAbsent(path, t);
             return;
         }
+        if (o instanceof ParameterState p) {
+            out.putIfAbsent(path, p.tensor());
+            return;
+        }
         if (o instanceof SparseTensor s) {
             for (Map.Entry<String, Tensor> e : s.components().entrySet()) out.putIfAbsent(join(path, e.getKey()), e.getValue());
             return;

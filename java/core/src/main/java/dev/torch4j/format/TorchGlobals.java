@@ -151,7 +151,7 @@ public final class TorchGlobals implements GlobalResolver {
 
     /** A Parameter pickled directly (2017 files): {@code Parameter(data, requires_grad)}; BUILD state follows. */
     private static Object parameter(PyTuple args) {
-        return asTensor(arg(args, 0, "Parameter"), "Parameter").asParameter(toBoolean(optionalArg(args, 1), true));
+        return new ParameterState(asTensor(arg(args, 0, "Parameter"), "Parameter"), toBoolean(optionalArg(args, 1), true));
     }
 
     /** {@code _rebuild_from_type(func, type, args, dict)}: func(*args), the subclass and state dropped. */
@@ -172,14 +172,21 @@ public final class TorchGlobals implements GlobalResolver {
 
     /**
      * {@code _rebuild_qtensor(storage, storage_offset, size, stride, quantizer_params, requires_grad,
-     * backward_hooks)}; quantizer_params is {@code (qscheme, scale, zero_point)} per tensor or
+     * backward_hooks)} (PyTorch 1.3 passed scale and zero_point in its place); quantizer_params is {@code (qscheme, scale, zero_point)} per tensor or
      * {@code (qscheme, scales, zero_points, axis)} per channel.
      */
     private static Object rebuildQTensor(PyTuple args) {
         String fn = "_rebuild_qtensor";
+        Object params = arg(args, 4, fn);
+        if (params instanceof Number scale) {
+            // PyTorch 1.3: (storage, storage_offset, size, stride, scale, zero_point, requires_grad, backward_hooks)
+            Tensor t = TensorBuilder.build(fn, arg(args, 0, fn), arg(args, 1, fn), arg(args, 2, fn), arg(args, 3, fn),
+                    null, toBoolean(optionalArg(args, 6), false));
+            return t.withQuantization(Quantization.perTensor("per_tensor_affine", scale.doubleValue(),
+                    toLong(arg(args, 5, fn), "zero_point")));
+        }
         Tensor t = TensorBuilder.build(fn, arg(args, 0, fn), arg(args, 1, fn), arg(args, 2, fn), arg(args, 3, fn),
                 null, toBoolean(optionalArg(args, 5), false));
-        Object params = arg(args, 4, fn);
         if (!(params instanceof List<?> p) || p.isEmpty()) {
             throw new IllegalArgumentException("quantizer params must be a tuple, got " + describe(params));
         }
