@@ -62,6 +62,7 @@ final class InspectText {
 
     private static String valueText(ValueWalker.Value v) {
         if (v.value() == null) return "None";
+        if (v.value() instanceof Boolean b) return b ? "True" : "False"; // as Python prints them
         if (v.type().equals("str")) return "'" + v.value() + "'";
         return String.valueOf(v.value());
     }

@@ -10,7 +10,8 @@ import java.util.Deque;
 import java.util.Map;
 
 /**
- * Streaming JSON output: compact, or pretty (two-space indentation, one member per line).
+ * Streaming JSON output: compact, or pretty (two-space indentation, one member per line; Java
+ * arrays of integers or booleans, such as shapes, stay on one line).
  * Misuse (a value where a member name is due, unbalanced ends) throws IllegalStateException.
  *
  * <p>Strings are escaped as RFC 8259 requires (quote, backslash, control characters) plus U+2028,
@@ -146,16 +147,9 @@ public final class JsonWriter implements Flushable {
             for (Object o : a) value(o);
             return endArray();
         }
-        if (v instanceof long[] a) {
-            beginArray();
-            for (long x : a) value(x);
-            return endArray();
-        }
-        if (v instanceof int[] a) {
-            beginArray();
-            for (int x : a) value(x);
-            return endArray();
-        }
+        if (v instanceof long[] a) return inlineArray(a.length, i -> Long.toString(a[i]));
+        if (v instanceof int[] a) return inlineArray(a.length, i -> Integer.toString(a[i]));
+        if (v instanceof boolean[] a) return inlineArray(a.length, i -> Boolean.toString(a[i]));
         if (v instanceof double[] a) {
             beginArray();
             for (double x : a) value(x);
@@ -166,12 +160,19 @@ public final class JsonWriter implements Flushable {
             for (float x : a) value(x);
             return endArray();
         }
-        if (v instanceof boolean[] a) {
-            beginArray();
-            for (boolean x : a) value(x);
-            return endArray();
-        }
         return value(v.toString());
+    }
+
+    /** Arrays of integers or booleans (shapes, strides) stay on one line even when pretty. */
+    private JsonWriter inlineArray(int n, java.util.function.IntFunction<String> item) throws IOException {
+        beforeValue();
+        out.append('[');
+        for (int i = 0; i < n; i++) {
+            if (i > 0) out.append(pretty ? ", " : ",");
+            out.append(item.apply(i));
+        }
+        out.append(']');
+        return this;
     }
 
     @Override public void flush() throws IOException {

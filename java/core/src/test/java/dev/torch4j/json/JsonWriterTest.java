@@ -21,7 +21,7 @@ class JsonWriterTest {
         m.put("nested", Map.of("ok", true));
         assertEquals("{\"file\":\"a.pt\",\"shape\":[50,16],\"empty\":[],\"none\":null,\"nested\":{\"ok\":true}}",
                 Json.write(m));
-        assertEquals("{\n  \"file\": \"a.pt\",\n  \"shape\": [\n    50,\n    16\n  ],\n  \"empty\": [],\n"
+        assertEquals("{\n  \"file\": \"a.pt\",\n  \"shape\": [50, 16],\n  \"empty\": [],\n"
                 + "  \"none\": null,\n  \"nested\": {\n    \"ok\": true\n  }\n}", Json.write(m, true));
     }
 
