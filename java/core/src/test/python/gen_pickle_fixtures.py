@@ -308,8 +308,8 @@ def malicious():
         + b'\x85R.', 'operator.attrgetter')
     # A harmless wrapper whose dangerous part hides in a nested list behind DUP and memo tricks.
     out['mal_nested_subprocess'] = (
-        b'\x80\x04]\x94(K\x01\x8c' + p8('subprocess') + b'\x94\x8c' + p8('Popen') + b'\x942\x93'
-        + b']\x8c' + p8('touch') + b'\x8c' + p8(marker('mal_nested_subprocess')) + b'\x86\x85R0e.', 'subprocess.Popen')
+        b'\x80\x04]\x94(K\x01\x8c' + p8('subprocess') + b'\x9420\x8c' + p8('Popen') + b'\x94\x93'
+        + b'\x8c' + p8('touch') + b'\x8c' + p8(marker('mal_nested_subprocess')) + b'\x86\x85Re.', 'subprocess.Popen')
     return out
 
 
