@@ -203,7 +203,7 @@ def arrays():
         else:
             a = rng.integers(0, 100, size=(2, 3)).astype(dt)
         out[dt] = a
-    out['big_f4'] = np.arange(6, dtype='>f4').reshape(2, 3) * 1.5
+    out['big_f4'] = (np.arange(6) * 1.5).astype('>f4').reshape(2, 3)
     out['big_i8'] = np.arange(-3, 3, dtype='>i8')
     out['big_c16'] = np.array([1 + 2j, -3.5j], dtype='>c16')
     out['fortran'] = np.asfortranarray(np.arange(6, dtype=np.float64).reshape(2, 3))
