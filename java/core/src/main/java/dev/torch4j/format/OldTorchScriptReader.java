@@ -1,15 +1,33 @@
 package dev.torch4j.format;
 
+import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
+import dev.torch4j.pickle.PyObject;
+import dev.torch4j.tensor.Tensor;
 
+import java.util.List;
 import java.util.Map;
 
-/** PyTorch 1.0/1.1 TorchScript archives: {@code model.json}, {@code tensors/N}, {@code attributes.pkl}. */
+/**
+ * PyTorch 1.0/1.1 TorchScript archives ({@code torch.jit.save} before the pickle-based layout):
+ * {@code model.json} describes the module tree and a tensor table over raw {@code tensors/N}
+ * records. Parameters and buffers are read; code and {@code attributes.pkl} (non-tensor
+ * attributes and custom state) are not.
+ */
 final class OldTorchScriptReader {
     private OldTorchScriptReader() {}
 
     static LoadedFile read(ReadContext ctx, ZipArchive zip, String root, Map<String, Object> meta) throws TorchFileException {
-        throw new TorchFileException(ctx.file(), root + "model.json", -1,
-                "PyTorch 1.0/1.1 TorchScript archives (model.json) are not supported yet");
+        String entry = root + "model.json";
+        ModelJson json = ModelJson.parse(zip.file(), entry, zip.read(entry));
+        ModelJson.ModelDef model = json.model();
+        meta.put("torchscript.legacy_format", true);
+        meta.put("torchscript.proto_version", model.protoVersion());
+        if (!model.producerName().isEmpty()) meta.put("torchscript.producer_name", model.producerName());
+        if (!model.producerVersion().isEmpty()) meta.put("torchscript.producer_version", model.producerVersion());
+        List<Tensor> table = LegacyTensorTable.build(json, zip, root);
+        meta.put("torchscript.tensor_table", table.size());
+        PyObject main = LegacyModules.build(json, table);
+        return new LoadedFile(Format.TORCHSCRIPT, main, meta, null);
     }
 }

@@ -23,6 +23,18 @@ public final class Json {
         return new JsonParser(text, limits).parseDocument();
     }
 
+    /**
+     * Like {@link #parse(String, JsonLimits)}, also recording where each object and array starts
+     * (the character offset of its '{' or '['), so callers can point at a value that parses as
+     * JSON but breaks their schema.
+     *
+     * @param containerOffsets an {@link java.util.IdentityHashMap}: equal containers at different places stay apart
+     */
+    public static Object parse(String text, JsonLimits limits, java.util.Map<Object, Integer> containerOffsets)
+            throws JsonException {
+        return new JsonParser(text, limits, containerOffsets).parseDocument();
+    }
+
     /** Compact JSON for a value tree (see {@link JsonWriter#value(Object)}); non-finite doubles as strings. */
     public static String write(Object value) {
         return write(value, false);

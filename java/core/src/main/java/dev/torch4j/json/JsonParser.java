@@ -11,12 +11,19 @@ import java.util.Map;
 final class JsonParser {
     private final String in;
     private final JsonLimits limits;
+    private final Map<Object, Integer> containerOffsets; // null unless the caller asked for positions
     private int pos;
     private int depth;
 
     JsonParser(String in, JsonLimits limits) {
+        this(in, limits, null);
+    }
+
+    /** @param containerOffsets receives the offset of each object's '{' and array's '[' (an identity map) */
+    JsonParser(String in, JsonLimits limits, Map<Object, Integer> containerOffsets) {
         this.in = in;
         this.limits = limits;
+        this.containerOffsets = containerOffsets;
     }
 
     Object parseDocument() throws JsonException {
@@ -49,8 +56,9 @@ final class JsonParser {
 
     private Map<String, Object> parseObject() throws JsonException {
         enter();
-        pos++; // '{'
         Map<String, Object> map = new LinkedHashMap<>();
+        if (containerOffsets != null) containerOffsets.put(map, pos);
+        pos++; // '{'
         skipWhitespace();
         if (peek() == '}') {
             pos++;
@@ -82,8 +90,9 @@ final class JsonParser {
 
     private List<Object> parseArray() throws JsonException {
         enter();
-        pos++; // '['
         List<Object> list = new ArrayList<>();
+        if (containerOffsets != null) containerOffsets.put(list, pos);
+        pos++; // '['
         skipWhitespace();
         if (peek() == ']') {
             pos++;
