@@ -28,9 +28,11 @@ bool _backport_for_mobile(const std::string& input_filename, const std::string& 
 namespace {
 
 std::string to_string(JNIEnv* env, jbyteArray bytes) {
+  // Java passes the path NUL-terminated (shared with the C-string APIs); drop the terminator.
   const jsize n = env->GetArrayLength(bytes);
   std::string s(size_t(n), '\0');
   env->GetByteArrayRegion(bytes, 0, n, reinterpret_cast<jbyte*>(&s[0]));
+  if (!s.empty() && s.back() == '\0') s.pop_back();
   return s;
 }
 

@@ -1,0 +1,111 @@
+package dev.torch4j.nativelib;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads and lowers the bytecode version of TorchScript mobile files ({@code .ptl}, written by
+ * {@code _save_for_mobile}) through libtorch's own backport code.
+ *
+ * <p>Which versions each PyTorch release's lite interpreter reads
+ * ({@code caffe2::serialize::kMinSupportedBytecodeVersion..kMaxSupportedBytecodeVersion}) and
+ * writes by default ({@code kProducedBytecodeVersion}):
+ * <table>
+ *   <caption>Bytecode versions</caption>
+ *   <tr><th>PyTorch</th><th>reads</th><th>writes</th></tr>
+ *   <tr><td>1.9</td><td>3 - 6</td><td>6</td></tr>
+ *   <tr><td>1.10</td><td>4 - 7</td><td>6</td></tr>
+ *   <tr><td>1.11</td><td>4 - 8</td><td>8</td></tr>
+ *   <tr><td>1.12, 1.13</td><td>4 - 8</td><td>8</td></tr>
+ *   <tr><td>2.0 and later</td><td>4 - 9</td><td>8</td></tr>
+ * </table>
+ * Backporting goes one version at a time (v9 to v8 ... v5 to v4); libtorch refuses versions
+ * below 4 and above the file's own.
+ *
+ * <p>Needs {@code libtorch4j_mobile} (same lookup as {@link NativeLibrary}, property
+ * {@code torch4j.mobile.path}) and libtorch itself (see {@code -Dtorch4j.libtorch.dir} or
+ * JavaCPP's {@code org.bytedeco:pytorch} on the class path).
+ */
+public final class MobileBytecodeTools {
+  public static final String PATH_PROPERTY = "torch4j.mobile.path";
+  static final String LIBRARY_NAME = "torch4j_mobile";
+
+  private static volatile LoadResult result;
+
+  private MobileBytecodeTools() {}
+
+  public static LoadResult load() {
+    LoadResult r = result;
+    if (r == null) {
+      synchronized (MobileBytecodeTools.class) {
+        r = result;
+        if (r == null) {
+          r = result = loadNow();
+        }
+      }
+    }
+    return r;
+  }
+
+  private static LoadResult loadNow() {
+    if (Boolean.parseBoolean(System.getProperty(NativeLoader.DISABLE_PROPERTY))) {
+      return LoadResult.failed("disabled by -D" + NativeLoader.DISABLE_PROPERTY + "=true");
+    }
+    LoadResult libtorch = LibtorchLibraries.load();
+    if (!libtorch.loaded()) {
+      return libtorch;
+    }
+    return NativeLoader.load(LIBRARY_NAME, PATH_PROPERTY);
+  }
+
+  public static boolean isAvailable() {
+    return load().loaded();
+  }
+
+  public static String unavailableReason() {
+    return load().reason();
+  }
+
+  /** The bytecode version recorded in a mobile model file. */
+  public static int version(Path file) throws IOException {
+    requireAvailable();
+    requireFile(file);
+    return Math.toIntExact(nativeVersion(ReadAhead.nativePath(file)));
+  }
+
+  /**
+   * Writes {@code in} lowered to bytecode {@code version} into {@code out}.
+   *
+   * @throws IOException when the file cannot be read or libtorch cannot lower it to that version
+   */
+  public static void backport(Path in, Path out, int version) throws IOException {
+    requireAvailable();
+    requireFile(in);
+    if (version < 0) {
+      throw new IllegalArgumentException("negative bytecode version " + version);
+    }
+    if (!nativeBackport(ReadAhead.nativePath(in), ReadAhead.nativePath(out), version)) {
+      throw new IOException("libtorch could not backport " + in + " to bytecode version " + version
+          + " (file version " + version(in) + ")");
+    }
+  }
+
+  private static void requireAvailable() {
+    LoadResult r = load();
+    if (!r.loaded()) {
+      throw new IllegalStateException("mobile bytecode tools unavailable: " + r.reason());
+    }
+  }
+
+  private static void requireFile(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new java.nio.file.NoSuchFileException(file.toString());
+    }
+  }
+
+  /** Paths are passed NUL-terminated in the file name encoding (see {@link ReadAhead#nativePath}). */
+  private static native long nativeVersion(byte[] path);
+
+  private static native boolean nativeBackport(byte[] in, byte[] out, long version);
+}
