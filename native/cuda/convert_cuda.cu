@@ -71,7 +71,7 @@ extern "C" int t4j_cuda_device_count(char* err, size_t err_len) {
     return -1;
   }
   if (e != cudaSuccess) {
-    set_error(err, err_len, "no CUDA device usable", e);
+    set_error(err, err_len, "no CUDA device (driver missing or unusable)", e);
     cudaGetLastError();
     return -1;
   }

@@ -8,20 +8,21 @@ import java.nio.file.Path;
  * Reads and lowers the bytecode version of TorchScript mobile files ({@code .ptl}, written by
  * {@code _save_for_mobile}) through libtorch's own backport code.
  *
- * <p>Which versions each PyTorch release's lite interpreter reads
- * ({@code caffe2::serialize::kMinSupportedBytecodeVersion..kMaxSupportedBytecodeVersion}) and
- * writes by default ({@code kProducedBytecodeVersion}):
+ * <p>Bytecode versions (from {@code caffe2/serialize/versions.h}) and the PyTorch release
+ * whose lite interpreter first reads each (inferred from when the introducing change landed):
  * <table>
- *   <caption>Bytecode versions</caption>
- *   <tr><th>PyTorch</th><th>reads</th><th>writes</th></tr>
- *   <tr><td>1.9</td><td>3 - 6</td><td>6</td></tr>
- *   <tr><td>1.10</td><td>4 - 7</td><td>6</td></tr>
- *   <tr><td>1.11</td><td>4 - 8</td><td>8</td></tr>
- *   <tr><td>1.12, 1.13</td><td>4 - 8</td><td>8</td></tr>
- *   <tr><td>2.0 and later</td><td>4 - 9</td><td>8</td></tr>
+ *   <caption>Mobile bytecode versions</caption>
+ *   <tr><th>version</th><th>change</th><th>first read by</th></tr>
+ *   <tr><td>4</td><td>schema in the function tuple</td><td>1.7</td></tr>
+ *   <tr><td>5</td><td>tensors shared with the TorchScript constants</td><td>1.8</td></tr>
+ *   <tr><td>6</td><td>operator versioning by argument count (PR 56845)</td><td>1.9</td></tr>
+ *   <tr><td>7</td><td>default plus out arguments (PR 63651)</td><td>1.10</td></tr>
+ *   <tr><td>8</td><td>promoted operators as instructions (PR 71662)</td><td>1.11</td></tr>
+ *   <tr><td>9</td><td>flatbuffer serialization (PR 75201)</td><td>1.12</td></tr>
  * </table>
- * Backporting goes one version at a time (v9 to v8 ... v5 to v4); libtorch refuses versions
- * below 4 and above the file's own.
+ * Current releases read 4 to 9 ({@code kMinSupportedBytecodeVersion..kMaxSupportedBytecodeVersion}).
+ * Measured here: PyTorch 1.13 writes v8 and its lite interpreter loads v4 to v8; the libtorch
+ * 2.13 in the bytedeco jar backports v8 to 7, 6, 5 and 4 (one version at a time) and refuses 3.
  *
  * <p>Needs {@code libtorch4j_mobile} (same lookup as {@link NativeLibrary}, property
  * {@code torch4j.mobile.path}) and libtorch itself (see {@code -Dtorch4j.libtorch.dir} or

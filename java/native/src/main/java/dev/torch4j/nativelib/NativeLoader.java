@@ -34,14 +34,17 @@ final class NativeLoader {
         return systemLoad(file, "-D" + pathProperty + "=" + file);
       }
       String platform = Platform.current();
-      String resource = Platform.resourcePath(platform, libraryName);
-      byte[] content = LibraryCache.readResource(resource);
-      if (content == null) {
-        return LoadResult.failed("no " + resource + " on the class path (add torch4j-native-<version>-"
-            + platform + ".jar, or set -D" + pathProperty + ")");
+      // A CUDA build is packaged under "<platform>-cuda"; its CPU libraries serve just as well.
+      for (String classifier : new String[] {platform, platform + "-cuda"}) {
+        String resource = Platform.resourcePath(classifier, libraryName);
+        byte[] content = LibraryCache.readResource(resource);
+        if (content != null) {
+          Path file = LibraryCache.extract(content, System.mapLibraryName(libraryName), version());
+          return systemLoad(file, "classpath:" + resource + " -> " + file);
+        }
       }
-      Path file = LibraryCache.extract(content, System.mapLibraryName(libraryName), version());
-      return systemLoad(file, "classpath:" + resource + " -> " + file);
+      return LoadResult.failed("no " + Platform.resourcePath(platform, libraryName) + " on the class path (add "
+          + "torch4j-native-<version>-" + platform + ".jar, or set -D" + pathProperty + ")");
     } catch (IOException | RuntimeException | LinkageError e) {
       return LoadResult.failed(libraryName + " could not be loaded: " + e);
     }
