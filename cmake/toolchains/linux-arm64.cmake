@@ -1,6 +1,7 @@
 # Cross build for linux-arm64 with Debian's cross compiler:
 #   apt-get install g++-aarch64-linux-gnu
-#   cmake -S native -B build-arm64 --toolchain cmake/toolchains/linux-arm64.cmake
+#   cmake -S native -B build-arm64 --toolchain "$PWD/cmake/toolchains/linux-arm64.cmake"
+# (an absolute path: CMake resolves a relative one against the build directory)
 # JNI headers are architecture independent except jni_md.h, which is identical on
 # x86_64 and arm64 Linux, so the host JDK's include directory works.
 set(CMAKE_SYSTEM_NAME Linux)
