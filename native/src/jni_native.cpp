@@ -118,11 +118,6 @@ JNIEXPORT void JNICALL Java_dev_torch4j_nativelib_NativeKernels_convertArrays(
   }
 }
 
-JNIEXPORT void JNICALL Java_dev_torch4j_nativelib_NativeKernels_convertAddresses(
-    JNIEnv* env, jclass, jint op, jlong src, jlong dst, jlong count) {
-  run(env, op, reinterpret_cast<const unsigned char*>(src), reinterpret_cast<unsigned char*>(dst), count);
-}
-
 JNIEXPORT jint JNICALL Java_dev_torch4j_nativelib_NativeKernels_adviseMemory(
     JNIEnv* env, jclass, jobject buffer, jlong offset, jlong length, jint advice) {
   unsigned char* p = buffer_address(env, buffer);

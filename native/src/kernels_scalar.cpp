@@ -1,6 +1,10 @@
 // Portable element-by-element kernels: the reference every SIMD path must match bit for bit.
 #include "kernels.h"
 
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <stdlib.h>
+#endif
+
 namespace torch4j {
 namespace {
 
@@ -16,9 +20,15 @@ void convert_loop(const void* src, void* dst, size_t n) {
   }
 }
 
+#if defined(_MSC_VER) && !defined(__clang__)
+uint16_t swap16(uint16_t v) { return _byteswap_ushort(v); }
+uint32_t swap32(uint32_t v) { return _byteswap_ulong(v); }
+uint64_t swap64(uint64_t v) { return _byteswap_uint64(v); }
+#else
 uint16_t swap16(uint16_t v) { return __builtin_bswap16(v); }
 uint32_t swap32(uint32_t v) { return __builtin_bswap32(v); }
 uint64_t swap64(uint64_t v) { return __builtin_bswap64(v); }
+#endif
 
 const Kernels kScalar = {
     convert_loop<uint16_t, uint32_t, scalar::f16_to_f32>,

@@ -57,7 +57,26 @@ public final class NativeConversions {
       convertArrays(conversion, src.array(), src.arrayOffset() + src.position(),
           dst.array(), dst.arrayOffset() + dst.position(), count);
     } else {
-      throw new IllegalArgumentException("source and destination must both be direct or both be array-backed");
+      convertStaged(conversion, src, dst, count);
+    }
+  }
+
+  /**
+   * Mixed or read-only heap buffers (e.g. {@code ByteRegion.slice} of heap bytes) expose no
+   * array, so their bytes are staged through bounded temporary arrays.
+   */
+  private static void convertStaged(Conversion c, ByteBuffer src, ByteBuffer dst, int count) {
+    int chunk = Math.min(count, 1 << 16);
+    byte[] in = new byte[chunk * c.inputSize()];
+    byte[] out = new byte[chunk * c.outputSize()];
+    ByteBuffer from = src.duplicate();
+    ByteBuffer to = dst.duplicate();
+    for (int done = 0; done < count; ) {
+      int n = Math.min(chunk, count - done);
+      from.get(in, 0, n * c.inputSize());
+      convertArrays(c, in, 0, out, 0, n);
+      to.put(out, 0, n * c.outputSize());
+      done += n;
     }
   }
 

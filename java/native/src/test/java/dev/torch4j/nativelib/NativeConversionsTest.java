@@ -119,6 +119,28 @@ class NativeConversionsTest {
   }
 
   @Test
+  void readOnlyAndMixedBuffersGiveTheSameBits() {
+    int n = 70_001;  // more than one staging chunk
+    java.nio.ByteOrder order = java.nio.ByteOrder.nativeOrder();
+    ByteBuffer heapSrc = ByteBuffer.allocate(n * 2 + 1).order(order);
+    for (int i = 0; i < n; i++) {
+      heapSrc.putShort(1 + i * 2, (short) (i * 7));
+    }
+    heapSrc.position(1);
+    ByteBuffer readOnly = heapSrc.asReadOnlyBuffer().order(order);  // no array(): what ByteRegion.slice returns
+    ByteBuffer directDst = direct(n * 4, 0);
+    NativeConversions.convert(Conversion.FLOAT16_TO_FLOAT32, readOnly, directDst, n);
+    ByteBuffer heapDst = ByteBuffer.allocate(n * 4).order(order);
+    NativeConversions.convert(Conversion.BFLOAT16_TO_FLOAT32, readOnly, heapDst, n);
+    for (int i = 0; i < n; i++) {
+      int code = (i * 7) & 0xFFFF;
+      assertEquals(ReferenceConversions.float16ToFloat32(code), directDst.getInt(i * 4), "float16 element " + i);
+      assertEquals(ReferenceConversions.bfloat16ToFloat32(code), heapDst.getInt(i * 4), "bfloat16 element " + i);
+    }
+    assertEquals(1, readOnly.position());  // positions are left alone
+  }
+
+  @Test
   void boundsAndOverlapAreRejected() {
     ByteBuffer src = direct(16, 0);
     ByteBuffer dst = direct(16, 0);
