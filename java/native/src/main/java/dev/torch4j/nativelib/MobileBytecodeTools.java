@@ -9,12 +9,13 @@ import java.nio.file.Path;
  * {@code _save_for_mobile}) through libtorch's own backport code.
  *
  * <p>Bytecode versions (from {@code caffe2/serialize/versions.h}) and the PyTorch release
- * whose lite interpreter first reads each (inferred from when the introducing change landed):
+ * whose lite interpreter first reads each (inferred from when the introducing pull request
+ * landed, not measured):
  * <table>
  *   <caption>Mobile bytecode versions</caption>
  *   <tr><th>version</th><th>change</th><th>first read by</th></tr>
- *   <tr><td>4</td><td>schema in the function tuple</td><td>1.7</td></tr>
- *   <tr><td>5</td><td>tensors shared with the TorchScript constants</td><td>1.8</td></tr>
+ *   <tr><td>4</td><td>schema in the function tuple</td><td>1.9 or earlier</td></tr>
+ *   <tr><td>5</td><td>tensors shared with the TorchScript constants</td><td>1.9 or earlier</td></tr>
  *   <tr><td>6</td><td>operator versioning by argument count (PR 56845)</td><td>1.9</td></tr>
  *   <tr><td>7</td><td>default plus out arguments (PR 63651)</td><td>1.10</td></tr>
  *   <tr><td>8</td><td>promoted operators as instructions (PR 71662)</td><td>1.11</td></tr>
