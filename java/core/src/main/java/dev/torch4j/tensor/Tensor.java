@@ -78,11 +78,18 @@ public final class Tensor {
      */
     public ByteBuffer asByteBuffer() { return TensorData.asByteBuffer(this); }
 
-    /** Elements as float (half, bfloat16, float8 converted exactly; float64 and integers by Java's casts). */
+    /**
+     * Elements as float (half, bfloat16, float8 converted exactly; float64 and integers by Java's casts;
+     * complex as interleaved real, imaginary pairs). Throws IllegalStateException past 2^31 values.
+     */
     public float[] toFloatArray() { return TensorData.toFloatArray(this); }
+    /** Elements as double (exact for every float dtype; complex as interleaved pairs). */
     public double[] toDoubleArray() { return TensorData.toDoubleArray(this); }
+    /** Integer, bool and quantized (integer representation) elements; uint64 as raw bits. Floats throw. */
     public long[] toLongArray() { return TensorData.toLongArray(this); }
+    /** Like {@link #toLongArray()}, throwing IllegalStateException for a value outside int range. */
     public int[] toIntArray() { return TensorData.toIntArray(this); }
+    /** Non-zero elements are true (NaN too). */
     public boolean[] toBooleanArray() { return TensorData.toBooleanArray(this); }
 
     /** A contiguous copy on the heap (this tensor if already contiguous with native-order storage). */

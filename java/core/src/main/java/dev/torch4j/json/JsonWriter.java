@@ -1,0 +1,261 @@
+package dev.torch4j.json;
+
+import java.io.Flushable;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * Streaming JSON output: compact, or pretty (two-space indentation, one member per line).
+ * Misuse (a value where a member name is due, unbalanced ends) throws IllegalStateException.
+ *
+ * <p>Strings are escaped as RFC 8259 requires (quote, backslash, control characters) plus U+2028,
+ * U+2029 and unpaired surrogates, so the output is valid UTF-8 JSON whatever the input; other
+ * characters are written as they are. JSON has no NaN or infinities: by default they are written as
+ * the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"} (Python's names, so the
+ * value survives), or as {@code null} with {@link NonFinite#NULL}.
+ */
+public final class JsonWriter implements Flushable {
+    /** How to write doubles JSON cannot represent. */
+    public enum NonFinite { STRING, NULL }
+
+    private enum Scope { EMPTY_ARRAY, ARRAY, EMPTY_OBJECT, OBJECT, NAME_WRITTEN, DOCUMENT, DONE }
+
+    private final Appendable out;
+    private final boolean pretty;
+    private NonFinite nonFinite = NonFinite.STRING;
+    private final Deque<Scope> stack = new ArrayDeque<>();
+
+    public JsonWriter(Appendable out, boolean pretty) {
+        this.out = out;
+        this.pretty = pretty;
+        stack.push(Scope.DOCUMENT);
+    }
+
+    public JsonWriter nonFinite(NonFinite policy) {
+        this.nonFinite = policy;
+        return this;
+    }
+
+    public JsonWriter beginObject() throws IOException {
+        beforeValue();
+        stack.push(Scope.EMPTY_OBJECT);
+        out.append('{');
+        return this;
+    }
+
+    public JsonWriter endObject() throws IOException {
+        return close(Scope.EMPTY_OBJECT, Scope.OBJECT, '}');
+    }
+
+    public JsonWriter beginArray() throws IOException {
+        beforeValue();
+        stack.push(Scope.EMPTY_ARRAY);
+        out.append('[');
+        return this;
+    }
+
+    public JsonWriter endArray() throws IOException {
+        return close(Scope.EMPTY_ARRAY, Scope.ARRAY, ']');
+    }
+
+    /** The next member's name; a value must follow. */
+    public JsonWriter name(String name) throws IOException {
+        Scope top = stack.peek();
+        if (top != Scope.EMPTY_OBJECT && top != Scope.OBJECT) throw new IllegalStateException("name outside an object");
+        if (top == Scope.OBJECT) out.append(',');
+        newline(stack.size() - 1);
+        string(name);
+        out.append(pretty ? ": " : ":");
+        replaceTop(Scope.NAME_WRITTEN);
+        return this;
+    }
+
+    public JsonWriter value(String s) throws IOException {
+        if (s == null) return nullValue();
+        beforeValue();
+        string(s);
+        return this;
+    }
+
+    public JsonWriter value(long v) throws IOException {
+        beforeValue();
+        out.append(Long.toString(v));
+        return this;
+    }
+
+    public JsonWriter value(double v) throws IOException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            if (nonFinite == NonFinite.NULL) return nullValue();
+            return value(Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+        }
+        beforeValue();
+        out.append(Double.toString(v)); // e.g. 1.0E-4: valid JSON, and parses back to the same double
+        return this;
+    }
+
+    public JsonWriter value(boolean v) throws IOException {
+        beforeValue();
+        out.append(v ? "true" : "false");
+        return this;
+    }
+
+    public JsonWriter nullValue() throws IOException {
+        beforeValue();
+        out.append("null");
+        return this;
+    }
+
+    /**
+     * Any value tree: null, String, Boolean, Character, integral Numbers, Float/Double, BigInteger,
+     * BigDecimal, Map (keys written with {@code String.valueOf}), Collection, arrays of primitives or
+     * objects. Anything else is written as its {@code toString()}.
+     */
+    public JsonWriter value(Object v) throws IOException {
+        if (v == null) return nullValue();
+        if (v instanceof String s) return value(s);
+        if (v instanceof Boolean b) return value(b.booleanValue());
+        if (v instanceof Double || v instanceof Float) return value(((Number) v).doubleValue());
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return value(((Number) v).longValue());
+        }
+        if (v instanceof BigInteger || v instanceof BigDecimal) {
+            beforeValue();
+            out.append(v instanceof BigDecimal d ? d.toString() : v.toString());
+            return this;
+        }
+        if (v instanceof Map<?, ?> m) {
+            beginObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                name(String.valueOf(e.getKey()));
+                value(e.getValue());
+            }
+            return endObject();
+        }
+        if (v instanceof Collection<?> c) {
+            beginArray();
+            for (Object o : c) value(o);
+            return endArray();
+        }
+        if (v instanceof Object[] a) {
+            beginArray();
+            for (Object o : a) value(o);
+            return endArray();
+        }
+        if (v instanceof long[] a) {
+            beginArray();
+            for (long x : a) value(x);
+            return endArray();
+        }
+        if (v instanceof int[] a) {
+            beginArray();
+            for (int x : a) value(x);
+            return endArray();
+        }
+        if (v instanceof double[] a) {
+            beginArray();
+            for (double x : a) value(x);
+            return endArray();
+        }
+        if (v instanceof float[] a) {
+            beginArray();
+            for (float x : a) value(x);
+            return endArray();
+        }
+        if (v instanceof boolean[] a) {
+            beginArray();
+            for (boolean x : a) value(x);
+            return endArray();
+        }
+        return value(v.toString());
+    }
+
+    @Override public void flush() throws IOException {
+        if (out instanceof Flushable f) f.flush();
+    }
+
+    /** Ends the document with a newline when pretty (for terminals and files). */
+    public void finish() throws IOException {
+        if (stack.peek() != Scope.DONE) throw new IllegalStateException("document is not complete");
+        if (pretty) out.append('\n');
+        flush();
+    }
+
+    private void beforeValue() throws IOException {
+        Scope top = stack.peek();
+        switch (top) {
+            case DOCUMENT -> replaceTop(Scope.DONE);
+            case NAME_WRITTEN -> replaceTop(Scope.OBJECT);
+            case EMPTY_ARRAY, ARRAY -> {
+                if (top == Scope.ARRAY) out.append(',');
+                newline(stack.size() - 1);
+                replaceTop(Scope.ARRAY);
+            }
+            case EMPTY_OBJECT, OBJECT -> throw new IllegalStateException("value without a name inside an object");
+            case DONE -> throw new IllegalStateException("the document already has its value");
+        }
+    }
+
+    private JsonWriter close(Scope empty, Scope nonEmpty, char bracket) throws IOException {
+        Scope top = stack.peek();
+        if (top != empty && top != nonEmpty) throw new IllegalStateException("unbalanced '" + bracket + "'");
+        stack.pop();
+        if (top == nonEmpty) newline(stack.size() - 1);
+        out.append(bracket);
+        return this;
+    }
+
+    private void replaceTop(Scope s) {
+        stack.pop();
+        stack.push(s);
+    }
+
+    private void newline(int level) throws IOException {
+        if (!pretty) return;
+        out.append('\n');
+        for (int i = 0; i < level; i++) out.append("  ");
+    }
+
+    private void string(String s) throws IOException {
+        out.append('"');
+        int run = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String esc = escapeOf(s, i, c);
+            if (esc == null) continue;
+            out.append(s, run, i).append(esc);
+            run = i + 1;
+        }
+        out.append(s, run, s.length()).append('"');
+    }
+
+    /** The escape for the char at i, or null when it is written as is. */
+    private static String escapeOf(String s, int i, char c) {
+        switch (c) {
+            case '"': return "\\\"";
+            case '\\': return "\\\\";
+            case '\n': return "\\n";
+            case '\r': return "\\r";
+            case '\t': return "\\t";
+            case '\b': return "\\b";
+            case '\f': return "\\f";
+            case '\u2028': return "\\u2028";
+            case '\u2029': return "\\u2029";
+            default:
+        }
+        if (c < 0x20) return String.format("\\u%04x", (int) c);
+        if (Character.isHighSurrogate(c)) {
+            boolean paired = i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            return paired ? null : String.format("\\u%04x", (int) c);
+        }
+        if (Character.isLowSurrogate(c)) {
+            boolean paired = i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+            return paired ? null : String.format("\\u%04x", (int) c);
+        }
+        return null;
+    }
+}

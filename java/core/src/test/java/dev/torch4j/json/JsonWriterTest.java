@@ -1,0 +1,64 @@
+package dev.torch4j.json;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class JsonWriterTest {
+    @Test void writesCompactAndPretty() throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", "a.pt");
+        m.put("shape", new long[] {50, 16});
+        m.put("empty", List.of());
+        m.put("none", null);
+        m.put("nested", Map.of("ok", true));
+        assertEquals("{\"file\":\"a.pt\",\"shape\":[50,16],\"empty\":[],\"none\":null,\"nested\":{\"ok\":true}}",
+                Json.write(m));
+        assertEquals("{\n  \"file\": \"a.pt\",\n  \"shape\": [\n    50,\n    16\n  ],\n  \"empty\": [],\n"
+                + "  \"none\": null,\n  \"nested\": {\n    \"ok\": true\n  }\n}", Json.write(m, true));
+    }
+
+    @Test void escapesWhatJsonRequires() {
+        assertEquals("\"q\\\" b\\\\ n\\n t\\t c\\u0001 \u00e9 \uD83D\uDE00 \\u2028\"",
+                Json.write("q\" b\\ n\n t\t c\u0001 \u00e9 \uD83D\uDE00 \u2028"));
+        assertEquals("\"lone \\ud83d and \\ude00\"", Json.write("lone \uD83D and \uDE00"));
+    }
+
+    @Test void nonFiniteDoublesAsStringsOrNull() throws Exception {
+        assertEquals("[\"NaN\",\"Infinity\",\"-Infinity\",1.5]",
+                Json.write(Arrays.asList(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.5)));
+        StringWriter out = new StringWriter();
+        JsonWriter w = new JsonWriter(out, false).nonFinite(JsonWriter.NonFinite.NULL);
+        w.beginArray().value(Double.NaN).value(Float.NEGATIVE_INFINITY).endArray();
+        assertEquals("[null,null]", out.toString());
+    }
+
+    @Test void roundTripsThroughTheParser() throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("big", new BigInteger("123456789012345678901234567890"));
+        m.put("min", Long.MIN_VALUE);
+        m.put("tiny", 1e-300);
+        m.put("text", "\u0000\u001f\"\\/\u2029");
+        m.put("list", List.of(1L, 2.25, "x", false));
+        assertEquals(m, Json.parse(Json.write(m)));
+        assertEquals(m, Json.parse(Json.write(m, true)));
+    }
+
+    @Test void rejectsMisuse() throws Exception {
+        JsonWriter w = new JsonWriter(new StringBuilder(), false);
+        w.beginObject();
+        assertThrows(IllegalStateException.class, () -> w.value(1));
+        assertThrows(IllegalStateException.class, w::endArray);
+        w.name("a").value(1).endObject();
+        assertThrows(IllegalStateException.class, () -> w.value(2));
+        w.finish();
+        assertThrows(IllegalStateException.class, () -> new JsonWriter(new StringBuilder(), false).finish());
+    }
+}
