@@ -2,6 +2,7 @@ package dev.torch4j.writer;
 
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.tensor.DType;
+import dev.torch4j.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,6 +44,17 @@ public final class StorageStreamer {
                 sink.accept(source.slice(offset + done, n));
             }
             done += n;
+        }
+    }
+
+    /** Streams a tensor's elements in row-major order, little-endian: its storage bytes directly when contiguous. */
+    public static void copyRowMajor(Tensor t, ChunkSink sink) throws IOException {
+        long bytes = Tensors.numel(t.shape()) * t.dtype().itemSize();
+        if (bytes == 0) return;
+        if (t.isContiguous()) {
+            copy(t.storage().data(), t.storageOffset() * t.dtype().itemSize(), bytes, t.dtype(), t.storage().order(), sink);
+        } else {
+            copy(new RowMajorRegion(t), 0, bytes, t.dtype(), ByteOrder.LITTLE_ENDIAN, sink);
         }
     }
 
