@@ -172,21 +172,21 @@ public final class PickleMachine {
                     case APPEND -> { Object v = pop(); append(peek(), v); }
                     case APPENDS -> {
                         int m = popMark();
-                        Object target = peek();
+                        Object target = belowMark(m);
                         for (int i = m; i < sp; i++) append(target, stack[i]);
                         sp = m;
                     }
                     case SETITEM -> { Object v = pop(); Object k = pop(); setItem(peek(), k, v); }
                     case SETITEMS -> {
                         int m = popMark();
-                        Object target = peek();
+                        Object target = belowMark(m);
                         if ((sp - m) % 2 != 0) throw new PickleFormatError("odd number of items for SETITEMS");
                         for (int i = m; i < sp; i += 2) setItem(target, stack[i], stack[i + 1]);
                         sp = m;
                     }
                     case ADDITEMS -> {
                         int m = popMark();
-                        Object target = peek();
+                        Object target = belowMark(m);
                         if (!(target instanceof Set<?>) || target instanceof PyFrozenSet) {
                             throw new PickleFormatError("cannot add items to " + Values.typeName(target));
                         }
@@ -300,6 +300,12 @@ public final class PickleMachine {
     private Object peek() {
         if (sp <= markBase()) throw new PickleFormatError("stack underflow");
         return stack[sp - 1];
+    }
+
+    /** The object a MARK-delimited APPENDS/SETITEMS/ADDITEMS applies to: the item just below the mark. */
+    private Object belowMark(int m) {
+        if (m <= markBase()) throw new PickleFormatError("stack underflow");
+        return stack[m - 1];
     }
 
     private int markBase() {
