@@ -172,21 +172,21 @@ public final class PickleMachine {
                     case APPEND -> { Object v = pop(); append(peek(), v); }
                     case APPENDS -> {
                         int m = popMark();
-                        Object target = belowMark(m);
+                        Object target = below(m);
                         for (int i = m; i < sp; i++) append(target, stack[i]);
                         sp = m;
                     }
                     case SETITEM -> { Object v = pop(); Object k = pop(); setItem(peek(), k, v); }
                     case SETITEMS -> {
                         int m = popMark();
-                        Object target = belowMark(m);
+                        Object target = below(m);
                         if ((sp - m) % 2 != 0) throw new PickleFormatError("odd number of items for SETITEMS");
                         for (int i = m; i < sp; i += 2) setItem(target, stack[i], stack[i + 1]);
                         sp = m;
                     }
                     case ADDITEMS -> {
                         int m = popMark();
-                        Object target = belowMark(m);
+                        Object target = below(m);
                         if (!(target instanceof Set<?>) || target instanceof PyFrozenSet) {
                             throw new PickleFormatError("cannot add items to " + Values.typeName(target));
                         }
@@ -302,8 +302,8 @@ public final class PickleMachine {
         return stack[sp - 1];
     }
 
-    /** The object a MARK-delimited APPENDS/SETITEMS/ADDITEMS applies to: the item just below the mark. */
-    private Object belowMark(int m) {
+    /** The object under the items of a just-popped mark: what APPENDS/SETITEMS/ADDITEMS modify. */
+    private Object below(int m) {
         if (m <= markBase()) throw new PickleFormatError("stack underflow");
         return stack[m - 1];
     }
@@ -439,6 +439,13 @@ public final class PickleMachine {
             } catch (Exception e) {
                 throw new PickleFormatError("calling " + nameOf(c) + " failed: " + reason(e));
             }
+        }
+        if (f instanceof PyObject o) {
+            // Calling a placeholder instance (a callable object, or a dangerous global loaded inertly):
+            // record the call as another placeholder rather than fail, so such files still load.
+            PyObject call = new PyObject(new PyGlobal(o.type().module(), o.type().name() + "()"), args);
+            if (kwargs != null) call.kwargs().putAll(kwargs);
+            return call;
         }
         throw new PickleFormatError("'" + Values.typeName(f) + "' object is not callable");
     }
