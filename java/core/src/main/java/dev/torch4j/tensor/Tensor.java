@@ -95,6 +95,12 @@ public final class Tensor {
     /** A contiguous copy on the heap (this tensor if already contiguous with native-order storage). */
     public Tensor contiguous() { return TensorData.contiguous(this); }
 
+    /**
+     * Writes the bytes of {@link #toByteArray()} to {@code out} in bounded chunks: the way to copy
+     * tensors over 2 GiB (writers, converters).
+     */
+    public void writeTo(java.io.OutputStream out) throws java.io.IOException { TensorData.writeTo(this, out); }
+
     /** Hex sha256 of {@link #toByteArray()}, streamed without materialising the whole tensor. */
     public String sha256() { return TensorData.sha256(this); }
 

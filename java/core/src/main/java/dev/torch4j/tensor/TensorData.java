@@ -59,6 +59,17 @@ final class TensorData {
         return s.order() == null ? ByteOrder.LITTLE_ENDIAN : s.order();
     }
 
+    static void writeTo(Tensor t, java.io.OutputStream out) throws java.io.IOException {
+        int item = t.dtype().itemSize();
+        int perChunk = Math.max(1, HASH_CHUNK_BYTES / item);
+        byte[] buf = new byte[(int) Math.min(perChunk, Math.max(1, t.numel())) * item];
+        RowMajorReader reader = new RowMajorReader(t);
+        while (reader.remaining() > 0) {
+            int n = reader.read(buf, 0, buf.length / item);
+            out.write(buf, 0, n * item);
+        }
+    }
+
     static String sha256(Tensor t) {
         MessageDigest md;
         try {

@@ -63,6 +63,9 @@ class TensorViewsTest {
         assertArrayEquals(rowMajor, t.toByteArray(), "row-major bytes");
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rowMajor));
         assertEquals(sha, t.sha256());
+        var streamed = new java.io.ByteArrayOutputStream();
+        t.writeTo(streamed);
+        assertArrayEquals(rowMajor, streamed.toByteArray(), "writeTo");
 
         Tensor contiguous = t.contiguous();
         assertTrue(contiguous.isContiguous());
