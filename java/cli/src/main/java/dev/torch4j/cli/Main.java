@@ -2,17 +2,74 @@ package dev.torch4j.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
-/** {@code torch4j}: the command-line tool. Each subcommand is its own class. */
-@Command(name = "torch4j", mixinStandardHelpOptions = true, version = "torch4j 0.1.0",
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * {@code torch4j}: the command-line tool. Each subcommand is its own class. Every failure ends as
+ * one line {@code torch4j: <message>} on stderr and exit status 2; {@code --debug} adds the stack trace.
+ */
+@Command(name = "torch4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Read, inspect and check PyTorch model files without Python.",
-        subcommands = {})
+        subcommands = {InspectCommand.class, ScanCommand.class, InfoCommand.class})
 public final class Main implements Runnable {
+    /** Exit status for unreadable input, bad usage and internal errors. */
+    static final int EXIT_ERROR = 2;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+    boolean debug;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command line with the given streams (tests call this in-process) and returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        boolean debug = Arrays.asList(args).contains("--debug");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(outWriter).setErr(errWriter);
+        cl.setParameterExceptionHandler((ex, ignored) -> {
+            errWriter.println("torch4j: " + ex.getMessage() + " (see 'torch4j --help')");
+            if (debug) ex.printStackTrace(errWriter);
+            errWriter.flush();
+            return EXIT_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            errWriter.println("torch4j: " + Errors.message(ex));
+            if (debug) ex.printStackTrace(errWriter);
+            errWriter.flush();
+            return EXIT_ERROR;
+        });
+        int code = cl.execute(args);
+        outWriter.flush();
+        errWriter.flush();
+        return code;
     }
 
     @Override public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version, from the jar manifest when packaged. */
+    static final class Version implements CommandLine.IVersionProvider {
+        static String number() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return v != null ? v : "0.1.0-SNAPSHOT";
+        }
+
+        @Override public String[] getVersion() {
+            return new String[] {"torch4j " + number()};
+        }
     }
 }

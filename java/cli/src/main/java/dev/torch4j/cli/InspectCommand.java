@@ -1,0 +1,47 @@
+package dev.torch4j.cli;
+
+import dev.torch4j.Checkpoint;
+import dev.torch4j.Torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code torch4j inspect FILE}: what a PyTorch file holds, for people or (--json) for programs. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Show the format, metadata, tensors (path, dtype, shape, bytes) and other values of a PyTorch file.",
+                "The format is found from the content, whatever the extension."})
+final class InspectCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "A torch.save, legacy, pickle, TorchScript or mobile (.ptl) file.")
+    Path file;
+
+    @Option(names = "--json", description = "Write JSON: {file, format, tensors: [{path, dtype, shape, ...}], metadata, ...}.")
+    boolean json;
+
+    @Option(names = "--hash", description = "Add the sha256 of each tensor's row-major little-endian element bytes.")
+    boolean hash;
+
+    @Override public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Inspection inspection;
+        try (Checkpoint cp = Torch.open(file)) {
+            int total = hash ? cp.tensors().size() : 0;
+            try (Terminal.Progress progress = Terminal.progress(err, "hashing tensors", total,
+                    hash && Terminal.stderrIsTerminal())) {
+                inspection = Inspection.of(cp, file.toString(), hash, progress);
+            }
+        }
+        if (json) InspectJson.write(inspection, out);
+        else InspectText.write(inspection, out);
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.torch4j.cli;
+
+import dev.torch4j.json.JsonWriter;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+
+/**
+ * {@code inspect --json}. The contract (never renamed): {@code file}, {@code format},
+ * {@code tensors[].path/dtype/shape} and, with --hash, {@code tensors[].sha256}; {@code metadata}.
+ * Additions: per tensor {@code bytes}, {@code device}, {@code storage}, {@code storage_offset};
+ * {@code values} (non-tensor leaves), {@code values_omitted}, {@code totals}.
+ */
+final class InspectJson {
+    private InspectJson() {}
+
+    static void write(Inspection in, PrintWriter out) throws IOException {
+        JsonWriter w = new JsonWriter(out, true);
+        w.beginObject();
+        w.name("file").value(in.file());
+        w.name("format").value(in.format());
+        w.name("tensors").beginArray();
+        for (Inspection.Row r : in.tensors()) {
+            w.beginObject();
+            w.name("path").value(r.path());
+            w.name("dtype").value(r.dtype());
+            w.name("shape").value(r.shape());
+            if (r.sha256() != null) w.name("sha256").value(r.sha256());
+            w.name("bytes").value(r.bytes());
+            w.name("device").value(r.device());
+            w.name("storage").value(r.storage());
+            w.name("storage_offset").value(r.storageOffset());
+            w.endObject();
+        }
+        w.endArray();
+        w.name("metadata").beginObject();
+        for (Map.Entry<String, Object> e : in.metadata().entrySet()) {
+            w.name(e.getKey()).value(e.getValue());
+        }
+        w.endObject();
+        w.name("values").beginArray();
+        for (ValueWalker.Value v : in.values()) {
+            w.beginObject().name("path").value(v.path()).name("type").value(v.type()).name("value").value(v.value()).endObject();
+        }
+        w.endArray();
+        w.name("values_omitted").value(in.hiddenValues());
+        w.name("totals").beginObject()
+                .name("tensors").value(in.totals().count())
+                .name("parameters").value(in.totals().parameters())
+                .name("bytes").value(in.totals().bytes())
+                .endObject();
+        w.endObject();
+        w.finish();
+    }
+}

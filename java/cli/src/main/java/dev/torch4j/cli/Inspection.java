@@ -1,0 +1,60 @@
+package dev.torch4j.cli;
+
+import dev.torch4j.Checkpoint;
+import dev.torch4j.tensor.Storage;
+import dev.torch4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/** What {@code inspect} reports about one opened file, gathered once and rendered as text or JSON. */
+record Inspection(String file, String format, Map<String, Object> metadata, List<Row> tensors,
+                  List<ValueWalker.Value> values, int hiddenValues, Totals totals) {
+
+    /** One tensor; sha256 is null unless hashing was asked for. */
+    record Row(String path, String dtype, long[] shape, long bytes, String device, String storage,
+               long storageOffset, String sha256) {}
+
+    /**
+     * count: tensor paths; parameters: elements of distinct tensors (tied weights counted once, as
+     * {@code sum(p.numel() for p in model.parameters())} does); bytes: distinct storages, i.e. the
+     * tensor data the file holds.
+     */
+    record Totals(int count, long parameters, long bytes) {}
+
+    static final int MAX_VALUES = 1_000;
+
+    static Inspection of(Checkpoint cp, String fileLabel, boolean hash, IntConsumer progress) {
+        List<Row> rows = new ArrayList<>();
+        Set<Storage> storages = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<String> views = new HashSet<>();
+        Map<Storage, Integer> storageIds = new IdentityHashMap<>();
+        long parameters = 0;
+        long bytes = 0;
+        int done = 0;
+        for (Map.Entry<String, Tensor> e : cp.tensors().entrySet()) {
+            Tensor t = e.getValue();
+            Storage s = t.storage();
+            // The same view of the same storage, under another name (tied weights), is one tensor.
+            String view = storageIds.computeIfAbsent(s, x -> storageIds.size()) + "/" + t.storageOffset()
+                    + "/" + Arrays.toString(t.shape()) + "/" + Arrays.toString(t.stride());
+            if (views.add(view)) parameters += t.numel();
+            if (storages.add(s)) bytes += s.byteSize();
+            String sha = hash ? t.sha256() : null;
+            rows.add(new Row(e.getKey(), t.dtype().pythonName(), t.shape(), t.byteSize(), t.device(),
+                    s.key(), t.storageOffset(), sha));
+            progress.accept(++done);
+        }
+        ValueWalker walker = new ValueWalker(MAX_VALUES);
+        walker.walk(cp.root());
+        return new Inspection(fileLabel, cp.format().id(), cp.metadata(), rows, walker.values(), walker.hidden(),
+                new Totals(rows.size(), parameters, bytes));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.torch4j.cli;
+
+import dev.torch4j.pickle.PyGlobal;
+import dev.torch4j.pickle.PyObject;
+import dev.torch4j.pickle.PyTuple;
+import dev.torch4j.tensor.Tensor;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Collects the non-tensor leaves of a loaded object tree (epoch, hyper-parameters, optimizer
+ * settings...) by the same dotted paths as tensors, so {@code inspect} can summarize them.
+ * Objects torch4j only knows by name appear as {@code <module.Class>}; their public attributes are walked.
+ */
+final class ValueWalker {
+    /** A leaf: its path, Python-style type name and a JSON-friendly value. */
+    record Value(String path, String type, Object value) {}
+
+    private static final int MAX_DEPTH = 64;
+    private static final int MAX_TEXT = 200;
+
+    private final int limit;
+    private final List<Value> values = new ArrayList<>();
+    private final Set<Object> visiting = Collections.newSetFromMap(new IdentityHashMap<>());
+    private int hidden;
+
+    ValueWalker(int limit) {
+        this.limit = limit;
+    }
+
+    List<Value> values() { return values; }
+
+    /** Leaves found beyond the limit. */
+    int hidden() { return hidden; }
+
+    void walk(Object root) {
+        walk("", root, 0);
+    }
+
+    private void walk(String path, Object v, int depth) {
+        if (v instanceof Tensor) return;
+        if (depth > MAX_DEPTH) {
+            add(path, "...", "<nested deeper than " + MAX_DEPTH + ">");
+            return;
+        }
+        if (v instanceof Map<?, ?> || v instanceof List<?> || v instanceof PyObject) {
+            if (!visiting.add(v)) {
+                add(path, "...", "<recursive reference>");
+                return;
+            }
+            try {
+                walkContainer(path, v, depth);
+            } finally {
+                visiting.remove(v);
+            }
+            return;
+        }
+        if (v == null) add(path, "None", null);
+        else if (v instanceof Boolean b) add(path, "bool", b);
+        else if (v instanceof Long || v instanceof Integer || v instanceof BigInteger) add(path, "int", v);
+        else if (v instanceof Double d) add(path, "float", d);
+        else if (v instanceof String s) add(path, "str", clip(s));
+        else if (v instanceof byte[] b) add(path, "bytes", "<" + b.length + " bytes>");
+        else if (v instanceof PyGlobal g) add(path, "global", g.qualifiedName());
+        else add(path, v.getClass().getSimpleName(), clip(String.valueOf(v)));
+    }
+
+    private void walkContainer(String path, Object v, int depth) {
+        if (v instanceof Map<?, ?> m) {
+            if (m.isEmpty()) add(path, "dict", "{}");
+            for (Map.Entry<?, ?> e : m.entrySet()) walk(join(path, String.valueOf(e.getKey())), e.getValue(), depth + 1);
+        } else if (v instanceof List<?> l) {
+            if (l.isEmpty()) add(path, v instanceof PyTuple ? "tuple" : "list", v instanceof PyTuple ? "()" : "[]");
+            for (int i = 0; i < l.size(); i++) walk(join(path, Integer.toString(i)), l.get(i), depth + 1);
+        } else if (v instanceof PyObject o) {
+            Map<Object, Object> attrs = o.attributes();
+            add(path, "object", "<" + o.type().qualifiedName() + ">");
+            for (Map.Entry<Object, Object> e : attrs.entrySet()) {
+                // Private attributes (nn.Module's _parameters, _buffers, hooks) are machinery, not settings.
+                if (String.valueOf(e.getKey()).startsWith("_")) continue;
+                walk(join(path, String.valueOf(e.getKey())), e.getValue(), depth + 1);
+            }
+        }
+    }
+
+    private void add(String path, String type, Object value) {
+        if (values.size() >= limit) {
+            hidden++;
+            return;
+        }
+        values.add(new Value(path, type, value));
+    }
+
+    private static String join(String prefix, String key) {
+        return prefix.isEmpty() ? key : prefix + "." + key;
+    }
+
+    private static String clip(String s) {
+        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "...";
+    }
+}
