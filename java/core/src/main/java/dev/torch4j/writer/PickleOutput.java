@@ -11,7 +11,7 @@ import java.math.BigInteger;
 final class PickleOutput {
     static final int PROTO = 0x80, STOP = '.', MARK = '(', NONE = 'N', NEWTRUE = 0x88, NEWFALSE = 0x89;
     static final int BININT = 'J', BININT1 = 'K', BININT2 = 'M', LONG1 = 0x8a, LONG4 = 0x8b, BINFLOAT = 'G';
-    static final int BINUNICODE = 'X', GLOBAL = 'c', REDUCE = 'R', BINPERSID = 'Q';
+    static final int BINUNICODE = 'X', GLOBAL = 'c', REDUCE = 'R', BINPERSID = 'Q', BUILD = 'b';
     static final int EMPTY_TUPLE = ')', TUPLE = 't', TUPLE1 = 0x85, TUPLE2 = 0x86, TUPLE3 = 0x87;
     static final int EMPTY_LIST = ']', APPEND = 'a', APPENDS = 'e', EMPTY_DICT = '}', SETITEM = 's', SETITEMS = 'u';
     static final int BINPUT = 'q', LONG_BINPUT = 'r', BINGET = 'h', LONG_BINGET = 'j';

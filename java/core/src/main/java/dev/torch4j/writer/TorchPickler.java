@@ -1,5 +1,6 @@
 package dev.torch4j.writer;
 
+import dev.torch4j.pickle.PyDict;
 import dev.torch4j.pickle.PyGlobal;
 import dev.torch4j.pickle.PyTuple;
 import dev.torch4j.tensor.DType;
@@ -187,6 +188,11 @@ final class TorchPickler {
                 save(e.getValue(), path + "." + e.getKey());
             }
             out.op(end - start > 1 ? PickleOutput.SETITEMS : PickleOutput.SETITEM);
+        }
+        // A state_dict's _metadata (module versions load_state_dict consults) is instance state: BUILD.
+        if (map instanceof PyDict d && !d.attributes().isEmpty()) {
+            save(new java.util.LinkedHashMap<>(d.attributes()), path + ".__dict__");
+            out.op(PickleOutput.BUILD);
         }
     }
 
