@@ -1,0 +1,143 @@
+package dev.torch4j.cli;
+
+import dev.torch4j.convert.ByteSize;
+import dev.torch4j.convert.ConvertOptions;
+import dev.torch4j.convert.ConvertResult;
+import dev.torch4j.convert.Converter;
+import dev.torch4j.convert.OutputFormat;
+import dev.torch4j.json.JsonWriter;
+import dev.torch4j.tensor.DType;
+import dev.torch4j.writer.ProgressListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code torch4j convert IN OUT}: rewrite a checkpoint as torch.save or safetensors. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Convert a PyTorch file (any format torch4j reads, or a sharded *.index.json) to a "
+                + "torch.save archive or safetensors. Tensor data is streamed; outputs appear atomically."})
+public final class ConvertCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "Input file, or a Hugging Face *.index.json.")
+    Path in;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "Output file (its extension picks the format unless --to is given), or a folder.")
+    Path out;
+
+    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format: pth or safetensors.")
+    String to;
+
+    @Option(names = "--state-dict", description = "Write only the state dict (Lightning state_dict, {model: ...}, module parameters, TorchScript).")
+    boolean stateDict;
+
+    @Option(names = "--strip-prefix", paramLabel = "PREFIX", description = "Remove this prefix from tensor names (repeatable, applied in order).")
+    List<String> stripPrefixes = new ArrayList<>();
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", description = "Cast floating-point tensors: float16, bfloat16 or float32 (round to nearest even).")
+    String dtype;
+
+    @Option(names = "--max-shard-size", paramLabel = "SIZE", description = "Split into Hugging Face shards of at most SIZE (e.g. 2GB) plus an index.")
+    String maxShardSize;
+
+    @Option(names = "--force", description = "Replace existing output files.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print a JSON summary on stdout.")
+    boolean json;
+
+    @Override public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        try {
+            DType cast = null;
+            if (dtype != null) {
+                cast = DType.fromPythonName(dtype);
+                if (cast != DType.FLOAT16 && cast != DType.BFLOAT16 && cast != DType.FLOAT32) {
+                    throw new IllegalArgumentException("--dtype must be float16, bfloat16 or float32, not '" + dtype + "'");
+                }
+            }
+            long shard = maxShardSize == null ? 0 : ByteSize.parse(maxShardSize);
+            Bar bar = new Bar(err, Terminal.stderrIsTerminal());
+            ConvertOptions options = new ConvertOptions(to == null ? null : OutputFormat.parse(to), stateDict,
+                    stripPrefixes, cast, shard, force, bar);
+            ConvertResult r = Converter.convert(in, out, options);
+            bar.finish();
+            if (json) {
+                printJson(stdout, r);
+            } else {
+                stdout.println("wrote " + r.tensors() + " tensors, " + r.bytes() + " bytes to "
+                        + (r.files().size() == 1 ? r.files().get(0) : r.files().size() + " files (" + r.files().get(r.files().size() - 1) + ")"));
+                if (!r.dropped().isEmpty()) stdout.println("dropped " + r.dropped().size() + " duplicate names (same tensor as a kept one): " + r.dropped());
+                if (!r.copied().isEmpty()) stdout.println("copied " + r.copied().size() + " views that shared memory: " + r.copied());
+            }
+            stdout.flush();
+            return 0;
+        } catch (Exception e) {
+            err.println("torch4j: " + Errors.message(e));
+            err.flush();
+            return 2;
+        }
+    }
+
+    private static void printJson(PrintWriter out, ConvertResult r) throws java.io.IOException {
+        JsonWriter w = new JsonWriter(out, true);
+        w.beginObject();
+        w.name("tensors").value(r.tensors());
+        w.name("bytes").value(r.bytes());
+        w.name("dropped").beginObject();
+        for (Map.Entry<String, String> e : r.dropped().entrySet()) w.name(e.getKey()).value(e.getValue());
+        w.endObject();
+        w.name("copied").beginArray();
+        for (String c : r.copied()) w.value(c);
+        w.endArray();
+        w.name("files").beginArray();
+        for (Path p : r.files()) w.value(p.toString());
+        w.endArray();
+        w.name("seconds").value(Math.round(r.seconds() * 1000) / 1000.0);
+        w.endObject();
+        w.finish();
+        out.println();
+    }
+
+    /** Bytes written so far, on stderr, at most ten times a second; silent unless stderr is a terminal. */
+    private static final class Bar implements ProgressListener {
+        private final PrintWriter err;
+        private final boolean enabled;
+        private long written;
+        private long lastPrint;
+        private boolean printed;
+
+        Bar(PrintWriter err, boolean enabled) {
+            this.err = err;
+            this.enabled = enabled;
+        }
+
+        @Override public void written(long bytes) {
+            written += bytes;
+            if (!enabled) return;
+            long now = System.nanoTime();
+            if (now - lastPrint < 100_000_000L) return;
+            lastPrint = now;
+            printed = true;
+            err.print("\rconverting: " + (written >> 20) + " MiB written");
+            err.flush();
+        }
+
+        void finish() {
+            if (printed) {
+                err.print("\r\033[K");
+                err.flush();
+            }
+        }
+    }
+}
