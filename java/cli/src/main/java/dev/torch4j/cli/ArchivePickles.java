@@ -49,6 +49,7 @@ final class ArchivePickles {
             case LEGACY -> out.add(new Source(null, file, LEGACY_PICKLES));
             case PICKLE -> out.add(new Source(null, file, Integer.MAX_VALUE));
             case LEGACY_TAR -> throw new IllegalArgumentException("tar layout: use the loader");
+            case SAFETENSORS -> { } // no pickle at all: nothing in it can run code
         }
         return out;
     }

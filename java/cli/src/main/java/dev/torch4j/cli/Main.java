@@ -18,7 +18,7 @@ import java.util.Arrays;
  */
 @Command(name = "torch4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Read, inspect and check PyTorch model files without Python.",
-        subcommands = {InspectCommand.class, ScanCommand.class, InfoCommand.class})
+        subcommands = {InspectCommand.class, ScanCommand.class, ConvertCommand.class, InfoCommand.class})
 public final class Main implements Runnable {
     /** Exit status for unreadable input, bad usage and internal errors. */
     static final int EXIT_ERROR = 2;

@@ -9,5 +9,7 @@ public enum Container {
     /** The 0.1.x torch.save layout: a tar with sys_info, pickle, tensors and storages members. */
     LEGACY_TAR,
     /** A plain pickle stream. */
-    PICKLE
+    PICKLE,
+    /** A safetensors file: 8-byte header length, JSON header, raw tensor data. */
+    SAFETENSORS
 }

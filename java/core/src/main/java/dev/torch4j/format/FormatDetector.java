@@ -58,9 +58,7 @@ public final class FormatDetector {
         }
         if (startsWith(head, 0, LEGACY_MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII))) return Container.LEGACY;
         if (TEXT_PICKLE_STARTS.indexOf((char) b0) >= 0 && lastByte == '.') return Container.PICKLE;
-        if (looksLikeSafetensors(head, size)) {
-            throw new TorchFileException(file, null, 0, "safetensors files are not supported by this reader yet");
-        }
+        if (looksLikeSafetensors(head, size)) return Container.SAFETENSORS;
         throw new TorchFileException(file, null, 0, "not a PyTorch file (no zip, legacy torch.save, tar or pickle "
                 + "signature); it starts with " + describeBytes(head, Math.min(head.length, 16)));
     }

@@ -15,6 +15,9 @@ final class Readers {
             case LEGACY -> LegacyReader.read(ctx, bytes);
             case LEGACY_TAR -> LegacyTarReader.read(ctx, bytes);
             case PICKLE -> PickleFileReader.read(ctx, bytes);
+            // Safetensors has no pickle and no object tree: TorchReader hands it to SafetensorsFile first.
+            case SAFETENSORS -> throw new TorchFileException(ctx.file(), null, 0,
+                    "a safetensors payload cannot be nested inside a torch.save file");
         };
     }
 

@@ -4,6 +4,7 @@ import dev.torch4j.Checkpoint;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.MappedFile;
+import dev.torch4j.safetensors.SafetensorsFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,7 @@ public final class TorchReader {
             }
         }
         Container container = FormatDetector.detect(file, head, size, last);
+        if (container == Container.SAFETENSORS) return SafetensorsFile.open(path);
         MappedFile mapped = MappedFile.open(path);
         try {
             ReadContext ctx = new ReadContext(file, options, 0);

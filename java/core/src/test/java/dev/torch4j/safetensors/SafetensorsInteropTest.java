@@ -125,5 +125,13 @@ class SafetensorsInteropTest {
             }
             assertEquals(List.of(0L, 4L), List.of(f.tensors().get("e").shape()[0], f.tensors().get("e").shape()[1]));
         }
+        // Torch.open detects safetensors by content, whatever the extension.
+        Path renamed = java.nio.file.Files.copy(file, dir.resolve("weights.bin"));
+        try (dev.torch4j.Checkpoint cp = dev.torch4j.Torch.open(renamed)) {
+            assertEquals(Format.SAFETENSORS, cp.format());
+            assertEquals(out.lines().map(l -> l.split(" ")[0]).toList(), List.copyOf(cp.tensors().keySet()));
+            assertEquals(out.lines().filter(l -> l.startsWith("ids ")).findFirst().orElseThrow().split(" ")[2],
+                    cp.tensors().get("ids").sha256());
+        }
     }
 }
