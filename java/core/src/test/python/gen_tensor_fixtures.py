@@ -82,7 +82,9 @@ def float_samples(half_table):
     t = torch.from_numpy(bits.view(np.float32).copy())
     half = t.half().view(torch.int16).numpy().view(np.uint16)
     # A strided source makes PyTorch take the scalar c10 conversions (c10::Half, c10::BFloat16):
-    # bfloat16 NaN -> 0x7FC0 there, while 1.13's vectorised path writes 0xFFFF for NaN.
+    # bfloat16 NaN -> 0x7FC0 there, while the vectorised path of Tensor.to() (what users run on
+    # whole tensors, 1.13 and 2.x on x86) writes 0xFFFF. torch4j follows Tensor.to(): the expected
+    # bfloat16 column is the vectorised one; both paths must agree on everything but NaN.
     doubled = torch.from_numpy(np.repeat(bits, 2).view(np.float32).copy())[::2]
     half_s = doubled.half().contiguous().view(torch.int16).numpy().view(np.uint16)
     bf_s = doubled.bfloat16().contiguous().view(torch.int16).numpy().view(np.uint16)
@@ -91,7 +93,7 @@ def float_samples(half_table):
     isnan = np.isnan(bits.view(np.float32))
     assert (bf_s[~isnan] == bf_v[~isnan]).all(), 'bfloat16 paths disagree on non-NaN'
     rec = np.zeros(len(bits), dtype=[('f', '<u4'), ('h', '<u2'), ('b', '<u2')])
-    rec['f'], rec['h'], rec['b'] = bits, half, bf_s
+    rec['f'], rec['h'], rec['b'] = bits, half, bf_v
     write_gz('float_to_half.bin.gz', rec.tobytes())
     return len(bits)
 

@@ -3,7 +3,9 @@ package dev.torch4j.tensor;
 /**
  * {@code torch.bfloat16} conversions, bit-exact with PyTorch's c10::BFloat16: a bfloat16 is the
  * upper half of a float32, so decoding is a shift; encoding rounds to nearest even and writes
- * every NaN as {@code 0x7FC0}.
+ * every NaN as {@code 0xFFFF}, the bits PyTorch's {@code Tensor.to(torch.bfloat16)} writes on whole
+ * tensors (its vectorised path; the scalar c10 path would write 0x7FC0). The native fast path
+ * writes the same bits, so results never depend on which path ran.
  */
 public final class BFloat16 {
     private BFloat16() {}
@@ -14,7 +16,7 @@ public final class BFloat16 {
 
     public static short floatToBFloat16(float value) {
         int x = Float.floatToRawIntBits(value);
-        if ((x & 0x7FFFFFFF) > 0x7F800000) return (short) 0x7FC0;
+        if ((x & 0x7FFFFFFF) > 0x7F800000) return (short) 0xFFFF;
         return (short) ((x + 0x7FFF + ((x >>> 16) & 1)) >>> 16); // overflow carries into infinity, as it should
     }
 
