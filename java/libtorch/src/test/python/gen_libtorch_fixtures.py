@@ -7,13 +7,18 @@ OUT_DIR receives:
   model.pt           TorchScript archive of a small trained-looking net (random init, seed 1)
   arch.pt            the same architecture scripted with a DIFFERENT random init (seed 2)
   input.pt           an input batch (state_dict-style zip, key "x")
-  inputs.bin, expected.bin, expected_double.bin   raw little-endian float32 of x, forward(x), double(x)
+  inputs.bin, expected.bin, expected_twice.bin   raw little-endian float32 of x, forward(x), twice(x)
   weights.pkl        model.pt's state_dict saved with torch.save (the "trained" weights)
   lightning.ckpt     a Lightning-like checkpoint: {"epoch", "global_step", "state_dict": {"model.<name>": ...}}
+  partial.pkl        the state_dict less bn.running_var, plus an unexpected extra.weight
+  badshape.pkl       the state_dict with l2.weight transposed (a size mismatch)
+  state.tsv          model.pt's parameters and buffers: name, dtype, shape, float64 values
   views.pt           tensors with strides/offsets/dtypes for the zero-copy hand-over tests
-  views.json         PyTorch's contiguous float64 values of every tensor in views.pt
+  views.tsv          per tensor in views.pt: name, dtype, shape, stride, storage offset, storage bytes
+                     and PyTorch's row-major values as float64
+  views/NAME.le.bin, views/NAME.be.bin   the whole storage of each view, little- and big-endian
 """
-import json
+import numpy
 import os
 import sys
 
@@ -33,7 +38,7 @@ class Net(torch.nn.Module):
         return self.l2(torch.relu(self.bn(self.l1(x))))
 
     @torch.jit.export
-    def double(self, x):
+    def twice(self, x):
         return x * 2.0
 
 
@@ -48,6 +53,19 @@ def trained_net():
         net.bn.bias.uniform_(-0.2, 0.2)
         net.bn.num_batches_tracked.fill_(7)
     return net.eval()
+
+
+def dtype_name(t):
+    return str(t.dtype).replace("torch.", "")
+
+
+def tsv_row(*cells):
+    """Tab-separated cells; sequences become comma-separated (floats in repr, exact)."""
+    def cell(c):
+        if isinstance(c, (list, tuple, torch.Size)):
+            return ",".join(repr(float(x)) if isinstance(x, float) else str(x) for x in c)
+        return str(c)
+    return "\t".join(cell(c) for c in cells) + "\n"
 
 
 def write_raw(path, t):
@@ -70,13 +88,24 @@ def main(out):
     with torch.no_grad():
         write_raw(os.path.join(out, "inputs.bin"), x)
         write_raw(os.path.join(out, "expected.bin"), scripted(x))
-        write_raw(os.path.join(out, "expected_double.bin"), scripted.double(x))
+        write_raw(os.path.join(out, "expected_twice.bin"), scripted.twice(x))
 
     state = net.state_dict()
     torch.save(state, os.path.join(out, "weights.pkl"))
     torch.save({"epoch": 3, "global_step": 120, "pytorch-lightning_version": "2.0.0",
                 "state_dict": {"model." + k: v for k, v in state.items()}},
                os.path.join(out, "lightning.ckpt"))
+
+    partial = dict(state)
+    del partial["bn.running_var"]
+    partial["extra.weight"] = torch.ones(2)
+    torch.save(partial, os.path.join(out, "partial.pkl"))
+    bad = dict(state)
+    bad["l2.weight"] = state["l2.weight"].t().contiguous()
+    torch.save(bad, os.path.join(out, "badshape.pkl"))
+    with open(os.path.join(out, "state.tsv"), "w") as f:
+        for k, v in state.items():
+            f.write(tsv_row(k, dtype_name(v), v.shape, v.to(torch.float64).flatten().tolist()))
 
     base = torch.arange(60, dtype=torch.float64).reshape(3, 4, 5) / 7.0
     views = {
@@ -96,10 +125,18 @@ def main(out):
         "empty": torch.zeros(0, 3),
     }
     torch.save(views, os.path.join(out, "views.pt"))
-    with open(os.path.join(out, "views.json"), "w") as f:
-        json.dump({k: {"dtype": str(v.dtype).replace("torch.", ""), "shape": list(v.shape),
-                       "values": v.to(torch.float64).flatten().tolist()}
-                   for k, v in views.items()}, f)
+    os.makedirs(os.path.join(out, "views"), exist_ok=True)
+    rows = []
+    for name, v in views.items():
+        item = v.element_size()
+        whole = torch.empty(0, dtype=v.dtype).set_(v.storage())  # the full storage as a 1-D tensor
+        raw = whole.view(torch.uint8).numpy() if item > 1 else whole.numpy().view(numpy.uint8)
+        raw.tofile(os.path.join(out, "views", name + ".le.bin"))
+        raw.reshape(-1, item)[:, ::-1].tofile(os.path.join(out, "views", name + ".be.bin"))
+        rows.append(tsv_row(name, dtype_name(v), v.shape, v.stride(), v.storage_offset(), int(raw.size),
+                            v.to(torch.float64).flatten().tolist()))
+    with open(os.path.join(out, "views.tsv"), "w") as f:
+        f.writelines(rows)
 
 
 if __name__ == "__main__":
