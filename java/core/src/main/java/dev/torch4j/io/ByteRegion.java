@@ -26,6 +26,16 @@ public interface ByteRegion {
     /** A sub-region sharing these bytes. */
     ByteRegion subRegion(long offset, long length);
 
+    /**
+     * A zero-copy read-only view of {@code [offset, offset+length)}, or null when the bytes are
+     * not contiguous in one buffer (e.g. they cross a mapping chunk). Lets readers avoid copies
+     * without ever paying for a large hidden one. Range-checked like {@link #slice}.
+     */
+    default ByteBuffer trySlice(long offset, int length) {
+        checkRange(size(), offset, length);
+        return null;
+    }
+
     static void checkRange(long size, long offset, long length) {
         if (offset < 0 || length < 0 || offset > size - length) {
             throw new IndexOutOfBoundsException("range [" + offset + ", +" + length + ") outside region of " + size + " bytes");

@@ -34,6 +34,10 @@ public final class HeapRegion implements ByteRegion {
         return ByteBuffer.wrap(bytes, start + (int) offset, len).slice().asReadOnlyBuffer();
     }
 
+    @Override public ByteBuffer trySlice(long offset, int len) {
+        return slice(offset, len);
+    }
+
     @Override public ByteRegion subRegion(long offset, long len) {
         ByteRegion.checkRange(length, offset, len);
         return new HeapRegion(bytes, start + (int) offset, (int) len);

@@ -3,27 +3,116 @@ package dev.torch4j.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * A whole file mapped read-only, in chunks so files over 2 GiB work. Closing releases nothing
  * eagerly (the JVM unmaps when buffers are collected) but makes later use an error.
  */
 public final class MappedFile implements ByteRegion, Closeable {
-    private final Path path;
+    /** One {@link MappedByteBuffer} holds at most 2 GiB; 1 GiB chunks keep the arithmetic simple. */
+    static final int DEFAULT_CHUNK_SIZE = 1 << 30;
 
-    private MappedFile(Path path) { this.path = path; }
+    private final Path path;
+    private final long size;
+    private final int chunkSize;
+    /** Null once closed: one volatile read per access both finds the chunk and checks the state. */
+    private volatile MappedByteBuffer[] chunks;
+
+    private MappedFile(Path path, long size, int chunkSize, MappedByteBuffer[] chunks) {
+        this.path = path;
+        this.size = size;
+        this.chunkSize = chunkSize;
+        this.chunks = chunks;
+    }
 
     public static MappedFile open(Path path) throws IOException {
-        throw new UnsupportedOperationException("TODO");
+        return open(path, DEFAULT_CHUNK_SIZE);
+    }
+
+    /** With a chosen chunk size (tests use small chunks to exercise boundary crossing). */
+    static MappedFile open(Path path, int chunkSize) throws IOException {
+        if (chunkSize <= 0) throw new IllegalArgumentException("chunk size must be positive: " + chunkSize);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long count = (size + chunkSize - 1) / chunkSize;
+            if (count > Integer.MAX_VALUE) throw new IOException(path + ": too large to map (" + size + " bytes)");
+            MappedByteBuffer[] chunks = new MappedByteBuffer[(int) count];
+            for (int i = 0; i < chunks.length; i++) {
+                long start = (long) i * chunkSize;
+                chunks[i] = ch.map(FileChannel.MapMode.READ_ONLY, start, Math.min(chunkSize, size - start));
+            }
+            // The mappings stay valid after the channel is closed.
+            return new MappedFile(path, size, chunkSize, chunks);
+        }
     }
 
     public Path path() { return path; }
 
-    @Override public long size() { throw new UnsupportedOperationException("TODO"); }
-    @Override public byte get(long offset) { throw new UnsupportedOperationException("TODO"); }
-    @Override public void copyTo(long offset, byte[] dst, int dstOffset, int length) { throw new UnsupportedOperationException("TODO"); }
-    @Override public ByteBuffer slice(long offset, int length) { throw new UnsupportedOperationException("TODO"); }
-    @Override public ByteRegion subRegion(long offset, long length) { throw new UnsupportedOperationException("TODO"); }
-    @Override public void close() {}
+    public boolean isClosed() { return chunks == null; }
+
+    @Override public long size() { return size; }
+
+    private MappedByteBuffer[] chunks() {
+        MappedByteBuffer[] c = chunks;
+        if (c == null) throw new IllegalStateException("mapped file " + path + " is closed");
+        return c;
+    }
+
+    @Override public byte get(long offset) {
+        MappedByteBuffer[] c = chunks();
+        ByteRegion.checkRange(size, offset, 1);
+        return c[(int) (offset / chunkSize)].get((int) (offset % chunkSize));
+    }
+
+    @Override public void copyTo(long offset, byte[] dst, int dstOffset, int length) {
+        MappedByteBuffer[] c = chunks();
+        ByteRegion.checkRange(size, offset, length);
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        while (length > 0) {
+            int index = (int) (offset / chunkSize);
+            int pos = (int) (offset % chunkSize);
+            int n = Math.min(length, c[index].capacity() - pos);
+            c[index].get(pos, dst, dstOffset, n);
+            offset += n;
+            dstOffset += n;
+            length -= n;
+        }
+    }
+
+    @Override public ByteBuffer slice(long offset, int length) {
+        ByteBuffer view = trySlice(offset, length);
+        if (view != null) return view;
+        byte[] copy = new byte[length];
+        copyTo(offset, copy, 0, length);
+        return ByteBuffer.wrap(copy).asReadOnlyBuffer();
+    }
+
+    @Override public ByteBuffer trySlice(long offset, int length) {
+        MappedByteBuffer[] c = chunks();
+        ByteRegion.checkRange(size, offset, length);
+        if (length == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer();
+        int index = (int) (offset / chunkSize);
+        int pos = (int) (offset % chunkSize);
+        if (length > c[index].capacity() - pos) return null;
+        return c[index].slice(pos, length); // read-only (READ_ONLY mapping), big-endian
+    }
+
+    @Override public ByteRegion subRegion(long offset, long length) {
+        chunks();
+        ByteRegion.checkRange(size, offset, length);
+        return new RegionView(this, offset, length);
+    }
+
+    @Override public void close() {
+        chunks = null;
+    }
+
+    @Override public String toString() {
+        return "MappedFile[" + path + ", " + size + " bytes" + (isClosed() ? ", closed" : "") + "]";
+    }
 }

@@ -1,7 +1,19 @@
 package dev.torch4j.pickle;
 
 import dev.torch4j.TorchFileException;
+import dev.torch4j.UnsafePickleException;
 import dev.torch4j.io.ByteRegion;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.torch4j.pickle.Opcodes.*;
 
 /**
  * The safe pickle virtual machine: one tight opcode loop over protocols 0 to 5 that builds Java
@@ -9,6 +21,11 @@ import dev.torch4j.io.ByteRegion;
  * and runs only the callables a {@link GlobalResolver} supplies. Unknown globals become inert
  * {@link PyObject} placeholders; dangerous ones throw {@link dev.torch4j.UnsafePickleException}
  * unless {@link Config#allowUnsafeGlobals()}.
+ *
+ * <p>Globals are looked up in {@code config.resolver()} first, then in {@link BuiltinGlobals}
+ * (OrderedDict, set, copyreg helpers...), so callers only register what they add. Python 2
+ * module names are mapped to Python 3 ones first ({@code __builtin__} is looked up as {@code builtins}).
+ * The loop is iterative: nesting costs heap (bounded by {@link PickleLimits}), never Java stack.
  */
 public final class PickleMachine {
     /** What the machine needs besides the bytes. {@code file}/{@code entry} label error messages. */
@@ -18,20 +35,479 @@ public final class PickleMachine {
 
     private final ByteRegion input;
     private final Config config;
+    private final SafetyPolicy policy;
+    private final PickleLimits limits;
+    private final GlobalResolver resolver;
     private long position;
+
+    // Per-load state.
+    private Object[] stack;
+    private int sp;
+    private int[] marks;
+    private int mp;
+    private Memo memo;
+    private long objects;
+    /** Names of resolved callables, for error messages only. */
+    private IdentityHashMap<Object, String> callableNames;
+    /** Memo keys holding a {@link PyReplacing} object, updated when its BUILD replaces it. */
+    private IdentityHashMap<Object, List<Long>> replacingKeys;
 
     /** Reads one pickle starting at {@code start} in {@code input}. */
     public PickleMachine(ByteRegion input, long start, Config config) {
+        this(input, start, config, SafetyPolicy.DEFAULT);
+    }
+
+    /** As above, with a different denylist. */
+    public PickleMachine(ByteRegion input, long start, Config config, SafetyPolicy policy) {
         this.input = input;
         this.position = start;
         this.config = config;
+        this.policy = policy;
+        this.limits = config.limits() != null ? config.limits() : PickleLimits.DEFAULT;
+        this.resolver = config.resolver() != null ? config.resolver().orElse(BuiltinGlobals.INSTANCE) : BuiltinGlobals.INSTANCE;
     }
 
-    /** Runs until STOP and returns the result. */
+    /**
+     * Runs until STOP and returns the result. May be called again to read the pickle that follows
+     * (legacy torch files hold several in a row); each load starts with an empty memo.
+     */
     public Object load() throws TorchFileException {
-        throw new UnsupportedOperationException("TODO");
+        stack = new Object[32];
+        sp = 0;
+        marks = new int[16];
+        mp = 0;
+        memo = new Memo(limits.maxMemo());
+        objects = 0;
+        callableNames = new IdentityHashMap<>();
+        replacingKeys = new IdentityHashMap<>();
+        long opAt = position;
+        int op = -1;
+        try {
+            PickleInput in = new PickleInput(input, position);
+            while (true) {
+                opAt = in.position();
+                op = -1;
+                op = in.readByte();
+                switch (op) {
+                    case PROTO -> {
+                        int v = in.readByte();
+                        if (v > 5) throw new PickleFormatError("unsupported protocol " + v);
+                    }
+                    case FRAME -> {
+                        long n = in.readUnsigned(8);
+                        in.checkLength(n);
+                    }
+                    case STOP -> {
+                        Object result = pop();
+                        position = in.position();
+                        return result;
+                    }
+                    case MARK -> pushMark();
+                    case POP -> {
+                        if (sp > markBase()) sp--;
+                        else if (mp > 0) popMark();
+                        else throw new PickleFormatError("stack underflow");
+                    }
+                    case POP_MARK -> sp = popMark();
+                    case DUP -> push(peek());
+
+                    case NONE -> push(null);
+                    case NEWTRUE -> push(Boolean.TRUE);
+                    case NEWFALSE -> push(Boolean.FALSE);
+                    case INT -> push(TextArgs.parseInt(in.readAsciiLine()));
+                    case LONG -> push(TextArgs.parseLong(in.readAsciiLine()));
+                    case BININT -> push((long) in.readInt32());
+                    case BININT1 -> push((long) in.readByte());
+                    case BININT2 -> push(in.readUnsigned(2));
+                    case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(in.readByte())));
+                    case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(signedLength(in.readInt32()))));
+                    case FLOAT -> push(TextArgs.parseFloat(in.readAsciiLine()));
+                    case BINFLOAT -> push(in.readDoubleBigEndian());
+
+                    // Python 2 str: decoded as latin-1, as torch.load(encoding='latin1') does.
+                    case STRING -> push(TextArgs.latin1(TextArgs.parseQuotedString(in.readLine())));
+                    case BINSTRING -> push(TextArgs.latin1(in.readBytes(signedLength(in.readInt32()))));
+                    case SHORT_BINSTRING -> push(TextArgs.latin1(in.readBytes(in.readByte())));
+                    case UNICODE -> push(TextArgs.rawUnicodeEscape(in.readLine()));
+                    case SHORT_BINUNICODE -> push(Utf8.decode(in.readBytes(in.readByte())));
+                    case BINUNICODE -> push(Utf8.decode(in.readBytes(in.readUnsigned(4))));
+                    case BINUNICODE8 -> push(Utf8.decode(in.readBytes(in.readUnsigned(8))));
+                    case SHORT_BINBYTES -> push(in.readBytes(in.readByte()));
+                    case BINBYTES -> push(in.readBytes(in.readUnsigned(4)));
+                    case BINBYTES8, BYTEARRAY8 -> push(in.readBytes(in.readUnsigned(8)));
+                    case NEXT_BUFFER, READONLY_BUFFER ->
+                            throw new PickleFormatError("out-of-band buffers (pickle protocol 5 buffer_callback) are not supported");
+
+                    case EMPTY_LIST -> push(new ArrayList<>());
+                    case EMPTY_DICT -> push(new LinkedHashMap<>());
+                    case EMPTY_TUPLE -> push(PyTuple.EMPTY);
+                    case EMPTY_SET -> push(new LinkedHashSet<>());
+                    case LIST -> {
+                        int m = popMark();
+                        push(new ArrayList<>(Arrays.asList(stack).subList(m, sp)));
+                        moveTop(m);
+                    }
+                    case TUPLE -> {
+                        int m = popMark();
+                        push(PyTuple.copyOf(Arrays.asList(stack).subList(m, sp)));
+                        moveTop(m);
+                    }
+                    case TUPLE1 -> { Object a = pop(); push(PyTuple.of(a)); }
+                    case TUPLE2 -> { Object b = pop(); Object a = pop(); push(PyTuple.of(a, b)); }
+                    case TUPLE3 -> { Object c = pop(); Object b = pop(); Object a = pop(); push(PyTuple.of(a, b, c)); }
+                    case DICT -> {
+                        int m = popMark();
+                        Map<Object, Object> d = new LinkedHashMap<>();
+                        putPairs(d, m);
+                        push(d);
+                        moveTop(m);
+                    }
+                    case FROZENSET -> {
+                        int m = popMark();
+                        PyFrozenSet s = new PyFrozenSet();
+                        addItems(s, m);
+                        push(s);
+                        moveTop(m);
+                    }
+                    case APPEND -> { Object v = pop(); append(peek(), v); }
+                    case APPENDS -> {
+                        int m = popMark();
+                        Object target = below(m);
+                        for (int i = m; i < sp; i++) append(target, stack[i]);
+                        sp = m;
+                    }
+                    case SETITEM -> { Object v = pop(); Object k = pop(); setItem(peek(), k, v); }
+                    case SETITEMS -> {
+                        int m = popMark();
+                        Object target = below(m);
+                        if ((sp - m) % 2 != 0) throw new PickleFormatError("odd number of items for SETITEMS");
+                        for (int i = m; i < sp; i += 2) setItem(target, stack[i], stack[i + 1]);
+                        sp = m;
+                    }
+                    case ADDITEMS -> {
+                        int m = popMark();
+                        Object target = below(m);
+                        if (!(target instanceof Set<?>) || target instanceof PyFrozenSet) {
+                            throw new PickleFormatError("cannot add items to " + Values.typeName(target));
+                        }
+                        @SuppressWarnings("unchecked") Set<Object> set = (Set<Object>) target;
+                        addItems(set, m);
+                        sp = m;
+                    }
+
+                    case PUT -> memoPut(parseMemoKey(in.readAsciiLine()), peek());
+                    case BINPUT -> memoPut(in.readByte(), peek());
+                    case LONG_BINPUT -> memoPut(in.readUnsigned(4), peek());
+                    case MEMOIZE -> memoPut(memo.size(), peek());
+                    case GET -> push(memo.get(parseMemoKey(in.readAsciiLine())));
+                    case BINGET -> push(memo.get(in.readByte()));
+                    case LONG_BINGET -> push(memo.get(in.readUnsigned(4)));
+
+                    case GLOBAL -> {
+                        String module = Utf8.decode(in.readLine());
+                        String name = Utf8.decode(in.readLine());
+                        push(global(module, name, opAt));
+                    }
+                    case STACK_GLOBAL -> {
+                        Object name = pop();
+                        Object module = pop();
+                        if (!(module instanceof String m) || !(name instanceof String n)) {
+                            throw new PickleFormatError("module and name must be str, got "
+                                    + Values.typeName(module) + " and " + Values.typeName(name));
+                        }
+                        push(global(m, n, opAt));
+                    }
+                    case INST -> {
+                        String module = Utf8.decode(in.readLine());
+                        String name = Utf8.decode(in.readLine());
+                        Object cls = global(module, name, opAt);
+                        int m = popMark();
+                        PyTuple args = PyTuple.copyOf(Arrays.asList(stack).subList(m, sp));
+                        sp = m;
+                        push(invoke(cls, args, null));
+                    }
+                    case OBJ -> {
+                        int m = popMark();
+                        if (sp == m) throw new PickleFormatError("no class on the stack");
+                        Object cls = stack[m];
+                        PyTuple args = PyTuple.copyOf(Arrays.asList(stack).subList(m + 1, sp));
+                        sp = m;
+                        push(invoke(cls, args, null));
+                    }
+                    case REDUCE -> {
+                        Object args = pop();
+                        Object f = pop();
+                        push(invoke(f, tuple(args, "REDUCE arguments"), null));
+                    }
+                    case NEWOBJ -> {
+                        Object args = pop();
+                        Object cls = pop();
+                        push(invoke(cls, tuple(args, "NEWOBJ arguments"), null));
+                    }
+                    case NEWOBJ_EX -> {
+                        Object kwargs = pop();
+                        Object args = pop();
+                        Object cls = pop();
+                        if (!(kwargs instanceof Map<?, ?> kw)) throw new PickleFormatError("NEWOBJ_EX keyword arguments must be a dict");
+                        push(invoke(cls, tuple(args, "NEWOBJ_EX arguments"), kw));
+                    }
+                    case BUILD -> build(pop());
+                    case PERSID -> push(persistentLoad(in.readAsciiLine()));
+                    case BINPERSID -> push(persistentLoad(pop()));
+                    case EXT1, EXT2, EXT4 -> {
+                        long code = in.readUnsigned(op == EXT1 ? 1 : op == EXT2 ? 2 : 4);
+                        throw new PickleFormatError("extension code " + code
+                                + " refers to Python's copyreg extension registry, which torch4j does not have");
+                    }
+                    default -> throw new PickleFormatError("not a pickle opcode");
+                }
+            }
+        } catch (PickleFormatError e) {
+            throw fail(opAt, op, e.getMessage(), null);
+        } catch (TorchFileException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Anything else is a bug or a resolver failing on odd input: still report where.
+            throw fail(opAt, op, "unexpected " + e, e);
+        } catch (StackOverflowError e) {
+            throw fail(opAt, op, "structure nested too deeply", null);
+        } finally {
+            stack = null;
+            memo = null;
+            callableNames = null;
+            replacingKeys = null;
+        }
     }
 
     /** The offset just past the STOP opcode, after {@link #load()} (legacy files hold several pickles in a row). */
     public long position() { return position; }
+
+    // ---- stack and marks ----
+
+    private void push(Object v) {
+        if (++objects > limits.maxObjects()) throw new PickleFormatError("more than " + limits.maxObjects() + " objects (limit)");
+        if (sp == stack.length) stack = Arrays.copyOf(stack, stack.length * 2);
+        stack[sp++] = v;
+    }
+
+    private Object pop() {
+        if (sp <= markBase()) throw new PickleFormatError("stack underflow");
+        Object v = stack[--sp];
+        stack[sp] = null;
+        return v;
+    }
+
+    private Object peek() {
+        if (sp <= markBase()) throw new PickleFormatError("stack underflow");
+        return stack[sp - 1];
+    }
+
+    /** The object under the items of a just-popped mark: what APPENDS/SETITEMS/ADDITEMS modify. */
+    private Object below(int m) {
+        if (m <= markBase()) throw new PickleFormatError("stack underflow");
+        return stack[m - 1];
+    }
+
+    private int markBase() {
+        return mp > 0 ? marks[mp - 1] : 0;
+    }
+
+    private void pushMark() {
+        if (mp >= limits.maxDepth()) throw new PickleFormatError("more than " + limits.maxDepth() + " nested marks (limit)");
+        if (mp == marks.length) marks = Arrays.copyOf(marks, marks.length * 2);
+        marks[mp++] = sp;
+    }
+
+    /** Pops the innermost mark and returns the stack index it recorded (the first item after it). */
+    private int popMark() {
+        if (mp == 0) throw new PickleFormatError("no MARK on the stack");
+        int m = marks[--mp];
+        if (sp - m > limits.maxContainerItems()) {
+            throw new PickleFormatError((sp - m) + " items exceed the container limit " + limits.maxContainerItems());
+        }
+        return m;
+    }
+
+    /** After building a value from stack[m..sp-1] and pushing it: drop the items, keep the value. */
+    private void moveTop(int m) {
+        Object v = stack[sp - 1];
+        Arrays.fill(stack, m, sp, null);
+        stack[m] = v;
+        sp = m + 1;
+    }
+
+    // ---- containers ----
+
+    private void putPairs(Map<Object, Object> d, int m) {
+        int end = sp;
+        if ((end - m) % 2 != 0) throw new PickleFormatError("odd number of items for DICT");
+        for (int i = m; i < end; i += 2) {
+            Values.checkHashable(stack[i], limits.maxDepth());
+            d.put(stack[i], stack[i + 1]);
+        }
+    }
+
+    private void addItems(Set<Object> set, int m) {
+        for (int i = m; i < sp; i++) {
+            Values.checkHashable(stack[i], limits.maxDepth());
+            if (set.size() >= limits.maxContainerItems()) throw itemsLimit();
+            set.add(stack[i]);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void append(Object target, Object v) {
+        if (target instanceof List<?> list) {
+            if (list.size() >= limits.maxContainerItems()) throw itemsLimit();
+            ((List<Object>) list).add(v);
+        } else if (target instanceof PyObject o) {
+            if (o.listItems().size() >= limits.maxContainerItems()) throw itemsLimit();
+            o.listItems().add(v);
+        } else {
+            throw new PickleFormatError("cannot append to " + Values.typeName(target));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void setItem(Object target, Object k, Object v) {
+        Map<Object, Object> map;
+        if (target instanceof Map<?, ?> m) map = (Map<Object, Object>) m;
+        else if (target instanceof PyObject o) map = o.dictItems();
+        else throw new PickleFormatError("cannot set items on " + Values.typeName(target));
+        Values.checkHashable(k, limits.maxDepth());
+        if (map.size() >= limits.maxContainerItems()) throw itemsLimit();
+        map.put(k, v);
+    }
+
+    private PickleFormatError itemsLimit() {
+        return new PickleFormatError("container holds more than " + limits.maxContainerItems() + " items (limit)");
+    }
+
+    private static PyTuple tuple(Object v, String what) {
+        if (v instanceof PyTuple t) return t;
+        throw new PickleFormatError(what + " must be a tuple, got " + Values.typeName(v));
+    }
+
+    private static int signedLength(int n) {
+        if (n < 0) throw new PickleFormatError("negative length " + n);
+        return n;
+    }
+
+    private static long parseMemoKey(String line) {
+        Object k = TextArgs.parseInteger(line);
+        if (!(k instanceof Long l) || l < 0) throw new PickleFormatError("invalid memo key '" + line + "'");
+        return l;
+    }
+
+    private void memoPut(long key, Object value) {
+        memo.put(key, value);
+        if (value instanceof PyReplacing) replacingKeys.computeIfAbsent(value, x -> new ArrayList<>()).add(key);
+    }
+
+    // ---- globals, calls, state ----
+
+    private Object global(String module, String name, long opAt) throws UnsafePickleException {
+        String[] py3 = Py2Names.map(module, name);
+        if (policy.isDangerous(module, name)) {
+            if (!config.allowUnsafeGlobals()) {
+                throw new UnsafePickleException(config.file(), config.entry(), opAt, module + "." + name);
+            }
+            return new PyGlobal(py3[0], py3[1]); // inert: never resolved, never called
+        }
+        PyCallable c = resolver.resolve(py3[0], py3[1]);
+        if (c == null) return new PyGlobal(py3[0], py3[1]);
+        callableNames.put(c, py3[0] + "." + py3[1]);
+        return c;
+    }
+
+    private Object invoke(Object f, PyTuple args, Map<?, ?> kwargs) throws TorchFileException {
+        if (f instanceof PyGlobal g) {
+            PyObject o = new PyObject(g, args);
+            if (kwargs != null) o.kwargs().putAll(kwargs);
+            return o;
+        }
+        if (f instanceof PyCallable c) {
+            if (kwargs != null && !kwargs.isEmpty()) {
+                throw new PickleFormatError("keyword arguments for " + nameOf(c) + " are not supported");
+            }
+            try {
+                return c.call(args);
+            } catch (TorchFileException e) {
+                throw e;
+            } catch (PickleFormatError e) {
+                throw e;
+            } catch (Exception e) {
+                throw new PickleFormatError("calling " + nameOf(c) + " failed: " + reason(e));
+            }
+        }
+        if (f instanceof PyObject o) {
+            // Calling a placeholder instance (a callable object, or a dangerous global loaded inertly):
+            // record the call as another placeholder rather than fail, so such files still load.
+            PyObject call = new PyObject(new PyGlobal(o.type().module(), o.type().name() + "()"), args);
+            if (kwargs != null) call.kwargs().putAll(kwargs);
+            return call;
+        }
+        throw new PickleFormatError("'" + Values.typeName(f) + "' object is not callable");
+    }
+
+    private void build(Object state) {
+        Object target = peek();
+        if (target instanceof PyStateful s) {
+            try {
+                s.setState(state);
+            } catch (PickleFormatError e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new PickleFormatError("setting the state of " + Values.typeName(target) + " failed: " + reason(e));
+            }
+            if (s instanceof PyReplacing r) {
+                Object replacement = r.replacement();
+                if (replacement != target) {
+                    stack[sp - 1] = replacement;
+                    List<Long> keys = replacingKeys.remove(target);
+                    if (keys != null) for (long k : keys) memo.put(k, replacement);
+                }
+            }
+        } else if (state != null) {
+            throw new PickleFormatError("cannot set state on " + Values.typeName(target));
+        }
+    }
+
+    private Object persistentLoad(Object pid) throws TorchFileException {
+        PersistentLoader loader = config.persistentLoader();
+        if (loader == null) throw new PickleFormatError("persistent id " + clip(pid) + " but no persistent loader is configured");
+        try {
+            return loader.load(pid);
+        } catch (TorchFileException e) {
+            throw e;
+        } catch (PickleFormatError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PickleFormatError("persistent id " + clip(pid) + ": " + reason(e));
+        }
+    }
+
+    private String nameOf(PyCallable c) {
+        String n = callableNames.get(c);
+        return n != null ? n : "callable";
+    }
+
+    private static String reason(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    private static String clip(Object o) {
+        String s;
+        try {
+            s = String.valueOf(o);
+        } catch (RuntimeException | StackOverflowError e) {
+            s = Values.typeName(o);
+        }
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    private TorchFileException fail(long opAt, int op, String reason, Throwable cause) {
+        String what = op < 0 ? "reading the next opcode" : Opcodes.describe(op);
+        return new TorchFileException(config.file(), config.entry(), opAt, what + ": " + reason, cause);
+    }
 }

@@ -17,6 +17,7 @@ public final class PyObject implements PyStateful {
     private Object state;
     private final List<Object> listItems = new ArrayList<>();
     private final Map<Object, Object> dictItems = new LinkedHashMap<>();
+    private final Map<Object, Object> kwargs = new LinkedHashMap<>();
 
     public PyObject(PyGlobal type, PyTuple args) {
         this.type = type;
@@ -31,6 +32,8 @@ public final class PyObject implements PyStateful {
     public List<Object> listItems() { return listItems; }
     /** Items added by SETITEM/SETITEMS (dict subclasses such as AttributeDict). */
     public Map<Object, Object> dictItems() { return dictItems; }
+    /** Keyword arguments of a NEWOBJ_EX construction; empty otherwise. */
+    public Map<Object, Object> kwargs() { return kwargs; }
 
     @Override public void setState(Object state) {
         this.state = state;

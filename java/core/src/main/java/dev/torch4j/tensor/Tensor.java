@@ -78,15 +78,28 @@ public final class Tensor {
      */
     public ByteBuffer asByteBuffer() { return TensorData.asByteBuffer(this); }
 
-    /** Elements as float (half, bfloat16, float8 converted exactly; float64 and integers by Java's casts). */
+    /**
+     * Elements as float (half, bfloat16, float8 converted exactly; float64 and integers by Java's casts;
+     * complex as interleaved real, imaginary pairs). Throws IllegalStateException past 2^31 values.
+     */
     public float[] toFloatArray() { return TensorData.toFloatArray(this); }
+    /** Elements as double (exact for every float dtype; complex as interleaved pairs). */
     public double[] toDoubleArray() { return TensorData.toDoubleArray(this); }
+    /** Integer, bool and quantized (integer representation) elements; uint64 as raw bits. Floats throw. */
     public long[] toLongArray() { return TensorData.toLongArray(this); }
+    /** Like {@link #toLongArray()}, throwing IllegalStateException for a value outside int range. */
     public int[] toIntArray() { return TensorData.toIntArray(this); }
+    /** Non-zero elements are true (NaN too). */
     public boolean[] toBooleanArray() { return TensorData.toBooleanArray(this); }
 
     /** A contiguous copy on the heap (this tensor if already contiguous with native-order storage). */
     public Tensor contiguous() { return TensorData.contiguous(this); }
+
+    /**
+     * Writes the bytes of {@link #toByteArray()} to {@code out} in bounded chunks: the way to copy
+     * tensors over 2 GiB (writers, converters).
+     */
+    public void writeTo(java.io.OutputStream out) throws java.io.IOException { TensorData.writeTo(this, out); }
 
     /** Hex sha256 of {@link #toByteArray()}, streamed without materialising the whole tensor. */
     public String sha256() { return TensorData.sha256(this); }

@@ -1,0 +1,41 @@
+package dev.torch4j.pickle;
+
+/**
+ * UTF-8 decoding as pickle does it: strict, except that encoded lone surrogates pass through
+ * (Python pickles str with the {@code surrogatepass} error handler).
+ */
+final class Utf8 {
+    private Utf8() {}
+
+    static String decode(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length);
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                sb.append((char) c);
+                i++;
+                continue;
+            }
+            int n;
+            int cp;
+            int min;
+            if (c >= 0xc2 && c <= 0xdf) { n = 1; cp = c & 0x1f; min = 0x80; }
+            else if (c >= 0xe0 && c <= 0xef) { n = 2; cp = c & 0x0f; min = 0x800; }
+            else if (c >= 0xf0 && c <= 0xf4) { n = 3; cp = c & 0x07; min = 0x10000; }
+            else throw new PickleFormatError("invalid UTF-8 byte 0x" + Integer.toHexString(c) + " at string index " + i);
+            if (i + n >= b.length) {
+                throw new PickleFormatError("truncated UTF-8 sequence at string index " + i);
+            }
+            for (int k = 1; k <= n; k++) {
+                int cc = b[i + k] & 0xff;
+                if ((cc & 0xc0) != 0x80) throw new PickleFormatError("invalid UTF-8 continuation at string index " + (i + k));
+                cp = (cp << 6) | (cc & 0x3f);
+            }
+            if (cp < min || cp > 0x10ffff) throw new PickleFormatError("invalid UTF-8 sequence at string index " + i);
+            sb.appendCodePoint(cp);
+            i += n + 1;
+        }
+        return sb.toString();
+    }
+}

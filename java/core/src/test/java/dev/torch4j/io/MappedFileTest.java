@@ -1,0 +1,107 @@
+package dev.torch4j.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MappedFileTest {
+    @TempDir Path tmp;
+
+    private byte[] content(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) (i * 31 + 7);
+        return b;
+    }
+
+    @Test void readsAcrossChunks() throws Exception {
+        byte[] data = content(100);
+        Path f = Files.write(tmp.resolve("a.bin"), data);
+        try (MappedFile m = MappedFile.open(f, 16)) {
+            assertEquals(100, m.size());
+            for (int i = 0; i < 100; i++) assertEquals(data[i], m.get(i));
+            byte[] dst = new byte[60];
+            m.copyTo(10, dst, 3, 50); // crosses chunks at 16, 32, 48
+            byte[] expected = new byte[60];
+            System.arraycopy(data, 10, expected, 3, 50);
+            assertArrayEquals(expected, dst);
+
+            ByteBuffer inside = m.slice(17, 10);
+            assertTrue(inside.isDirect(), "zero-copy inside one chunk");
+            assertTrue(inside.isReadOnly());
+            assertEquals(data[17], inside.get(0));
+            assertEquals(10, inside.remaining());
+            assertNotNull(m.trySlice(32, 16));
+            assertNull(m.trySlice(30, 4));
+
+            ByteBuffer crossing = m.slice(30, 40);
+            assertTrue(crossing.isReadOnly());
+            byte[] got = new byte[40];
+            crossing.get(got);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 30, 70), got);
+        }
+    }
+
+    @Test void subRegionsShiftAndStayInBounds() throws Exception {
+        byte[] data = content(64);
+        Path f = Files.write(tmp.resolve("b.bin"), data);
+        try (MappedFile m = MappedFile.open(f, 16)) {
+            ByteRegion sub = m.subRegion(10, 30);
+            assertEquals(30, sub.size());
+            assertEquals(data[10], sub.get(0));
+            assertEquals(data[39], sub.get(29));
+            ByteRegion subSub = sub.subRegion(5, 10);
+            assertEquals(data[15], subSub.get(0));
+            byte[] dst = new byte[10];
+            subSub.copyTo(0, dst, 0, 10);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 15, 25), dst);
+            assertEquals(data[16], subSub.slice(1, 4).get(0));
+            assertThrows(IndexOutOfBoundsException.class, () -> sub.get(30));
+            assertThrows(IndexOutOfBoundsException.class, () -> sub.subRegion(20, 11));
+            assertThrows(IndexOutOfBoundsException.class, () -> subSub.copyTo(5, dst, 0, 6));
+        }
+    }
+
+    @Test void rangesAreChecked() throws Exception {
+        Path f = Files.write(tmp.resolve("c.bin"), content(32));
+        try (MappedFile m = MappedFile.open(f, 16)) {
+            assertThrows(IndexOutOfBoundsException.class, () -> m.get(32));
+            assertThrows(IndexOutOfBoundsException.class, () -> m.get(-1));
+            assertThrows(IndexOutOfBoundsException.class, () -> m.slice(30, 3));
+            assertThrows(IndexOutOfBoundsException.class, () -> m.copyTo(0, new byte[4], 2, 3));
+            assertThrows(IndexOutOfBoundsException.class, () -> m.subRegion(-1, 2));
+            assertThrows(IndexOutOfBoundsException.class, () -> m.copyTo(Long.MAX_VALUE, new byte[4], 0, 4));
+        }
+    }
+
+    @Test void closedFileRefusesAccess() throws Exception {
+        Path f = Files.write(tmp.resolve("d.bin"), content(32));
+        MappedFile m = MappedFile.open(f, 16);
+        ByteRegion sub = m.subRegion(4, 8);
+        m.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.get(0));
+        assertTrue(e.getMessage().contains("closed") && e.getMessage().contains("d.bin"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> m.slice(0, 4));
+        assertThrows(IllegalStateException.class, () -> m.copyTo(0, new byte[4], 0, 4));
+        assertThrows(IllegalStateException.class, () -> sub.get(0));
+        assertThrows(IllegalStateException.class, () -> m.subRegion(0, 1));
+    }
+
+    @Test void emptyFile() throws Exception {
+        Path f = Files.write(tmp.resolve("e.bin"), new byte[0]);
+        try (MappedFile m = MappedFile.open(f)) {
+            assertEquals(0, m.size());
+            assertEquals(0, m.slice(0, 0).remaining());
+            assertThrows(IndexOutOfBoundsException.class, () -> m.get(0));
+        }
+    }
+}
