@@ -54,7 +54,8 @@ final class DTypes {
 
     /** torch4j's dtype for a libtorch type; LibtorchException for types torch4j has no name for. */
     static DType fromNative(ScalarType s) {
-        DType d = FROM_NATIVE.get(s);
+        // JavaCPP returns a fresh enum object carrying the value (ordinal 0): intern() finds the constant.
+        DType d = FROM_NATIVE.get(s.intern());
         if (d == null) throw new LibtorchException("libtorch dtype " + s + " has no torch4j equivalent");
         return d;
     }

@@ -8,12 +8,7 @@ import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.MethodOptional;
-import org.bytedeco.pytorch.NamedTensor;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.named_buffer_iterator;
-import org.bytedeco.pytorch.named_buffer_list;
-import org.bytedeco.pytorch.named_parameter_iterator;
-import org.bytedeco.pytorch.named_parameter_list;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,39 +139,27 @@ public final class ScriptModel implements AutoCloseable {
 
     /** Every parameter, by state_dict name ({@code l1.weight}), as heap copies. */
     public Map<String, Tensor> parameters() {
-        return read(m -> {
-            try (PointerScope scope = new PointerScope()) {
-                Map<String, Tensor> out = new LinkedHashMap<>();
-                named_parameter_list l = m.named_parameters(true);
-                for (named_parameter_iterator it = l.begin(); it.notEquals(l.end()); it.increment()) {
-                    NamedTensor nt = it.access();
-                    out.put(nt.name().getString(), NativeTensors.toTorch4j(nt.value()));
-                }
-                return out;
-            }
-        });
+        return copies(ModuleState.Kind.PARAMETERS);
     }
 
     /** Every buffer (running statistics...), by state_dict name, as heap copies. */
     public Map<String, Tensor> buffers() {
+        return copies(ModuleState.Kind.BUFFERS);
+    }
+
+    /** Parameters and buffers in {@code state_dict()} order, as heap copies. */
+    public Map<String, Tensor> stateDict() {
+        return copies(ModuleState.Kind.BOTH);
+    }
+
+    private Map<String, Tensor> copies(ModuleState.Kind kind) {
         return read(m -> {
             try (PointerScope scope = new PointerScope()) {
                 Map<String, Tensor> out = new LinkedHashMap<>();
-                named_buffer_list l = m.named_buffers(true);
-                for (named_buffer_iterator it = l.begin(); it.notEquals(l.end()); it.increment()) {
-                    NamedTensor nt = it.access();
-                    out.put(nt.name().getString(), NativeTensors.toTorch4j(nt.value()));
-                }
+                ModuleState.of(m, kind).forEach((k, v) -> out.put(k, NativeTensors.toTorch4j(v)));
                 return out;
             }
         });
-    }
-
-    /** Parameters then buffers: what {@code state_dict()} holds. */
-    public Map<String, Tensor> stateDict() {
-        Map<String, Tensor> all = new LinkedHashMap<>(parameters());
-        all.putAll(buffers());
-        return all;
     }
 
     /** Runs {@code action} on the native module while it cannot be closed. */

@@ -4,11 +4,6 @@ import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.JitModule;
-import org.bytedeco.pytorch.NamedTensor;
-import org.bytedeco.pytorch.named_buffer_iterator;
-import org.bytedeco.pytorch.named_buffer_list;
-import org.bytedeco.pytorch.named_parameter_iterator;
-import org.bytedeco.pytorch.named_parameter_list;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,16 +73,9 @@ public final class WeightLoader {
 
     private static Map<String, Target> targets(JitModule m) {
         Map<String, Target> out = new LinkedHashMap<>();
-        named_parameter_list pl = m.named_parameters(true);
-        for (named_parameter_iterator it = pl.begin(); it.notEquals(pl.end()); it.increment()) add(out, it.access());
-        named_buffer_list bl = m.named_buffers(true);
-        for (named_buffer_iterator it = bl.begin(); it.notEquals(bl.end()); it.increment()) add(out, it.access());
+        ModuleState.of(m, ModuleState.Kind.BOTH).forEach((name, t) ->
+                out.put(name, new Target(t, t.sizes().vec().get(), DTypes.fromNative(t.scalar_type()))));
         return out;
-    }
-
-    private static void add(Map<String, Target> out, NamedTensor nt) {
-        org.bytedeco.pytorch.Tensor t = nt.value();
-        out.put(nt.name().getString(), new Target(t, t.sizes().vec().get(), DTypes.fromNative(t.scalar_type())));
     }
 
     private Map<String, Tensor> strip(Map<String, Tensor> weights) {
