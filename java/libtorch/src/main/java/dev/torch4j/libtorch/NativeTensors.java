@@ -96,7 +96,7 @@ public final class NativeTensors {
                 ByteOrder order = t.storage().order() == null ? ByteOrder.LITTLE_ENDIAN : t.storage().order();
                 boolean swap = dtype.itemSize() > 1 && order != ByteOrder.nativeOrder();
                 ByteBuffer direct = swap || span.byteLength() > Integer.MAX_VALUE ? null
-                        : directOrNull(data.slice(span.byteStart(), (int) span.byteLength()));
+                        : directOrNull(data.trySlice(span.byteStart(), (int) span.byteLength()));
                 if (direct != null) {
                     BytePointer p = new BytePointer(direct);
                     MemoryPins.pin(p.address(), direct, arena);
@@ -110,8 +110,9 @@ public final class NativeTensors {
         }
     }
 
+    /** Only off-heap memory has an address libtorch can use: the GC moves heap arrays. */
     private static ByteBuffer directOrNull(ByteBuffer b) {
-        return b.isDirect() ? b : null;
+        return b != null && b.isDirect() ? b : null;
     }
 
     /** The span's bytes copied into libtorch memory, byte-swapped to native order when needed, as a 1-D tensor. */
