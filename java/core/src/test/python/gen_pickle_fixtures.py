@@ -203,7 +203,7 @@ def arrays():
         else:
             a = rng.integers(0, 100, size=(2, 3)).astype(dt)
         out[dt] = a
-    out['big_f4'] = np.arange(6, dtype='>f4').reshape(2, 3) * 1.5
+    out['big_f4'] = (np.arange(6) * 1.5).astype('>f4').reshape(2, 3)
     out['big_i8'] = np.arange(-3, 3, dtype='>i8')
     out['big_c16'] = np.array([1 + 2j, -3.5j], dtype='>c16')
     out['fortran'] = np.asfortranarray(np.arange(6, dtype=np.float64).reshape(2, 3))
@@ -308,8 +308,8 @@ def malicious():
         + b'\x85R.', 'operator.attrgetter')
     # A harmless wrapper whose dangerous part hides in a nested list behind DUP and memo tricks.
     out['mal_nested_subprocess'] = (
-        b'\x80\x04]\x94(K\x01\x8c' + p8('subprocess') + b'\x94\x8c' + p8('Popen') + b'\x942\x93'
-        + b']\x8c' + p8('touch') + b'\x8c' + p8(marker('mal_nested_subprocess')) + b'\x86\x85R0e.', 'subprocess.Popen')
+        b'\x80\x04]\x94(K\x01\x8c' + p8('subprocess') + b'\x9420\x8c' + p8('Popen') + b'\x94\x93'
+        + b'\x8c' + p8('touch') + b'\x8c' + p8(marker('mal_nested_subprocess')) + b'\x86\x85Re.', 'subprocess.Popen')
     return out
 
 

@@ -1,5 +1,7 @@
 package dev.torch4j;
 
+import dev.torch4j.format.TorchReader;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -13,7 +15,7 @@ public final class Torch {
     }
 
     public static Checkpoint open(Path file, LoadOptions options) throws IOException {
-        throw new UnsupportedOperationException("TODO");
+        return TorchReader.open(file, options);
     }
 
     /**
@@ -26,6 +28,7 @@ public final class Torch {
     }
 
     public static Object load(Path file, LoadOptions options) throws IOException {
-        throw new UnsupportedOperationException("TODO");
+        // Not closed: the tree's tensors keep reading from the mapping, released with them by the GC.
+        return TorchReader.open(file, options).root();
     }
 }

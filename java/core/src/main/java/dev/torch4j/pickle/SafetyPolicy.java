@@ -19,7 +19,7 @@ public final class SafetyPolicy {
             "asyncio", "urllib", "urllib2", "http.client", "httplib", "ftplib", "smtplib", "telnetlib", "poplib",
             "imaplib", "nntplib", "xmlrpc", "requests", "aiohttp", "pip", "ensurepip", "venv", "distutils",
             "setuptools", "pydoc", "idlelib", "lib2to3", "pickle", "_pickle", "cPickle", "dill", "cloudpickle",
-            "joblib", "numpy.f2py", "numpy.testing._private.utils", "numpy.distutils", "torch.utils.collect_env",
+            "numpy.f2py", "numpy.testing._private.utils", "numpy.distutils", "torch.utils.collect_env",
             "torch.utils.bottleneck", "_thread", "thread", "signal", "tempfile", "glob", "fileinput");
 
     /** Dangerous names inside otherwise harmless modules (a dotted name is checked by its first part). */
@@ -53,6 +53,7 @@ public final class SafetyPolicy {
             Map.entry("numpy.lib.npyio", Set.of("load")),
             Map.entry("numpy.ctypeslib", Set.of("load_library")),
             Map.entry("pandas", Set.of("read_pickle")),
+            Map.entry("joblib", Set.of("load")),
             Map.entry("pandas.io.pickle", Set.of("read_pickle")),
             Map.entry("cProfile", Set.of("run", "runctx")),
             Map.entry("profile", Set.of("run", "runctx", "Profile")),

@@ -1,0 +1,13 @@
+package dev.torch4j.format;
+
+/** The physical container a file turned out to be, before its contents decide the user-facing Format. */
+public enum Container {
+    /** A zip archive: torch.save (1.6+), TorchScript or mobile lite-interpreter. */
+    ZIP,
+    /** Legacy torch.save: magic-number pickle, protocol, sys_info, object pickle, keys, raw storages. */
+    LEGACY,
+    /** The 0.1.x torch.save layout: a tar with sys_info, pickle, tensors and storages members. */
+    LEGACY_TAR,
+    /** A plain pickle stream. */
+    PICKLE
+}

@@ -1,0 +1,60 @@
+package dev.torch4j.format;
+
+import dev.torch4j.Checkpoint;
+import dev.torch4j.Format;
+import dev.torch4j.tensor.Tensor;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+
+/** A file read by {@link TorchReader}; tensor paths and the state dict are worked out on first use. */
+final class OpenedCheckpoint implements Checkpoint {
+    private final Path path;
+    private final LoadedFile loaded;
+    private final Closeable resource;
+    private Map<String, Tensor> tensors;
+    private Map<String, Tensor> stateDict;
+
+    OpenedCheckpoint(Path path, LoadedFile loaded, Closeable resource) {
+        this.path = path;
+        this.loaded = loaded;
+        this.resource = resource;
+    }
+
+    @Override public Path path() { return path; }
+    @Override public Format format() { return loaded.format(); }
+    @Override public Object root() { return loaded.root(); }
+
+    @Override public synchronized Map<String, Tensor> tensors() {
+        if (tensors == null) {
+            tensors = Collections.unmodifiableMap(TensorPaths.collect(loaded.root(), loaded.scriptClasses()));
+        }
+        return tensors;
+    }
+
+    @Override public synchronized Map<String, Tensor> stateDict() {
+        if (stateDict == null) {
+            stateDict = Collections.unmodifiableMap(StateDicts.select(loaded.root(), tensors(), loaded.scriptClasses()));
+        }
+        return stateDict;
+    }
+
+    @Override public Map<String, Object> metadata() {
+        return Collections.unmodifiableMap(loaded.metadata());
+    }
+
+    @Override public void close() {
+        try {
+            if (resource != null) resource.close();
+        } catch (IOException ignored) {
+            // nothing to release eagerly: the mapping goes with the garbage collector
+        }
+    }
+
+    @Override public String toString() {
+        return "Checkpoint[" + path + ", " + format().id() + "]";
+    }
+}

@@ -1,0 +1,169 @@
+package dev.torch4j.format;
+
+import dev.torch4j.TorchFileException;
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.io.HeapRegion;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.archivers.zip.ZipMethod;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * A zip archive read through its central directory (PyTorch writes STORED entries with data
+ * descriptors, which streaming readers reject). STORED entries are zero-copy sub-regions of the
+ * mapped file; DEFLATED ones are inflated on demand after their declared size is checked.
+ */
+public final class ZipArchive {
+    private static final int LOCAL_HEADER_SIZE = 30;
+
+    private final String file;
+    private final ByteRegion bytes;
+    private final long maxEntryBytes;
+    private final Map<String, Entry> entries;
+
+    /** One archive member as the central directory declares it. */
+    public record Entry(String name, int method, long size, long compressedSize, long localHeaderOffset, long dataOffset) {}
+
+    private ZipArchive(String file, ByteRegion bytes, long maxEntryBytes, Map<String, Entry> entries) {
+        this.file = file;
+        this.bytes = bytes;
+        this.maxEntryBytes = maxEntryBytes;
+        this.entries = entries;
+    }
+
+    /**
+     * Reads the central directory of {@code path}; entry data is then served from {@code bytes}
+     * (the same file, mapped).
+     */
+    public static ZipArchive open(Path path, ByteRegion bytes, long maxEntryBytes) throws TorchFileException {
+        try {
+            return open(path.toString(), Files.newByteChannel(path), bytes, maxEntryBytes);
+        } catch (IOException e) {
+            throw new TorchFileException(path.toString(), null, -1, "cannot read zip archive: " + e.getMessage(), e);
+        }
+    }
+
+    /** An archive held in memory (a nested {@code _load_from_bytes} payload). */
+    public static ZipArchive open(String file, byte[] data, long maxEntryBytes) throws TorchFileException {
+        return open(file, new SeekableInMemoryByteChannel(data), new HeapRegion(data), maxEntryBytes);
+    }
+
+    private static ZipArchive open(String file, SeekableByteChannel source, ByteRegion bytes, long maxEntryBytes)
+            throws TorchFileException {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        try (SeekableByteChannel channel = source;
+             ZipFile zip = ZipFile.builder().setSeekableByteChannel(channel).get()) {
+            for (Enumeration<ZipArchiveEntry> e = zip.getEntriesInPhysicalOrder(); e.hasMoreElements(); ) {
+                ZipArchiveEntry z = e.nextElement();
+                if (z.isDirectory()) continue;
+                Entry entry = new Entry(z.getName(), z.getMethod(), z.getSize(), z.getCompressedSize(),
+                        z.getLocalHeaderOffset(), z.getDataOffset());
+                entries.putIfAbsent(z.getName(), entry);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new TorchFileException(file, null, -1, "corrupt zip archive: " + e.getMessage(), e);
+        }
+        return new ZipArchive(file, bytes, maxEntryBytes, Collections.unmodifiableMap(entries));
+    }
+
+    public String file() { return file; }
+
+    /** Entry names in the order they are stored. */
+    public List<String> names() { return new ArrayList<>(entries.keySet()); }
+
+    public boolean contains(String name) { return entries.containsKey(name); }
+
+    public Entry entry(String name) { return entries.get(name); }
+
+    /** The uncompressed bytes of an entry: mapped when STORED, inflated when DEFLATED. */
+    public ByteRegion read(String name) throws TorchFileException {
+        Entry e = entries.get(name);
+        if (e == null) throw new TorchFileException(file, name, -1, "entry missing from the archive");
+        long start = dataOffset(e);
+        if (e.compressedSize() < 0 || start > bytes.size() - e.compressedSize()) {
+            throw new TorchFileException(file, name, -1, "entry data (" + e.compressedSize() + " bytes at file offset "
+                    + start + ") runs past the end of the " + bytes.size() + "-byte file (truncated?)");
+        }
+        if (e.method() == ZipMethod.STORED.getCode()) {
+            if (e.size() != e.compressedSize()) {
+                throw new TorchFileException(file, name, -1, "STORED entry declares size " + e.size()
+                        + " but compressed size " + e.compressedSize());
+            }
+            return bytes.subRegion(start, e.size());
+        }
+        if (e.method() == ZipMethod.DEFLATED.getCode()) return inflate(e, start);
+        throw new TorchFileException(file, name, -1, "unsupported zip compression method " + e.method());
+    }
+
+    /** A small text record ({@code version}, {@code byteorder}), trimmed. */
+    public String readText(String name, int maxBytes) throws TorchFileException {
+        ByteRegion r = read(name);
+        if (r.size() > maxBytes) throw new TorchFileException(file, name, 0, "record larger than " + maxBytes + " bytes");
+        byte[] out = new byte[(int) r.size()];
+        r.copyTo(0, out, 0, out.length);
+        return new String(out, StandardCharsets.UTF_8).trim();
+    }
+
+    private long dataOffset(Entry e) throws TorchFileException {
+        if (e.dataOffset() >= 0) return e.dataOffset();
+        // Read the local header ourselves: its name and extra lengths may differ from the central directory's.
+        long lho = e.localHeaderOffset();
+        if (lho < 0 || lho > bytes.size() - LOCAL_HEADER_SIZE) {
+            throw new TorchFileException(file, e.name(), -1, "local header offset " + lho + " outside the file");
+        }
+        if (bytes.get(lho) != 'P' || bytes.get(lho + 1) != 'K' || bytes.get(lho + 2) != 3 || bytes.get(lho + 3) != 4) {
+            throw new TorchFileException(file, e.name(), -1, "no local file header at offset " + lho);
+        }
+        int nameLength = (bytes.get(lho + 26) & 0xff) | (bytes.get(lho + 27) & 0xff) << 8;
+        int extraLength = (bytes.get(lho + 28) & 0xff) | (bytes.get(lho + 29) & 0xff) << 8;
+        return lho + LOCAL_HEADER_SIZE + nameLength + extraLength;
+    }
+
+    private ByteRegion inflate(Entry e, long start) throws TorchFileException {
+        long size = e.size();
+        if (size < 0) throw new TorchFileException(file, e.name(), -1, "compressed entry without a declared size");
+        if (size > maxEntryBytes || size > Integer.MAX_VALUE - 8) {
+            throw new TorchFileException(file, e.name(), -1, "entry inflates to " + size
+                    + " bytes, over the limit of " + maxEntryBytes);
+        }
+        if (e.compressedSize() > Integer.MAX_VALUE - 8) {
+            throw new TorchFileException(file, e.name(), -1, "compressed entry of " + e.compressedSize() + " bytes is too large");
+        }
+        byte[] out = new byte[(int) size];
+        ByteBuffer in = bytes.slice(start, (int) e.compressedSize());
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(in);
+            int filled = 0;
+            while (filled < out.length) {
+                int n = inflater.inflate(out, filled, out.length - filled);
+                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) break;
+                filled += n;
+            }
+            if (filled != out.length) {
+                throw new TorchFileException(file, e.name(), filled, "deflated data ends after " + filled
+                        + " of " + out.length + " declared bytes");
+            }
+            return new HeapRegion(out);
+        } catch (DataFormatException ex) {
+            throw new TorchFileException(file, e.name(), -1, "corrupt deflated data: " + ex.getMessage(), ex);
+        } finally {
+            inflater.end();
+        }
+    }
+}
