@@ -1,5 +1,7 @@
 package dev.torch4j.libtorch;
 
+import dev.torch4j.Checkpoint;
+import dev.torch4j.Torch;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.io.MappedFile;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,6 +91,22 @@ class NativeTensorsTest {
             }
         }
         assertEquals(0, TensorArena.pinnedGlobally(), "every borrow released once the arenas closed");
+    }
+
+    @Test
+    void tensorsReadByTorch4jFromATorchSaveFileAreHandedOverZeroCopy() throws IOException {
+        try (Checkpoint ckpt = Torch.open(Oracle.fixture("views.pt")); TensorArena arena = new TensorArena()) {
+            Map<String, Tensor> tensors = ckpt.tensors();
+            assertEquals(views.stream().map(View::name).toList(), List.copyOf(tensors.keySet()));
+            int nonEmpty = 0;
+            for (View v : views) {
+                org.bytedeco.pytorch.Tensor n = arena.borrow(tensors.get(v.name()));
+                assertSameLayout(v, n);
+                if (v.values().length > 0) nonEmpty++;
+            }
+            assertEquals(nonEmpty, arena.liveBorrows(), "every non-empty tensor points into the mapped archive");
+        }
+        assertEquals(0, TensorArena.pinnedGlobally());
     }
 
     @Test
