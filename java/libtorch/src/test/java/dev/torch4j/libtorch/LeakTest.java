@@ -52,8 +52,10 @@ class LeakTest {
         long t0 = System.nanoTime();
         for (int i = 0; i < cycles; i++) cycle.run();
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        // Every JavaCPP handle was freed by close()/PointerScope, not left for the garbage collector.
-        assertEquals(handles, Pointer.totalCount(), what + ": native handles still allocated");
+        // Every JavaCPP handle made in the loop was freed by close()/PointerScope, not left for the
+        // garbage collector (which may meanwhile free other tests' leftovers, hence at most).
+        long left = Pointer.totalCount();
+        assertTrue(left <= handles, what + ": " + (left - handles) + " native handles still allocated");
         System.gc();
         long after = rss();
         System.err.printf("leak test, %s: %d cycles in %d ms, RSS %d -> %d KiB (%+d KiB)%n",
