@@ -9,6 +9,7 @@ OUT_DIR receives:
   input.pt           an input batch (state_dict-style zip, key "x")
   inputs.bin, expected.bin, expected_twice.bin   raw little-endian float32 of x, forward(x), twice(x)
   weights.pkl        model.pt's state_dict saved with torch.save (the "trained" weights)
+  module.pt          the whole trained nn.Module pickled with torch.save(net) (class __main__.Net)
   lightning.ckpt     a Lightning-like checkpoint: {"epoch", "global_step", "state_dict": {"model.<name>": ...}}
   partial.pkl        the state_dict less bn.running_var, plus an unexpected extra.weight
   badshape.pkl       the state_dict with l2.weight transposed (a size mismatch)
@@ -95,6 +96,7 @@ def main(out):
         write_raw(os.path.join(out, "expected_twice.bin"), scripted.twice(x))
 
     state = net.state_dict()
+    torch.save(net, os.path.join(out, "module.pt"))
     torch.save(state, os.path.join(out, "weights.pkl"))
     torch.save({"epoch": 3, "global_step": 120, "pytorch-lightning_version": "2.0.0",
                 "state_dict": {"model." + k: v for k, v in state.items()}},

@@ -37,8 +37,8 @@ import java.util.concurrent.Callable;
                 "Write a TorchScript model as a PyTorch Mobile lite-interpreter file (.ptl), using libtorch.",
                 "  export-mobile MODEL.pt OUT.ptl",
                 "  export-mobile --architecture ARCH.pt --weights WEIGHTS OUT.ptl",
-                "WEIGHTS is any file torch4j reads: a state_dict (.pt/.pth/.pkl/.bin), a pickled module, a",
-                "Lightning .ckpt (add --strip-prefix model.)..."},
+                "WEIGHTS is any file torch4j reads: a state_dict (.pt/.pth/.pkl/.bin), a pickled module,",
+                "a Lightning .ckpt (with --strip-prefix model.), a TorchScript archive..."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:written", "1:unreadable input, weights that do not fit, or libtorch refused",
                 "2:usage error", "3:libtorch is not available"})

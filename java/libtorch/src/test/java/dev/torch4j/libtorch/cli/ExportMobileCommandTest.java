@@ -59,6 +59,15 @@ class ExportMobileCommandTest {
     }
 
     @Test
+    void pickledModuleIntoArchitecture() throws IOException {
+        Path out = OracleAccess.tempDir().resolve("from-module.ptl");
+        Run r = run("--architecture", fx("arch.pt"), "--weights", fx("module.pt"), out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("matched 9 tensor(s)"), r.out());
+        assertTrained(out);
+    }
+
+    @Test
     void lightningCheckpointNeedsItsPrefixStripped() throws IOException {
         Path out = OracleAccess.tempDir().resolve("from-ckpt.ptl");
         Run refused = run("--architecture", fx("arch.pt"), "--weights", fx("lightning.ckpt"), out.toString());
