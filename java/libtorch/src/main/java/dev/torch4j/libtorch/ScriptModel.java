@@ -26,12 +26,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * torch4j tensors, read its parameters and buffers. Close it to free the native module at once.
  *
  * <p>Method calls may run concurrently; {@link #close()} waits for running calls.
+ *
+ * <p>Load only trusted files: a TorchScript archive is code, and libtorch's loader is not hardened
+ * against hostile input the way torch4j's pure-Java reader is.
  */
 public final class ScriptModel implements AutoCloseable {
     private final Path path;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private JitModule module;
-    private boolean borrowInputs;
+    private volatile boolean borrowInputs;
 
     private ScriptModel(Path path, JitModule module) {
         this.path = path;

@@ -128,6 +128,10 @@ public final class ExportMobileCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException | LibtorchException | IllegalArgumentException | IllegalStateException e) {
             err.println("export-mobile: " + e.getMessage());
             return EXIT_FAILED;
+        } catch (RuntimeException e) {
+            // A bug of ours or an unexpected libtorch failure: still a message, not a stack trace.
+            err.println("export-mobile: internal error: " + e);
+            return EXIT_FAILED;
         }
     }
 
