@@ -1,0 +1,8 @@
+package dev.torch4j.libtorch;
+
+/** libtorch's native libraries could not be loaded (missing jar, other platform, broken install). */
+public final class LibtorchUnavailableException extends IllegalStateException {
+    public LibtorchUnavailableException(String reason) {
+        super("libtorch backend unavailable: " + reason);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.torch4j.libtorch;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+
+/** The JavaCPP side of {@link LibtorchBackend}: kept apart so that class loads without JavaCPP. */
+final class NativeLoader {
+    private NativeLoader() {}
+
+    static Availability load() {
+        long t0 = System.nanoTime();
+        // Loads openblas, c10, torch_cpu, torch and the JNI bridge (extracting them to the cache once).
+        PrintStream err = System.err;
+        PrintStream filter = new VersionWarningFilter(err);
+        System.setErr(filter);
+        try {
+            Loader.load(torch.class);
+        } finally {
+            System.setErr(err);
+            filter.close(); // passes on a trailing partial line, never closes the real stderr
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String presets = version("pytorch");
+        String libtorch = presets;
+        String javacpp = version("javacpp");
+        if (presets != null && presets.contains("-")) {
+            libtorch = presets.substring(0, presets.indexOf('-'));
+            javacpp = presets.substring(presets.indexOf('-') + 1);
+        }
+        return new Availability(true, null, libtorch, javacpp, Loader.getPlatform(), ms,
+                torch.kProducedBytecodeVersion());
+    }
+
+    /** The artifact version from the jar's Maven metadata; null when it cannot be read. */
+    private static String version(String artifact) {
+        try {
+            return Loader.getVersion("org.bytedeco", artifact);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Drops JavaCPP's "Versions of org.bytedeco:javacpp:1.5.14 and org.bytedeco:openblas:0.3.31-1.5.13
+     * do not match" line: the openblas pin is deliberate (the version the pytorch pom names is not
+     * published), and the line would otherwise greet every CLI run. Everything else passes through.
+     */
+    private static final class VersionWarningFilter extends PrintStream {
+        VersionWarningFilter(PrintStream target) {
+            super(new LineFilter(target), true);
+        }
+    }
+
+    private static final class LineFilter extends OutputStream {
+        private final PrintStream target;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineFilter(PrintStream target) {
+            this.target = target;
+        }
+
+        @Override public synchronized void write(int b) {
+            line.write(b);
+            if (b == '\n') flushLine();
+        }
+
+        @Override public synchronized void flush() {
+            // Partial lines wait for their newline, so the filter sees whole lines.
+        }
+
+        @Override public synchronized void close() {
+            flushLine();
+        }
+
+        private void flushLine() {
+            String s = line.toString(Charset.defaultCharset());
+            line.reset();
+            if (!(s.startsWith("Warning: Versions of org.bytedeco:javacpp:") && s.contains("openblas"))) target.print(s);
+        }
+    }
+}

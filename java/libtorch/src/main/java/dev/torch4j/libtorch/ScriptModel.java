@@ -1,0 +1,226 @@
+package dev.torch4j.libtorch;
+
+import dev.torch4j.TorchFileException;
+import dev.torch4j.tensor.Tensor;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.FunctionVector;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
+import org.bytedeco.pytorch.JitModule;
+import org.bytedeco.pytorch.MethodOptional;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A TorchScript module ({@code torch.jit.save} archive) loaded by libtorch: run its methods on
+ * torch4j tensors, read its parameters and buffers. Close it to free the native module at once.
+ *
+ * <p>Method calls may run concurrently; {@link #close()} waits for running calls.
+ *
+ * <p>Load only trusted files: a TorchScript archive is code, and libtorch's loader is not hardened
+ * against hostile input the way torch4j's pure-Java reader is.
+ */
+public final class ScriptModel implements AutoCloseable {
+    private final Path path;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private JitModule module;
+    private volatile boolean borrowInputs;
+
+    private ScriptModel(Path path, JitModule module) {
+        this.path = path;
+        this.module = module;
+    }
+
+    /** Loads a TorchScript archive and puts it in eval mode. */
+    public static ScriptModel load(Path path) throws IOException {
+        LibtorchBackend.require();
+        if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString());
+        JitModule m;
+        try {
+            m = torch.load(path.toAbsolutePath().toString());
+        } catch (RuntimeException e) {
+            throw new TorchFileException(path.toString(), null, -1,
+                    "libtorch cannot load it as TorchScript (torch.jit.save / torch.jit.script archive): "
+                            + LibtorchException.nativeMessage(e), e);
+        }
+        m.eval();
+        return new ScriptModel(path, m);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Whether tensor arguments are handed to libtorch zero-copy (default false: they are copied once).
+     * Zero-copy inputs point into read-only mapped memory: only enable it for models that never write
+     * into their inputs in place.
+     */
+    public ScriptModel borrowInputs(boolean borrow) {
+        this.borrowInputs = borrow;
+        return this;
+    }
+
+    public ScriptModel eval() {
+        return train(false);
+    }
+
+    public ScriptModel train(boolean on) {
+        read(m -> {
+            m.train(on);
+            return null;
+        });
+        return this;
+    }
+
+    public boolean isTraining() {
+        return read(JitModule::is_training);
+    }
+
+    /** Runs {@code forward} and returns its tensor result (LibtorchException when it returns something else). */
+    public Tensor forward(Tensor... inputs) {
+        Object out = run("forward", (Object[]) inputs);
+        if (out instanceof Tensor t) return t;
+        throw new LibtorchException("forward of " + path + " returned " + describe(out) + ", not a tensor; use run()");
+    }
+
+    /**
+     * Runs a method by name. Arguments: torch4j Tensors, numbers, booleans, strings, null. The result is
+     * converted to torch4j objects (Tensor copies, PyTuple, List, Map, Long, Double, Boolean, String, null).
+     */
+    public Object run(String method, Object... args) {
+        return read(m -> {
+            try (TensorArena arena = new TensorArena(); PointerScope scope = new PointerScope()) {
+                MethodOptional found = m.find_method(method);
+                if (!found.has_value()) {
+                    throw new IllegalArgumentException(path + " has no method '" + method + "'; it has " + methodNames(m));
+                }
+                IValueVector in = new IValueVector();
+                for (Object a : args) in.push_back(IValues.toIValue(a, arena, borrowInputs));
+                IValue out;
+                try {
+                    out = found.get().apply(in);
+                } catch (RuntimeException e) {
+                    throw LibtorchException.wrap(path.getFileName() + "." + method, e);
+                }
+                return IValues.fromIValue(out);
+            }
+        });
+    }
+
+    public boolean hasMethod(String name) {
+        return read(m -> {
+            try (PointerScope scope = new PointerScope()) {
+                return m.find_method(name).has_value();
+            }
+        });
+    }
+
+    /** The module's own methods ({@code forward} and {@code @torch.jit.export}ed ones), in definition order. */
+    public List<String> methodNames() {
+        return read(ScriptModel::methodNames);
+    }
+
+    private static List<String> methodNames(JitModule m) {
+        try (PointerScope scope = new PointerScope()) {
+            FunctionVector fs = m.type().methods();
+            List<String> names = new ArrayList<>();
+            for (long i = 0; i < fs.size(); i++) names.add(fs.get(i).name().getString());
+            return names;
+        }
+    }
+
+    /** Every parameter, by state_dict name ({@code l1.weight}), as heap copies. */
+    public Map<String, Tensor> parameters() {
+        return copies(ModuleState.Kind.PARAMETERS);
+    }
+
+    /** Every buffer (running statistics...), by state_dict name, as heap copies. */
+    public Map<String, Tensor> buffers() {
+        return copies(ModuleState.Kind.BUFFERS);
+    }
+
+    /** Parameters and buffers in {@code state_dict()} order, as heap copies. */
+    public Map<String, Tensor> stateDict() {
+        return copies(ModuleState.Kind.BOTH);
+    }
+
+    private Map<String, Tensor> copies(ModuleState.Kind kind) {
+        return read(m -> {
+            try (PointerScope scope = new PointerScope()) {
+                Map<String, Tensor> out = new LinkedHashMap<>();
+                ModuleState.of(m, kind).forEach((k, v) -> out.put(k, NativeTensors.toTorch4j(v)));
+                return out;
+            }
+        });
+    }
+
+    /** Runs {@code action} on the native module while it cannot be closed. */
+    <R> R read(ModuleAction<R> action) {
+        lock.readLock().lock();
+        try {
+            if (module == null) throw new IllegalStateException("script model " + path + " is closed");
+            return action.apply(module);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Replaces the native module (after freezing, say), freeing the old one. */
+    void replace(JitModule next) {
+        lock.writeLock().lock();
+        try {
+            if (module == null) throw new IllegalStateException("script model " + path + " is closed");
+            if (next != module) {
+                module.close();
+                module = next;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @FunctionalInterface
+    interface ModuleAction<R> {
+        R apply(JitModule m);
+    }
+
+    public boolean isClosed() {
+        lock.readLock().lock();
+        try {
+            return module == null;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override public void close() {
+        lock.writeLock().lock();
+        try {
+            if (module != null) {
+                module.close();
+                module = null;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static String describe(Object o) {
+        return o == null ? "None" : o.getClass().getSimpleName();
+    }
+
+    @Override public String toString() {
+        return "ScriptModel[" + path + (isClosed() ? ", closed" : "") + "]";
+    }
+}

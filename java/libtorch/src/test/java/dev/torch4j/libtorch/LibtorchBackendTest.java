@@ -1,0 +1,70 @@
+package dev.torch4j.libtorch;
+
+import dev.torch4j.libtorch.spi.NativeBackend;
+import dev.torch4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class LibtorchBackendTest {
+    @Test
+    void probeReportsTheLoadedLibrary() {
+        Availability a = LibtorchBackend.probe();
+        assumeTrue(a.available(), () -> "libtorch unavailable: " + a.reason());
+        assertNull(a.reason());
+        assertTrue(a.libtorchVersion().matches("\\d+\\.\\d+\\.\\d+"), a.libtorchVersion());
+        assertTrue(a.presetsVersion().matches("1\\.5\\.\\d+"), a.presetsVersion());
+        assertEquals("linux-x86_64", a.platform());
+        assertTrue(a.bytecodeVersion() >= 8, "PyTorch 1.13 reads bytecode v8; libtorch writes " + a.bytecodeVersion());
+        assertTrue(LibtorchBackend.probe() == a, "probed once per JVM");
+    }
+
+    @Test
+    void serviceLoaderFindsTheBackend() {
+        List<NativeBackend> found = new ArrayList<>();
+        ServiceLoader.load(NativeBackend.class).forEach(found::add);
+        assertEquals(1, found.size());
+        NativeBackend b = found.get(0);
+        assertEquals("libtorch", b.name());
+        Map<String, Object> facts = b.describe();
+        assertEquals(List.of("backend", "available"), List.copyOf(facts.keySet()).subList(0, 2));
+        assertEquals(b.available(), facts.get("available"));
+    }
+
+    /** Without the JavaCPP jars the probe says so instead of failing: the pure-Java reader is unaffected. */
+    @Test
+    void probeWithoutJavaCppReportsUnavailable() throws Exception {
+        assumeTrue(!Boolean.getBoolean("torch4j.libtorch.disable"), "the switch would answer first");
+        URL own = LibtorchBackend.class.getProtectionDomain().getCodeSource().getLocation();
+        URL core = Tensor.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader isolated = new URLClassLoader(new URL[] {own, core}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> backend = isolated.loadClass(LibtorchBackend.class.getName());
+            Method probe = backend.getMethod("probe");
+            Object availability = probe.invoke(null);
+            boolean available = (Boolean) availability.getClass().getMethod("available").invoke(availability);
+            String reason = (String) availability.getClass().getMethod("reason").invoke(availability);
+            assertFalse(available);
+            assertTrue(reason.contains("JavaCPP pytorch presets not on the class path"), reason);
+            Method require = backend.getMethod("require");
+            Throwable thrown = null;
+            try {
+                require.invoke(null);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                thrown = e.getCause();
+            }
+            assertTrue(thrown != null && thrown.getClass().getSimpleName().equals("LibtorchUnavailableException"), String.valueOf(thrown));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.torch4j.libtorch;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** {@link Oracle} for tests in other packages (the CLI). */
+public final class OracleAccess {
+    private OracleAccess() {}
+
+    public static void assumeReady() {
+        Oracle.assumeReady();
+    }
+
+    public static Path fixture(String name) throws IOException {
+        return Oracle.fixture(name);
+    }
+
+    public static Path tempDir() throws IOException {
+        return Oracle.tempDir();
+    }
+
+    public static Map<String, float[]> runExported(String kind, Path model, String... methods) throws IOException {
+        return Oracle.runExported(kind, model, methods);
+    }
+
+    /** forward and twice agree with what PyTorch computed for the trained model (frozen-graph tolerance). */
+    public static void assertTrainedOutputs(Map<String, float[]> outputs) throws IOException {
+        MobileExportTest.assertTrainedOutputs(outputs, MobileExportTest.FROZEN_REL, MobileExportTest.FROZEN_ABS);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.torch4j.libtorch.cli;
+
+import dev.torch4j.libtorch.OracleAccess;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code export-mobile} end to end: weights read by torch4j from files PyTorch wrote (.pkl state_dict,
+ * Lightning-like .ckpt) go into an architecture with another random init; the .ptl must give the
+ * trained model's outputs in PyTorch 1.13's lite interpreter.
+ */
+class ExportMobileCommandTest {
+    record Run(int exit, String out, String err) {}
+
+    @BeforeAll
+    static void ready() {
+        OracleAccess.assumeReady();
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new ExportMobileCommand())
+                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static String fx(String name) throws IOException {
+        return OracleAccess.fixture(name).toString();
+    }
+
+    static void assertTrained(Path ptl) throws IOException {
+        Map<String, float[]> outputs = OracleAccess.runExported("lite", ptl, "forward", "twice");
+        OracleAccess.assertTrainedOutputs(outputs);
+    }
+
+    @Test
+    void stateDictPklIntoArchitecture() throws IOException {
+        Path out = OracleAccess.tempDir().resolve("from-pkl.ptl");
+        Run r = run("--architecture", fx("arch.pt"), "--weights", fx("weights.pkl"), out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("matched 9 tensor(s)"), r.out());
+        assertTrue(r.out().contains("wrote " + out), r.out());
+        assertTrained(out);
+    }
+
+    @Test
+    void pickledModuleIntoArchitecture() throws IOException {
+        Path out = OracleAccess.tempDir().resolve("from-module.ptl");
+        Run r = run("--architecture", fx("arch.pt"), "--weights", fx("module.pt"), out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("matched 9 tensor(s)"), r.out());
+        assertTrained(out);
+    }
+
+    @Test
+    void lightningCheckpointNeedsItsPrefixStripped() throws IOException {
+        Path out = OracleAccess.tempDir().resolve("from-ckpt.ptl");
+        Run refused = run("--architecture", fx("arch.pt"), "--weights", fx("lightning.ckpt"), out.toString());
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("missing keys (9)"), refused.err());
+        assertTrue(refused.err().contains("unexpected keys (9)"), refused.err());
+        assertTrue(refused.err().contains("--strip-prefix model."), refused.err());
+        assertFalse(Files.exists(out), "nothing written when the weights do not fit");
+
+        Run r = run("--architecture", fx("arch.pt"), "--weights", fx("lightning.ckpt"), "--strip-prefix", "model.", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrained(out);
+    }
+
+    @Test
+    void strictAndNoStrict() throws IOException {
+        Path out = OracleAccess.tempDir().resolve("partial.ptl");
+        Run strict = run("--architecture", fx("arch.pt"), "--weights", fx("partial.pkl"), out.toString());
+        assertEquals(1, strict.exit());
+        assertTrue(strict.err().contains("missing keys (1):\n  bn.running_var"), strict.err());
+        assertTrue(strict.err().contains("unexpected keys (1):\n  extra.weight"), strict.err());
+
+        Run loose = run("--architecture", fx("arch.pt"), "--weights", fx("partial.pkl"), "--no-strict", out.toString());
+        assertEquals(0, loose.exit(), loose.err());
+        // Loads and runs in the lite interpreter; bn.running_var kept the architecture's value, so the
+        // outputs are not the trained ones.
+        float[] y = OracleAccess.runExported("lite", out, "forward").get("forward");
+        assertEquals(15, y.length);
+        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> OracleAccess.assertTrainedOutputs(
+                Map.of("forward", y)));
+
+        Run shape = run("--architecture", fx("arch.pt"), "--weights", fx("badshape.pkl"), "--no-strict", out.toString() + "2");
+        assertEquals(1, shape.exit());
+        assertTrue(shape.err().contains("l2.weight: weights [8, 3] vs module [3, 8]"), shape.err());
+    }
+
+    @Test
+    void scriptedModelToPtlAndPt() throws IOException {
+        Path dir = OracleAccess.tempDir();
+        Run r = run(fx("model.pt"), dir.resolve("m.ptl").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("methods: forward, twice"), r.out());
+        assertTrained(dir.resolve("m.ptl"));
+
+        Run pt = run("--to", "pt", "--no-freeze", fx("model.pt"), dir.resolve("m.pt").toString());
+        assertEquals(0, pt.exit(), pt.err());
+        OracleAccess.assertTrainedOutputs(OracleAccess.runExported("jit", dir.resolve("m.pt"), "forward", "twice"));
+    }
+
+    @Test
+    void usageAndInputErrors() throws IOException {
+        Path dir = OracleAccess.tempDir();
+        List<Run> usage = new ArrayList<>();
+        usage.add(run("--architecture", fx("arch.pt"), dir.resolve("a.ptl").toString())); // no --weights
+        usage.add(run("--architecture", fx("arch.pt"), "--weights", fx("weights.pkl"), fx("model.pt"), dir.resolve("b.ptl").toString()));
+        usage.add(run(fx("model.pt"))); // no output
+        usage.add(run("--to", "onnx", fx("model.pt"), dir.resolve("c.onnx").toString()));
+        usage.add(run(fx("model.pt"), fx("model.pt")));
+        for (Run u : usage) assertEquals(2, u.exit(), u.err());
+
+        Run notScript = run(fx("weights.pkl"), dir.resolve("d.ptl").toString());
+        assertEquals(1, notScript.exit());
+        assertTrue(notScript.err().contains("weights.pkl") && notScript.err().contains("TorchScript"), notScript.err());
+
+        Run missing = run(dir.resolve("absent.pt").toString(), dir.resolve("e.ptl").toString());
+        assertEquals(1, missing.exit());
+
+        Path garbage = dir.resolve("garbage.pkl");
+        Files.write(garbage, new byte[] {(byte) 0x80, 2, 'x'});
+        Run bad = run("--architecture", fx("arch.pt"), "--weights", garbage.toString(), dir.resolve("f.ptl").toString());
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("garbage.pkl"), bad.err());
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("garbage.pkl"), files.map(p -> p.getFileName().toString()).toList(), "no output, no temp files");
+        }
+    }
+}
