@@ -1,5 +1,6 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.spi.CliExtension;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +12,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * {@code torch4j}: the command-line tool. Each subcommand is its own class. Every failure ends as
@@ -38,6 +41,7 @@ public final class Main implements Runnable {
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Main());
+        addExtensions(cl, errWriter);
         cl.setOut(outWriter).setErr(errWriter);
         cl.setParameterExceptionHandler((ex, ignored) -> {
             errWriter.println("torch4j: " + ex.getMessage() + " (see 'torch4j --help')");
@@ -59,6 +63,17 @@ public final class Main implements Runnable {
 
     @Override public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Subcommands from optional modules on the class path (torch4j-libtorch adds export-mobile). */
+    private static void addExtensions(CommandLine cl, PrintWriter err) {
+        try {
+            for (CliExtension ext : ServiceLoader.load(CliExtension.class)) {
+                cl.addSubcommand(ext.command());
+            }
+        } catch (ServiceConfigurationError | LinkageError | CommandLine.InitializationException e) {
+            err.println("torch4j: warning: an optional command could not be added: " + e.getMessage());
+        }
     }
 
     /** The version, from the jar manifest when packaged. */

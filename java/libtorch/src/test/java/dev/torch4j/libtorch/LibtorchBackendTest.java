@@ -1,6 +1,6 @@
 package dev.torch4j.libtorch;
 
-import dev.torch4j.libtorch.spi.NativeBackend;
+import dev.torch4j.spi.NativeBackend;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,8 @@ package dev.torch4j.libtorch.spi;
 
 import dev.torch4j.libtorch.LibtorchBackend;
 
+import dev.torch4j.spi.NativeBackend;
+
 import java.util.Map;
 
 /** The {@link NativeBackend} for libtorch through the JavaCPP presets. */

@@ -1,4 +1,4 @@
-package dev.torch4j.libtorch.spi;
+package dev.torch4j.spi;
 
 import java.util.Map;
 
