@@ -5,6 +5,7 @@ import dev.torch4j.HostileBytes.ZipEntry;
 import dev.torch4j.HostileBytes.ZipRecords;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,11 +24,19 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -93,6 +102,44 @@ class HostileInputTest {
             check(failures, c.name(), c.bytes(), c.expect());
             if (!failures.isEmpty()) fail(String.join("\n", failures));
         }));
+    }
+
+    /** The messages say what is wrong and where, not what a library happened to throw. */
+    @Test
+    void truncatedAndMisplacedZipMessagesSayWhatAndWhere() throws IOException {
+        byte[] zip = Files.readAllBytes(Fixtures.file("zip/mlp_state_dict.pt"));
+        TorchFileException cut = openFails(Arrays.copyOf(zip, zip.length / 2));
+        assertTrue(cut.reason().contains("no end of central directory record") && cut.reason().contains("truncated"),
+                cut.getMessage());
+        assertTrue(cut.offset() >= 0, cut.getMessage());
+
+        ZipRecords r = ZipRecords.of(zip);
+        int last = r.local().size() - 1;
+        TorchFileException extra = openFails(patch(zip, r.local().get(0) + 28, 0xFFFF, 2));
+        String firstName = new String(zip, r.local().get(0) + 30, 16, StandardCharsets.UTF_8);
+        assertTrue(extra.getMessage().contains("entry " + firstName.substring(0, firstName.indexOf('/'))), extra.getMessage());
+        assertEquals(r.local().get(0) + 30 + Short.toUnsignedInt((short) ((zip[r.local().get(0) + 26] & 0xff)
+                | (zip[r.local().get(0) + 27] & 0xff) << 8)) + 0xFFFF, extra.offset(), extra.getMessage());
+
+        TorchFileException past = openFails(patch(zip, r.central().get(last) + 42, zip.length + 1L, 4));
+        assertEquals(zip.length + 1L, past.offset(), past.getMessage());
+    }
+
+    private static TorchFileException openFails(byte[] bytes) throws IOException {
+        Path file = scratch().resolve("case-" + counter.incrementAndGet() + ".pt");
+        Files.write(file, bytes);
+        try (Checkpoint c = Torch.open(file)) {
+            for (Tensor t : c.tensors().values()) t.sha256();
+            return fail("opened " + file);
+        } catch (TorchFileException e) {
+            assertEquals(file.toString(), e.file());
+            return e;
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof TorchFileException t) return t;
+            throw e;
+        } finally {
+            Files.delete(file);
+        }
     }
 
     enum Expect { ANY, SUCCESS, FAILURE }
@@ -345,18 +392,64 @@ class HostileInputTest {
 
     /** Runs the whole read path on {@code bytes} under the time limit; records any broken promise. */
     private static void check(List<String> failures, String what, byte[] bytes, Expect expect) throws IOException {
-        Path file = tmp.resolve("case-" + counter.incrementAndGet() + ".pt");
+        Path file = scratch().resolve("case-" + counter.incrementAndGet() + ".pt");
         Files.write(file, bytes);
         String problem;
         try {
-            problem = assertTimeoutPreemptively(LIMIT, () -> readEverything(file, expect));
-        } catch (Throwable t) {
-            problem = "no answer within " + LIMIT.toSeconds() + " s: " + t;
+            problem = WORKER.run(() -> readEverything(file, expect));
         } finally {
             Files.delete(file);
         }
         if (problem != null) failures.add(what + ": " + problem);
     }
+
+    /**
+     * Like assertTimeoutPreemptively, but reusing one worker thread across cases (tens of thousands
+     * of them): a case that overruns is interrupted and its thread abandoned for a fresh one.
+     */
+    private static final class Worker {
+        private ExecutorService executor = fresh();
+
+        private static ExecutorService fresh() {
+            return Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "hostile-input-case");
+                t.setDaemon(true); // an abandoned, stuck case must not keep the JVM alive
+                return t;
+            });
+        }
+
+        synchronized String run(Callable<String> task) {
+            Future<String> f = executor.submit(task);
+            try {
+                return f.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                executor.shutdownNow();
+                executor = fresh();
+                return "no answer within " + LIMIT.toSeconds() + " s";
+            } catch (ExecutionException e) {
+                return "escaped " + describe(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+    }
+
+    private static final Worker WORKER = new Worker();
+
+    /** Cases are written to RAM (tmpfs) where there is one: tens of thousands of small files. */
+    private static Path scratch() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (scratchDir == null) {
+            scratchDir = Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? Files.createTempDirectory(shm, "torch4j-hostile") : tmp;
+            scratchDir.toFile().deleteOnExit();
+        }
+        return scratchDir;
+    }
+
+    private static Path scratchDir;
 
     private static String readEverything(Path file, Expect expect) {
         try (Checkpoint c = Torch.open(file)) {

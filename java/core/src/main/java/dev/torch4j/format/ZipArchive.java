@@ -80,18 +80,18 @@ public final class ZipArchive {
         if (e == null) throw new TorchFileException(file, name, -1, "entry missing from the archive");
         long start = dataOffset(e);
         if (e.compressedSize() < 0 || start > bytes.size() - e.compressedSize()) {
-            throw new TorchFileException(file, name, start, "entry data (" + e.compressedSize() + " bytes at file offset "
+            throw headerError(name, start, "entry data (" + e.compressedSize() + " bytes at file offset "
                     + start + ") runs past the end of the " + bytes.size() + "-byte file (truncated?)");
         }
         if (e.method() == STORED) {
             if (e.size() != e.compressedSize()) {
-                throw new TorchFileException(file, name, -1, "STORED entry declares size " + e.size()
+                throw headerError(name, start, "STORED entry declares size " + e.size()
                         + " but compressed size " + e.compressedSize());
             }
             return bytes.subRegion(start, e.size());
         }
         if (e.method() == DEFLATED) return inflate(e, start);
-        throw new TorchFileException(file, name, -1, "unsupported zip compression method " + e.method());
+        throw headerError(name, start, "unsupported zip compression method " + e.method());
     }
 
     /** A small text record ({@code version}, {@code byteorder}), trimmed. */
@@ -108,15 +108,23 @@ public final class ZipArchive {
         // Read the local header ourselves: its name and extra lengths may differ from the central directory's.
         long lho = e.localHeaderOffset();
         if (lho < 0 || lho > bytes.size() - LOCAL_HEADER_SIZE) {
-            throw new TorchFileException(file, e.name(), lho, "local header offset " + lho + " outside the "
+            throw headerError(e.name(), lho, "local header offset " + lho + " outside the "
                     + bytes.size() + "-byte file (truncated?)");
         }
         if (bytes.get(lho) != 'P' || bytes.get(lho + 1) != 'K' || bytes.get(lho + 2) != 3 || bytes.get(lho + 3) != 4) {
-            throw new TorchFileException(file, e.name(), lho, "no local file header at byte " + lho);
+            throw headerError(e.name(), lho, "no local file header at byte " + lho);
         }
         int nameLength = (bytes.get(lho + 26) & 0xff) | (bytes.get(lho + 27) & 0xff) << 8;
         int extraLength = (bytes.get(lho + 28) & 0xff) | (bytes.get(lho + 29) & 0xff) << 8;
         return lho + LOCAL_HEADER_SIZE + nameLength + extraLength;
+    }
+
+    /**
+     * A problem with an entry's headers or placement: the offset is in the file, not in the entry
+     * (TorchFileException's convention when it names an entry), so the entry is named in the reason.
+     */
+    private TorchFileException headerError(String entry, long fileOffset, String reason) {
+        return new TorchFileException(file, null, fileOffset, "entry " + entry + ": " + reason);
     }
 
     /** Deflate cannot expand data more than about 1032 times: a larger declared size is a lie. */
@@ -128,14 +136,14 @@ public final class ZipArchive {
         long size = e.size();
         if (size < 0) throw new TorchFileException(file, e.name(), -1, "compressed entry without a declared size");
         if (size > maxEntryBytes || size > Integer.MAX_VALUE - 8) {
-            throw new TorchFileException(file, e.name(), start, "entry inflates to " + size
+            throw headerError(e.name(), start, "entry inflates to " + size
                     + " bytes, over the limit of " + maxEntryBytes);
         }
         if (e.compressedSize() > Integer.MAX_VALUE - 8) {
-            throw new TorchFileException(file, e.name(), start, "compressed entry of " + e.compressedSize() + " bytes is too large");
+            throw headerError(e.name(), start, "compressed entry of " + e.compressedSize() + " bytes is too large");
         }
         if (size > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
-            throw new TorchFileException(file, e.name(), start, "declares " + size + " bytes from only "
+            throw headerError(e.name(), start, "declares " + size + " bytes from only "
                     + e.compressedSize() + " deflated bytes, more than deflate can produce");
         }
         byte[] out = new byte[(int) Math.min(size, INITIAL_INFLATE_BUFFER)];
@@ -161,7 +169,7 @@ public final class ZipArchive {
             }
             return new HeapRegion(out);
         } catch (DataFormatException ex) {
-            throw new TorchFileException(file, e.name(), -1, "corrupt deflated data: " + ex.getMessage(), ex);
+            throw new TorchFileException(file, e.name(), inflater.getBytesWritten(), "corrupt deflated data: " + ex.getMessage(), ex);
         } finally {
             inflater.end();
         }

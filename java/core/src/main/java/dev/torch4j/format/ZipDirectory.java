@@ -94,7 +94,7 @@ final class ZipDirectory {
             boolean[] wide = {uncompressed == 0xFFFFFFFFL, compressed == 0xFFFFFFFFL, localHeader == 0xFFFFFFFFL};
             if (wide[0] || wide[1] || wide[2]) zip64(name, extra, extraLength, values, wide);
             for (long v : values) {
-                if (v < 0) throw new TorchFileException(file, name, p, "ZIP64 size or offset " + v + " is negative");
+                if (v < 0) throw error(p, "entry " + name + ": ZIP64 size or offset " + v + " is negative");
             }
             out.add(new ZipArchive.Entry(name, method, values[0], values[1], values[2], -1));
             p = next;
@@ -127,7 +127,7 @@ final class ZipDirectory {
                 for (int k = 0; k < 3; k++) {
                     if (!wide[k]) continue;
                     if (at + 8 > q + 4 + size) {
-                        throw new TorchFileException(file, name, q, "ZIP64 extra field too short for its sizes");
+                        throw error(q, "entry " + name + ": ZIP64 extra field too short for its sizes");
                     }
                     values[k] = i64(at);
                     at += 8;
@@ -136,7 +136,7 @@ final class ZipDirectory {
             }
             q += 4 + size;
         }
-        throw new TorchFileException(file, name, extra, "sizes marked ZIP64 but no ZIP64 extra field");
+        throw error(extra, "entry " + name + ": sizes marked ZIP64 but no ZIP64 extra field");
     }
 
     private TorchFileException error(long offset, String reason) {
