@@ -16,6 +16,20 @@ import java.util.List;
 final class ReadContext {
     /** Nested torch.save payloads inside payloads: real files use one level; hostile ones could recurse. */
     static final int MAX_NESTING = 4;
+    /**
+     * Nested payloads read per file, all depths together. Depth alone does not bound the work: one
+     * memoized payload can be loaded once per 8 pickle bytes, and each load parses a whole file.
+     * Real files hold one payload per storage (pickle.dump of tensors), far fewer than this.
+     */
+    static final int MAX_NESTED_LOADS = 20_000;
+    /** Nested payload bytes per file: {@code _codecs.encode} can mint a fresh copy per call. */
+    static final long MAX_NESTED_BYTES = 1L << 30;
+
+    /** Work spent on nested payloads, shared by a file's contexts at every depth. */
+    private static final class NestedBudget {
+        int loads;
+        long bytes;
+    }
 
     /** A pickle's value and the offset just past its STOP opcode. */
     record Unpickled(Object value, long end) {}
@@ -23,11 +37,17 @@ final class ReadContext {
     private final String file;
     private final LoadOptions options;
     private final int depth;
+    private final NestedBudget budget;
 
     ReadContext(String file, LoadOptions options, int depth) {
+        this(file, options, depth, new NestedBudget());
+    }
+
+    private ReadContext(String file, LoadOptions options, int depth, NestedBudget budget) {
         this.file = file;
         this.options = options;
         this.depth = depth;
+        this.budget = budget;
     }
 
     String file() { return file; }
@@ -55,7 +75,11 @@ final class ReadContext {
         if (depth >= MAX_NESTING) {
             throw new IllegalArgumentException("torch.save payloads nested more than " + MAX_NESTING + " deep");
         }
-        ReadContext inner = new ReadContext(file, options, depth + 1);
+        if (++budget.loads > MAX_NESTED_LOADS || (budget.bytes += payload.length) > MAX_NESTED_BYTES) {
+            throw new IllegalArgumentException("more than " + MAX_NESTED_LOADS + " nested torch.save payloads or "
+                    + MAX_NESTED_BYTES + " payload bytes in one file (limit)");
+        }
+        ReadContext inner = new ReadContext(file, options, depth + 1, budget);
         return Readers.readNested(inner, payload).root();
     }
 }

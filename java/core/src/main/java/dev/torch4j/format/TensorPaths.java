@@ -20,8 +20,11 @@ import java.util.Set;
  * names. Cycles are cut; very deep or very large structures are cut at fixed bounds.
  */
 final class TensorPaths {
-    private static final int MAX_DEPTH = 1_500;
-    private static final long MAX_VISITS = 50_000_000L;
+    // Real files nest a few dozen levels and hold at most millions of tensors. The bounds keep a
+    // hostile tree within time and memory: shared lists can spell 2^40 distinct paths in 1 KB, and
+    // each visit may add a map entry; deep recursion must also fit a default 1 MB thread stack.
+    private static final int MAX_DEPTH = 256;
+    private static final long MAX_VISITS = 1_000_000L;
 
     private final ScriptClasses scriptClasses;
     private final Map<String, Tensor> out = new LinkedHashMap<>();

@@ -47,6 +47,9 @@ public final class PickleMachine {
     private int mp;
     private Memo memo;
     private long objects;
+    /** Bytes and items returned by callables so far (see {@link #charge}). */
+    private long minted;
+    private static final long MINTED_SLACK = 64L << 20;
     /** Names of resolved callables, for error messages only. */
     private IdentityHashMap<Object, String> callableNames;
     /** Memo keys holding a {@link PyReplacing} object, updated when its BUILD replaces it. */
@@ -78,6 +81,7 @@ public final class PickleMachine {
         mp = 0;
         memo = new Memo(limits.maxMemo());
         objects = 0;
+        minted = 0;
         callableNames = new IdentityHashMap<>();
         replacingKeys = new IdentityHashMap<>();
         long opAt = position;
@@ -431,7 +435,7 @@ public final class PickleMachine {
                 throw new PickleFormatError("keyword arguments for " + nameOf(c) + " are not supported");
             }
             try {
-                return c.call(args);
+                return charge(c.call(args));
             } catch (TorchFileException e) {
                 throw e;
             } catch (PickleFormatError e) {
@@ -448,6 +452,26 @@ public final class PickleMachine {
             return call;
         }
         throw new PickleFormatError("'" + Values.typeName(f) + "' object is not callable");
+    }
+
+    /**
+     * Callables like {@code _codecs.encode}, {@code bytes} or {@code list} mint fresh copies of
+     * their (possibly memoized) argument, so a few pickle bytes per call could allocate without
+     * bound. What they return is charged against a budget proportional to the pickle's own size:
+     * real files only convert what they carry, once.
+     */
+    private Object charge(Object result) {
+        long n = result instanceof byte[] b ? b.length
+                : result instanceof String str ? str.length()
+                : result instanceof java.util.Collection<?> col ? col.size()
+                : result instanceof Map<?, ?> m ? m.size() : 0;
+        minted += n;
+        long limit = 2 * input.size() + MINTED_SLACK;
+        if (minted > limit) {
+            throw new PickleFormatError("callables built " + minted + " bytes or items, more than twice the "
+                    + input.size() + "-byte input allows (limit)");
+        }
+        return result;
     }
 
     private void build(Object state) {

@@ -78,7 +78,8 @@ final class TensorData {
             throw new IllegalStateException("SHA-256 unavailable", e); // every Java platform must ship it
         }
         int item = t.dtype().itemSize();
-        int perChunk = Math.max(1, HASH_CHUNK_BYTES / item);
+        // Buffer no bigger than the tensor: hashing many small tensors must not allocate 1 MiB each.
+        int perChunk = (int) Math.min(Math.max(1, HASH_CHUNK_BYTES / item), Math.max(1, t.numel()));
         byte[] buf = new byte[perChunk * item];
         RowMajorReader reader = new RowMajorReader(t);
         while (reader.remaining() > 0) {
