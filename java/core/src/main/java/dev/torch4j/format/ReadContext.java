@@ -17,18 +17,29 @@ final class ReadContext {
     /** Nested torch.save payloads inside payloads: real files use one level; hostile ones could recurse. */
     static final int MAX_NESTING = 4;
     /**
-     * Nested payloads read per file, all depths together. Depth alone does not bound the work: one
-     * memoized payload can be loaded once per 8 pickle bytes, and each load parses a whole file.
-     * Real files hold one payload per storage (pickle.dump of tensors), far fewer than this.
+     * Nested payloads read per file, all depths together, at least. Depth alone does not bound the
+     * work: one memoized payload can be loaded once per 8 pickle bytes, and each load parses a whole
+     * file. Real files hold one payload per storage (pickle.dump of tensors), each a few hundred bytes
+     * at least, so the budget also grows with the file: one load per 64 bytes of it.
      */
-    static final int MAX_NESTED_LOADS = 20_000;
-    /** Nested payload bytes per file: {@code _codecs.encode} can mint a fresh copy per call. */
-    static final long MAX_NESTED_BYTES = 1L << 30;
+    static final int MIN_NESTED_LOADS = 20_000;
+    /**
+     * Nested payload bytes per file, at least ({@code _codecs.encode} can mint a fresh copy per call);
+     * the budget is twice the file size when that is more, so big genuine pickles still load.
+     */
+    static final long MIN_NESTED_BYTES = 1L << 30;
 
-    /** Work spent on nested payloads, shared by a file's contexts at every depth. */
+    /** Work spent on nested payloads, shared by a file's contexts at every depth, and its limits. */
     private static final class NestedBudget {
-        int loads;
+        final long maxLoads;
+        final long maxBytes;
+        long loads;
         long bytes;
+
+        NestedBudget(long fileSize) {
+            this.maxLoads = Math.max(MIN_NESTED_LOADS, fileSize / 64);
+            this.maxBytes = Math.max(MIN_NESTED_BYTES, 2 * fileSize);
+        }
     }
 
     /** A pickle's value and the offset just past its STOP opcode. */
@@ -39,8 +50,9 @@ final class ReadContext {
     private final int depth;
     private final NestedBudget budget;
 
-    ReadContext(String file, LoadOptions options, int depth) {
-        this(file, options, depth, new NestedBudget());
+    /** The context of a whole file of {@code fileSize} bytes (the nested-payload budget grows with it). */
+    ReadContext(String file, LoadOptions options, long fileSize) {
+        this(file, options, 0, new NestedBudget(fileSize));
     }
 
     private ReadContext(String file, LoadOptions options, int depth, NestedBudget budget) {
@@ -75,9 +87,9 @@ final class ReadContext {
         if (depth >= MAX_NESTING) {
             throw new IllegalArgumentException("torch.save payloads nested more than " + MAX_NESTING + " deep");
         }
-        if (++budget.loads > MAX_NESTED_LOADS || (budget.bytes += payload.length) > MAX_NESTED_BYTES) {
-            throw new IllegalArgumentException("more than " + MAX_NESTED_LOADS + " nested torch.save payloads or "
-                    + MAX_NESTED_BYTES + " payload bytes in one file (limit)");
+        if (++budget.loads > budget.maxLoads || (budget.bytes += payload.length) > budget.maxBytes) {
+            throw new IllegalArgumentException("more than " + budget.maxLoads + " nested torch.save payloads or "
+                    + budget.maxBytes + " payload bytes in one file (limit)");
         }
         ReadContext inner = new ReadContext(file, options, depth + 1, budget);
         return Readers.readNested(inner, payload).root();

@@ -38,7 +38,7 @@ public final class TorchReader {
         if (container == Container.SAFETENSORS) return SafetensorsFile.open(path);
         MappedFile mapped = MappedFile.open(path);
         try {
-            ReadContext ctx = new ReadContext(file, options, 0);
+            ReadContext ctx = new ReadContext(file, options, size);
             LoadedFile loaded = Readers.read(ctx, container, mapped,
                     () -> ZipArchive.open(path, mapped, options.maxEntryBytes()));
             LightningInfo.describe(loaded.root(), loaded.metadata());
