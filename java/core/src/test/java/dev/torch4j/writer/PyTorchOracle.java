@@ -103,11 +103,31 @@ public final class PyTorchOracle {
 
     /** @param mode {@code weights_only}, {@code full} or {@code safetensors} */
     public static Description describe(Path file, String mode) {
-        String out = python(oracleScript(), "describe", file.toString(), mode);
+        return parse(python(oracleScript(), "describe", file.toString(), mode).lines().toList());
+    }
+
+    /** Describes many files in one Python process ({@code weights_only} or {@code full}). */
+    public static Map<Path, Description> describeAll(List<Path> files, String mode) {
+        Map<Path, Description> out = new LinkedHashMap<>();
+        if (files.isEmpty()) return out;
+        List<String> args = new ArrayList<>(List.of("describe-many", mode));
+        files.forEach(f -> args.add(f.toString()));
+        List<String> lines = python(oracleScript(), args.toArray(String[]::new)).lines().toList();
+        int start = -1;
+        for (int i = 0; i <= lines.size(); i++) {
+            if (i == lines.size() || lines.get(i).startsWith("F\t")) {
+                if (start >= 0) out.put(Path.of(lines.get(start).substring(2)), parse(lines.subList(start + 1, i)));
+                start = i;
+            }
+        }
+        if (out.size() != files.size()) throw new AssertionError("oracle described " + out.keySet() + ", asked " + files);
+        return out;
+    }
+
+    private static Description parse(List<String> lines) {
         Map<String, PyTensor> tensors = new LinkedHashMap<>();
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> containers = new LinkedHashMap<>();
-        List<String> lines = out.lines().toList();
         for (String line : lines) {
             String[] f = line.split("\t", -1);
             switch (f[0]) {

@@ -4,6 +4,7 @@
 #   C path type length
 # sha256 is over row-major little-endian element bytes (bool: 1 byte, quantized: int_repr()).
 # usage: oracle.py describe FILE weights_only|full|safetensors
+#        oracle.py describe-many weights_only|full FILE...   (each file's lines after 'F<TAB>FILE')
 #        oracle.py resave FILE OUT      (torch.load(weights_only=False) then torch.save)
 import sys, json, hashlib, struct
 import numpy as np
@@ -113,6 +114,13 @@ def main():
         describe_safetensors(path)
         return
     import torch
+    if cmd == 'describe-many':
+        # One interpreter for many files: importing torch costs seconds per process.
+        for f in sys.argv[3:]:
+            storage_ids.clear()
+            print('\t'.join(['F', f]))
+            walk(torch.load(f, weights_only=(sys.argv[2] == 'weights_only')), '')
+        return
     if cmd == 'describe':
         obj = torch.load(path, weights_only=(sys.argv[3] == 'weights_only'))
         walk(obj, '')
