@@ -130,7 +130,7 @@ public final class SafetensorsFile implements Checkpoint {
             ranges.add(offsets);
             rangeNames.add(name);
             Storage storage = Storage.ofBytes(name, dtype, file.subRegion(dataStart + begin, bytes), ByteOrder.LITTLE_ENDIAN);
-            tensors.put(name, new Tensor(dtype, shape, contiguousStrides(shape), 0, storage));
+            tensors.put(name, new Tensor(dtype, shape, Tensor.contiguousStrides(shape), 0, storage));
         }
         checkNoOverlap(path, ranges, rangeNames);
         return new SafetensorsFile(path, file, n, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
@@ -167,15 +167,6 @@ public final class SafetensorsFile implements Checkpoint {
         return TorchFileException.at(path, null, 8, "header entry \"" + tensor + "\": " + reason);
     }
 
-    static long[] contiguousStrides(long[] shape) {
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            stride[i] = s;
-            s *= Math.max(shape[i], 1);
-        }
-        return stride;
-    }
 
     @Override public Path path() { return path; }
     @Override public Format format() { return Format.SAFETENSORS; }

@@ -35,6 +35,11 @@ public final class Tensor {
         this(dtype, shape, stride, storageOffset, storage, false, false, null);
     }
 
+    /** Row-major (C-contiguous) strides in elements for {@code shape}: what torch.empty(shape) has. */
+    public static long[] contiguousStrides(long... shape) {
+        return TensorLayout.contiguousStrides(shape);
+    }
+
     public DType dtype() { return dtype; }
     public long[] shape() { return shape.clone(); }
     public long[] stride() { return stride.clone(); }

@@ -40,7 +40,7 @@ public final class RowMajorRegion extends ElementRegion {
         }
         DType dtype = t.dtype();
         Storage s = Storage.ofBytes(t.storage().key(), dtype, new RowMajorRegion(t), ByteOrder.LITTLE_ENDIAN);
-        Tensor c = new Tensor(dtype, t.shape(), Tensors.contiguousStrides(t.shape()), 0, s, t.requiresGrad(), t.isParameter(), t.quantization());
+        Tensor c = new Tensor(dtype, t.shape(), Tensor.contiguousStrides(t.shape()), 0, s, t.requiresGrad(), t.isParameter(), t.quantization());
         return c;
     }
 

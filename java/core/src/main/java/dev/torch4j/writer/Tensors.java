@@ -83,7 +83,7 @@ public final class Tensors {
     private static Tensor wrap(DType dtype, ByteBuffer bytes, long[] shape) {
         byte[] array = bytes.array();
         Storage storage = Storage.ofBytes("", dtype, new HeapRegion(array), ByteOrder.LITTLE_ENDIAN);
-        return new Tensor(dtype, shape, contiguousStrides(shape), 0, storage);
+        return new Tensor(dtype, shape, Tensor.contiguousStrides(shape), 0, storage);
     }
 
     static long numel(long[] shape) {
@@ -95,14 +95,4 @@ public final class Tensors {
         return n;
     }
 
-    /** Row-major strides, in elements. */
-    public static long[] contiguousStrides(long[] shape) {
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            stride[i] = s;
-            s *= Math.max(shape[i], 1);
-        }
-        return stride;
-    }
 }

@@ -62,22 +62,12 @@ public final class NativeTensors {
             byte[] bytes = new byte[(int) nbytes];
             if (nbytes > 0) new BytePointer(c.data_ptr()).capacity(nbytes).get(bytes, 0, (int) nbytes);
             Storage storage = Storage.ofBytes("libtorch", dtype, new HeapRegion(bytes), ByteOrder.nativeOrder());
-            return new Tensor(dtype, shape, contiguousStrides(shape), 0, storage);
+            return new Tensor(dtype, shape, Tensor.contiguousStrides(shape), 0, storage);
         } catch (RuntimeException e) {
             throw rethrow("reading a libtorch tensor", e);
         }
     }
 
-    /** Row-major strides, in elements. */
-    static long[] contiguousStrides(long[] shape) {
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            stride[i] = s;
-            s *= Math.max(shape[i], 1);
-        }
-        return stride;
-    }
 
     /** See {@link TensorArena#borrow}. The result is not tracked; the arena only receives its pin. */
     static org.bytedeco.pytorch.Tensor borrowOrCopy(Tensor t, TensorArena arena) {

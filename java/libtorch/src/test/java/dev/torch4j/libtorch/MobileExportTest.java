@@ -101,7 +101,7 @@ class MobileExportTest {
             }
             DType d = integral ? DType.INT64 : DType.FLOAT64;
             Storage s = Storage.ofBytes(r[0], d, new HeapRegion(b.array()), ByteOrder.LITTLE_ENDIAN);
-            out.put(prefix + r[0], new Tensor(d, shape, NativeTensors.contiguousStrides(shape), 0, s));
+            out.put(prefix + r[0], new Tensor(d, shape, Tensor.contiguousStrides(shape), 0, s));
         }
         return out;
     }
