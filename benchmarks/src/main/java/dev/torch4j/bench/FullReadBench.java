@@ -1,7 +1,6 @@
 package dev.torch4j.bench;
 
 import dev.torch4j.Checkpoint;
-import dev.torch4j.Torch;
 import org.openjdk.jmh.annotations.*;
 
 import java.io.IOException;
@@ -32,11 +31,13 @@ public class FullReadBench {
         public String workload;
         Path file;
         Checkpoint checkpoint;
+        Opener opener;
 
         @Setup(Level.Trial)
         public void setup() throws IOException {
             file = Workloads.file(workload);
-            checkpoint = Torch.open(file);
+            opener = Opener.forFile(file);
+            checkpoint = opener.open(file);
         }
 
         @TearDown(Level.Trial)
@@ -69,7 +70,7 @@ public class FullReadBench {
 
     @Benchmark
     public long loadAndTouch(Opened opened) throws IOException {
-        try (Checkpoint c = Torch.open(opened.file)) {
+        try (Checkpoint c = opened.opener.open(opened.file)) {
             return Bytes.sumAll(c.tensors());
         }
     }

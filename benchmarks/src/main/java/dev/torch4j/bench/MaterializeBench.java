@@ -1,7 +1,6 @@
 package dev.torch4j.bench;
 
 import dev.torch4j.Checkpoint;
-import dev.torch4j.Torch;
 import dev.torch4j.tensor.Tensor;
 import org.openjdk.jmh.annotations.*;
 import org.openjdk.jmh.infra.Blackhole;
@@ -20,13 +19,14 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:MaxDirectMemorySize=4g"})
 @State(Scope.Benchmark)
 public class MaterializeBench {
-    @Param({"large"})
+    @Param({"large", "safetensors"})
     public String workload;
     private Checkpoint checkpoint;
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
-        checkpoint = Torch.open(Workloads.file(workload));
+        java.nio.file.Path file = Workloads.file(workload);
+        checkpoint = Opener.forFile(file).open(file);
     }
 
     @TearDown(Level.Trial)

@@ -57,7 +57,7 @@ public final class Workloads {
     public static void generate(Path dir, double scale) throws IOException {
         Files.createDirectories(dir);
         Path script = findScript();
-        if (pytorchPresent() && script != null) {
+        if (!Boolean.getBoolean("torch4j.bench.useWriter") && script != null && pytorchPresent()) {
             run(List.of(PYTHON, script.toString(), dir.toString(), "--scale", String.format(Locale.ROOT, "%s", scale)));
         } else {
             WriterWorkloads.generate(dir, scale);
