@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code loadAndTouch}: open + index + read every byte + close, the end-to-end number
  *       compared with Python's {@code torch.load} plus the same pass;</li>
  *   <li>{@code touchOpened}: the read pass alone over an already opened file (mapping reused);</li>
+ *   <li>{@code sumDirect}: the read pass over the baseline's direct buffer (diagnostic);</li>
  *   <li>{@code memcpy}: {@code ByteBuffer.put} between two direct buffers of the tensor byte count.</li>
  * </ul>
  */
@@ -78,6 +79,14 @@ public class FullReadBench {
     @Benchmark
     public long touchOpened(Opened opened) {
         return Bytes.sumAll(opened.checkpoint.tensors());
+    }
+
+    /** Diagnostic: the same read pass over anonymous direct memory, to separate the pass's cost from the mapping's. */
+    @Benchmark
+    public long sumDirect(Buffers b) {
+        long s = 0;
+        for (ByteBuffer src : b.src) s += Bytes.sum(src.clear());
+        return s;
     }
 
     @Benchmark
