@@ -1,6 +1,7 @@
 package dev.torch4j.bench;
 
 import dev.torch4j.Checkpoint;
+import dev.torch4j.Torch;
 import org.openjdk.jmh.annotations.*;
 
 import java.io.IOException;
@@ -32,13 +33,11 @@ public class FullReadBench {
         public String workload;
         Path file;
         Checkpoint checkpoint;
-        Opener opener;
 
         @Setup(Level.Trial)
         public void setup() throws IOException {
             file = Workloads.file(workload);
-            opener = Opener.forFile(file);
-            checkpoint = opener.open(file);
+            checkpoint = Torch.open(file);
         }
 
         @TearDown(Level.Trial)
@@ -71,7 +70,7 @@ public class FullReadBench {
 
     @Benchmark
     public long loadAndTouch(Opened opened) throws IOException {
-        try (Checkpoint c = opened.opener.open(opened.file)) {
+        try (Checkpoint c = Torch.open(opened.file)) {
             return Bytes.sumAll(c.tensors());
         }
     }

@@ -1,6 +1,7 @@
 package dev.torch4j.bench;
 
 import dev.torch4j.Checkpoint;
+import dev.torch4j.Torch;
 import dev.torch4j.tensor.Tensor;
 import org.openjdk.jmh.annotations.*;
 import org.openjdk.jmh.infra.Blackhole;
@@ -26,7 +27,7 @@ public class MaterializeBench {
     @Setup(Level.Trial)
     public void setup() throws IOException {
         java.nio.file.Path file = Workloads.file(workload);
-        checkpoint = Opener.forFile(file).open(file);
+        checkpoint = Torch.open(file);
     }
 
     @TearDown(Level.Trial)

@@ -1,6 +1,7 @@
 package dev.torch4j.bench;
 
 import dev.torch4j.Checkpoint;
+import dev.torch4j.Torch;
 import dev.torch4j.tensor.Tensor;
 import org.openjdk.jmh.annotations.*;
 import org.openjdk.jmh.infra.Blackhole;
@@ -25,17 +26,15 @@ public class OpenIndexBench {
     public String workload;
 
     private Path file;
-    private Opener opener;
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
         file = Workloads.file(workload);
-        opener = Opener.forFile(file);
     }
 
     @Benchmark
     public void openIndex(Blackhole bh) throws IOException {
-        try (Checkpoint c = opener.open(file)) {
+        try (Checkpoint c = Torch.open(file)) {
             Map<String, Tensor> tensors = c.tensors();
             for (Tensor t : tensors.values()) bh.consume(t.shape());
             bh.consume(tensors.size());
