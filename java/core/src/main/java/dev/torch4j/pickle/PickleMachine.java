@@ -148,12 +148,12 @@ public final class PickleMachine {
                     case EMPTY_SET -> push(new LinkedHashSet<>());
                     case LIST -> {
                         int m = popMark();
-                        push(new ArrayList<>(Arrays.asList(stack).subList(m, sp)));
+                        push(new ArrayList<>(Arrays.asList(Arrays.copyOfRange(stack, m, sp))));
                         moveTop(m);
                     }
                     case TUPLE -> {
                         int m = popMark();
-                        push(PyTuple.copyOf(Arrays.asList(stack).subList(m, sp)));
+                        push(PyTuple.copyOfRange(stack, m, sp));
                         moveTop(m);
                     }
                     case TUPLE1 -> { Object a = pop(); push(PyTuple.of(a)); }
@@ -226,7 +226,7 @@ public final class PickleMachine {
                         String name = Utf8.decode(in.readLine());
                         Object cls = global(module, name, opAt);
                         int m = popMark();
-                        PyTuple args = PyTuple.copyOf(Arrays.asList(stack).subList(m, sp));
+                        PyTuple args = PyTuple.copyOfRange(stack, m, sp);
                         sp = m;
                         push(invoke(cls, args, null));
                     }
@@ -234,7 +234,7 @@ public final class PickleMachine {
                         int m = popMark();
                         if (sp == m) throw new PickleFormatError("no class on the stack");
                         Object cls = stack[m];
-                        PyTuple args = PyTuple.copyOf(Arrays.asList(stack).subList(m + 1, sp));
+                        PyTuple args = PyTuple.copyOfRange(stack, m + 1, sp);
                         sp = m;
                         push(invoke(cls, args, null));
                     }

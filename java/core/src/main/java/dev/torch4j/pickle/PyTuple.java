@@ -16,6 +16,11 @@ public final class PyTuple extends AbstractList<Object> {
         return items.length == 0 ? EMPTY : new PyTuple(items.clone());
     }
 
+    /** The items {@code a[from..to)}: one array copy (the machine builds tuples from its stack). */
+    public static PyTuple copyOfRange(Object[] a, int from, int to) {
+        return from == to ? EMPTY : new PyTuple(Arrays.copyOfRange(a, from, to));
+    }
+
     public static PyTuple copyOf(List<?> items) {
         return items.isEmpty() ? EMPTY : new PyTuple(items.toArray());
     }
