@@ -1,0 +1,41 @@
+package dev.torch4j.bench;
+
+import dev.torch4j.Checkpoint;
+import dev.torch4j.tensor.Tensor;
+import org.openjdk.jmh.annotations.*;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code toFloatArray} of every tensor (float32 copied, bfloat16 widened): GB/s counts the tensor
+ * bytes read from the file.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:MaxDirectMemorySize=4g"})
+@State(Scope.Benchmark)
+public class MaterializeBench {
+    @Param({"large", "safetensors"})
+    public String workload;
+    private Checkpoint checkpoint;
+
+    @Setup(Level.Trial)
+    public void setup() throws IOException {
+        java.nio.file.Path file = Workloads.file(workload);
+        checkpoint = Opener.forFile(file).open(file);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        checkpoint.close();
+    }
+
+    @Benchmark
+    public void toFloatArray(Blackhole bh) {
+        for (Tensor t : checkpoint.tensors().values()) bh.consume(t.toFloatArray());
+    }
+}

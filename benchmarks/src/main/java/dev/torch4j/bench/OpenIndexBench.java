@@ -1,0 +1,44 @@
+package dev.torch4j.bench;
+
+import dev.torch4j.Checkpoint;
+import dev.torch4j.tensor.Tensor;
+import org.openjdk.jmh.annotations.*;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Open a file and index its tensors (names, dtypes, shapes, storage offsets) without touching
+ * tensor data. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes allocated per open.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:MaxDirectMemorySize=4g"})
+@State(Scope.Benchmark)
+public class OpenIndexBench {
+    @Param({"large", "many", "legacy", "pickle", "safetensors"})
+    public String workload;
+
+    private Path file;
+    private Opener opener;
+
+    @Setup(Level.Trial)
+    public void setup() throws IOException {
+        file = Workloads.file(workload);
+        opener = Opener.forFile(file);
+    }
+
+    @Benchmark
+    public void openIndex(Blackhole bh) throws IOException {
+        try (Checkpoint c = opener.open(file)) {
+            Map<String, Tensor> tensors = c.tensors();
+            for (Tensor t : tensors.values()) bh.consume(t.shape());
+            bh.consume(tensors.size());
+        }
+    }
+}

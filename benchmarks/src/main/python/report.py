@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Measures inspect's peak RSS, merges it with the JMH and PyTorch results, prints the ratio table
+and writes everything as one JSON (any python3; no torch needed).
+
+    report.py --workloads DIR --jmh JMH.json --python PY.json --cli torch4j.jar --out RESULT.json
+    report.py --table RESULT.json          (print the table of an earlier run)
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import time
+
+GB = 1e9
+
+
+def jmh_scores(path):
+    """{(benchmark method, workload): {"ms": .., "err": .., "alloc": bytes/op or None}}."""
+    out = {}
+    for r in json.load(open(path)):
+        name = r["benchmark"].rsplit(".", 2)
+        key = (name[-2] + "." + name[-1], r.get("params", {}).get("workload", ""))
+        pm = r["primaryMetric"]
+        alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        out[key] = {"ms": pm["score"], "err": pm["scoreError"], "unit": pm["scoreUnit"],
+                    "alloc": alloc["score"] if alloc else None,
+                    "forks": r.get("forks"), "iterations": r.get("measurementIterations")}
+    return out
+
+
+def peak_rss_kib(cli_jar, file):
+    """Peak RSS (VmHWM) of `java -jar torch4j.jar inspect FILE`, through /usr/bin/time -v."""
+    p = subprocess.run(["/usr/bin/time", "-v", "java", "-jar", cli_jar, "inspect", file],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    return {"kib": int(m.group(1)) if m else None, "exit": p.returncode}
+
+
+def status(ok):
+    return "n/a" if ok is None else ("MET" if ok else "MISSED")
+
+
+def build_rows(res):
+    j = {tuple(k.split("|")): v for k, v in res["jmh"].items()}
+    py = res.get("python", {}).get("workloads", {})
+    man = res["manifest"]["workloads"]
+    rows = []
+
+    def ms(bench, w):
+        v = j.get((bench, w))
+        return v["ms"] if v else None
+
+    def gbs(bench, w, nbytes=None):
+        t = ms(bench, w)
+        b = nbytes if nbytes is not None else man.get(w, {}).get("bytes")
+        return b / (t / 1000) / GB if t and b else None
+
+    def add(metric, value, ref, ratio, target, ok, note=""):
+        rows.append({"metric": metric, "torch4j": value, "reference": ref, "ratio": ratio, "target": target,
+                     "status": status(ok), "note": note})
+
+    for w in ("large", "many", "legacy", "pickle", "safetensors"):
+        t = ms("OpenIndexBench.openIndex", w)
+        p = py.get(w, {}).get("load", {}).get("best_ms")
+        if t is None:
+            continue
+        alloc = j.get(("OpenIndexBench.openIndex", w), {}).get("alloc")
+        r = t / p if p else None
+        target = "<= 0.1x torch.load" + (" and < 50 ms" if w == "large" else "")
+        ok = None if r is None else (r <= 0.1 and (w != "large" or t < 50)) if w in ("large", "many") else None
+        add(f"open+index {w}", f"{t:.1f} ms", f"{p:.1f} ms" if p else "-", f"{r:.3f}x" if r else "-",
+            target if w in ("large", "many") else "(info)", ok,
+            f"{alloc / 2**20:.1f} MiB allocated/op" if alloc is not None else "")
+    for w in ("large", "many", "legacy", "pickle", "safetensors"):
+        read, copy = gbs("FullReadBench.touchOpened", w), gbs("FullReadBench.memcpy", w)
+        if read is None:
+            continue
+        r = read / copy if copy else None
+        add(f"full read (warm) {w}", f"{read:.2f} GB/s", f"memcpy {copy:.2f} GB/s" if copy else "-",
+            f"{r:.2f}x" if r else "-", ">= 0.8x memcpy", None if r is None else r >= 0.8)
+    for w in ("large", "many", "legacy", "pickle", "safetensors"):
+        t = ms("FullReadBench.loadAndTouch", w)
+        p = py.get(w, {}).get("load_touch", {}).get("best_ms")
+        if t is None:
+            continue
+        r = t / p if p else None
+        add(f"load+touch every byte {w}", f"{t:.1f} ms", f"{p:.1f} ms" if p else "-", f"{r:.3f}x" if r else "-",
+            "<= 0.333x (3x faster)", None if r is None else r <= 1 / 3)
+    save, raw = gbs("SaveBench.torchSave", "", man["large"]["bytes"]), gbs("SaveBench.rawWrite", "", man["large"]["bytes"])
+    if save:
+        r = save / raw if raw else None
+        add("Torch.save large", f"{save:.2f} GB/s", f"raw write {raw:.2f} GB/s" if raw else "-",
+            f"{r:.2f}x" if r else "-", ">= 0.8x raw write", None if r is None else r >= 0.8, "both fsync")
+    conv = gbs("SaveBench.convertToSafetensors", "", man["large"]["bytes"])
+    if conv:
+        add("convert large zip -> safetensors", f"{conv:.2f} GB/s", f"raw write {raw:.2f} GB/s" if raw else "-",
+            f"{conv / raw:.2f}x" if raw else "-", "(info)", None)
+    for w in ("large", "safetensors"):
+        m = gbs("MaterializeBench.toFloatArray", w)
+        if m:
+            add(f"toFloatArray {w}", f"{m:.2f} GB/s", "-", "-", "(info)", None, "GB/s of file bytes; bf16 widened")
+    pyro, own = ms("PyroliteBench.unpickleMany", ""), ms("OpenIndexBench.openIndex", "many")
+    if pyro:
+        add("Pyrolite unpickle many data.pkl", f"{pyro:.1f} ms", f"torch4j open+index {own:.1f} ms" if own else "-",
+            f"{own / pyro:.2f}x" if own else "-", "(info: torch4j / Pyrolite)", None)
+    rss = res.get("rss", {})
+    if rss.get("large", {}).get("kib") and rss.get("tiny", {}).get("kib"):
+        r = rss["large"]["kib"] / rss["tiny"]["kib"]
+        add("inspect peak RSS large", f"{rss['large']['kib'] / 1024:.0f} MiB", f"1 MiB file {rss['tiny']['kib'] / 1024:.0f} MiB",
+            f"{r:.2f}x", "<= 1.5x", r <= 1.5,
+            f"many: {rss['many']['kib'] / 1024:.0f} MiB" if rss.get("many", {}).get("kib") else "")
+    return rows
+
+
+def print_table(res):
+    rows = build_rows(res)
+    cols = ["metric", "torch4j", "reference", "ratio", "target", "status", "note"]
+    width = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
+    line = lambda vals: "| " + " | ".join(str(v).ljust(width[c]) for c, v in zip(cols, vals)) + " |"
+    print(line(cols))
+    print("|" + "|".join("-" * (width[c] + 2) for c in cols) + "|")
+    for r in rows:
+        print(line([r[c] for c in cols]))
+    print(f"\n{res['settings']}")
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workloads")
+    ap.add_argument("--jmh")
+    ap.add_argument("--python")
+    ap.add_argument("--cli")
+    ap.add_argument("--out")
+    ap.add_argument("--settings", default="")
+    ap.add_argument("--table")
+    a = ap.parse_args()
+    if a.table:
+        print_table(json.load(open(a.table)))
+        return
+    res = {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), "host": platform.node(), "cpus": os.cpu_count(),
+           "loadavg_at_report": open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else None,
+           "settings": a.settings,
+           "manifest": json.load(open(os.path.join(a.workloads, "workloads.json"))),
+           "jmh": {f"{k[0]}|{k[1]}": v for k, v in jmh_scores(a.jmh).items()} if a.jmh and os.path.exists(a.jmh) else {},
+           "python": json.load(open(a.python)) if a.python and os.path.exists(a.python) else {}}
+    if a.cli and os.path.exists(a.cli) and os.path.exists("/usr/bin/time"):
+        res["rss"] = {w: peak_rss_kib(a.cli, os.path.join(a.workloads, res["manifest"]["workloads"][w]["file"]))
+                      for w in ("tiny", "large", "many") if w in res["manifest"]["workloads"]}
+    res["rows"] = print_table(res)
+    if a.out:
+        with open(a.out, "w") as f:
+            json.dump(res, f, indent=1)
+        print(f"results: {a.out}")
+
+
+if __name__ == "__main__":
+    main()
