@@ -1,0 +1,134 @@
+package dev.torch4j.tensor;
+
+import dev.torch4j.spi.ElementConversions;
+
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Routes bulk conversions to a native {@link ElementConversions} provider where one is present and
+ * measurably faster, and to {@link JavaElementConversions} otherwise. The provider is looked up
+ * once; any failure (missing library, broken jar, {@code -Dtorch4j.native.disable=true}) means pure
+ * Java. Results are identical either way, so the choice only affects speed.
+ *
+ * <p>Each {@link Path} is on by default only where JMH measured the native code at least twice as
+ * fast (see native/README.md); {@code -Dtorch4j.native.<path>=true|false} (e.g.
+ * {@code torch4j.native.float16-decode}) forces one either way.
+ */
+public final class FastPaths {
+    /** Below this many elements a JNI call costs more than it saves. */
+    static final int MIN_NATIVE_ELEMENTS = 512;
+
+    /** The separately switchable fast paths, with their measured defaults. */
+    public enum Path {
+        FLOAT16_DECODE("float16-decode", true),
+        BFLOAT16_DECODE("bfloat16-decode", true),
+        FLOAT8_DECODE("float8-decode", true),
+        FLOAT16_ENCODE("float16-encode", true),
+        BFLOAT16_ENCODE("bfloat16-encode", true),
+        BYTE_SWAP("byteswap", true);
+
+        private final String property;
+        private final boolean defaultOn;
+
+        Path(String key, boolean defaultOn) {
+            this.property = "torch4j.native." + key;
+            this.defaultOn = defaultOn;
+        }
+
+        public String property() {
+            return property;
+        }
+    }
+
+    private static final ElementConversions JAVA = JavaElementConversions.INSTANCE;
+
+    private FastPaths() {}
+
+    /** Lazily resolved so that merely loading tensors never touches ServiceLoader. */
+    private static final class Holder {
+        static final ElementConversions NATIVE = findNative();
+        static final Map<Path, ElementConversions> CHOSEN = choose(NATIVE);
+    }
+
+    private static ElementConversions findNative() {
+        if (Boolean.getBoolean("torch4j.native.disable")) return null;
+        try {
+            Iterator<ElementConversions> it = ServiceLoader.load(ElementConversions.class, FastPaths.class.getClassLoader()).iterator();
+            while (it.hasNext()) {
+                try {
+                    ElementConversions c = it.next();
+                    if (!(c instanceof JavaElementConversions) && c.available()) return c;
+                } catch (Throwable e) { // ServiceConfigurationError, LinkageError: try the next one, else Java
+                }
+            }
+        } catch (Throwable e) {
+            // a broken provider must never break reading
+        }
+        return null;
+    }
+
+    private static Map<Path, ElementConversions> choose(ElementConversions nativeProvider) {
+        Map<Path, ElementConversions> chosen = new EnumMap<>(Path.class);
+        for (Path p : Path.values()) {
+            String forced = System.getProperty(p.property);
+            boolean on = forced == null ? p.defaultOn : Boolean.parseBoolean(forced);
+            chosen.put(p, on && nativeProvider != null ? nativeProvider : JAVA);
+        }
+        return chosen;
+    }
+
+    /** The native provider in use, or null when torch4j runs on pure Java only. */
+    public static ElementConversions nativeProvider() {
+        return Holder.NATIVE;
+    }
+
+    /** Which implementation runs {@code path} ({@code java} or the native provider's name). */
+    public static String implementation(Path path) {
+        return Holder.CHOSEN.get(path).name();
+    }
+
+    private static ElementConversions forDecode(DType d, int n) {
+        Path p = switch (d) {
+            case FLOAT16 -> Path.FLOAT16_DECODE;
+            case BFLOAT16 -> Path.BFLOAT16_DECODE;
+            default -> Path.FLOAT8_DECODE;
+        };
+        ElementConversions c = Holder.CHOSEN.get(p);
+        return n >= MIN_NATIVE_ELEMENTS && c.decodes(d) ? c : JAVA;
+    }
+
+    /** True for the dtypes {@link #decode} takes: float16, bfloat16 and the float8 family. */
+    public static boolean decodes(DType d) {
+        return JAVA.decodes(d);
+    }
+
+    public static void decode(DType d, byte[] src, int srcOff, float[] dst, int dstOff, int n) {
+        forDecode(d, n).decode(d, src, srcOff, dst, dstOff, n);
+    }
+
+    /** Decodes from {@code src.position()}; the buffer's position is left unchanged. */
+    public static void decode(DType d, ByteBuffer src, float[] dst, int dstOff, int n) {
+        forDecode(d, n).decode(d, src, dst, dstOff, n);
+    }
+
+    /** Little-endian float32 bytes to little-endian float16 or bfloat16 bytes. */
+    public static void encode(DType target, byte[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        Path p = target == DType.FLOAT16 ? Path.FLOAT16_ENCODE : Path.BFLOAT16_ENCODE;
+        (n >= MIN_NATIVE_ELEMENTS ? Holder.CHOSEN.get(p) : JAVA).encode(target, src, srcOff, dst, dstOff, n);
+    }
+
+    /** Reverses every {@code unit}-byte group (1 is a no-op) in {@code b[off, off + len)}. */
+    public static void swapBytes(byte[] b, int off, int len, int unit) {
+        if (unit == 1) return;
+        int n = len / unit;
+        if (unit == 2 || unit == 4 || unit == 8) {
+            (n >= MIN_NATIVE_ELEMENTS ? Holder.CHOSEN.get(Path.BYTE_SWAP) : JAVA).swapBytes(b, off, n, unit);
+        } else {
+            RowMajorReader.swap(b, off, len, unit);
+        }
+    }
+}
