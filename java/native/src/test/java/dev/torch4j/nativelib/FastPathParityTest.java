@@ -114,6 +114,24 @@ class FastPathParityTest {
     Tensor f = tensors.get("f");
     assertArrayEquals(tensors.get("f_h").toByteArray(), new DTypeCaster(DType.FLOAT16).cast(f).toByteArray(), "float16");
     assertArrayEquals(tensors.get("f_b").toByteArray(), new DTypeCaster(DType.BFLOAT16).cast(f).toByteArray(), "bfloat16");
+    byte[] bytes = f.toByteArray();
+    for (int i = 0; i < bytes.length; i += 4) {
+      byte a = bytes[i];
+      byte b = bytes[i + 1];
+      bytes[i] = bytes[i + 3];
+      bytes[i + 1] = bytes[i + 2];
+      bytes[i + 2] = b;
+      bytes[i + 3] = a;
+    }
+    Tensor be = new Tensor(DType.FLOAT32, f.shape(), f.stride(), 0,
+        Storage.ofBytes("be", DType.FLOAT32, new HeapRegion(bytes), ByteOrder.BIG_ENDIAN));
+    assertArrayEquals(tensors.get("f_h").toByteArray(), new DTypeCaster(DType.FLOAT16).cast(be).toByteArray(), "big-endian float16");
+  }
+
+  @Test
+  void everyPathRunsNativelyInTheLibraryRun() {
+    assumeTrue(FastPaths.nativeProvider() != null, "pure-Java run");
+    for (FastPaths.Path p : FastPaths.Path.values()) assertEquals("native", FastPaths.implementation(p), p.property());
   }
 
   @Test
