@@ -118,6 +118,22 @@ JNIEXPORT void JNICALL Java_dev_torch4j_nativelib_NativeKernels_convertArrays(
   }
 }
 
+JNIEXPORT void JNICALL Java_dev_torch4j_nativelib_NativeKernels_convertBufferToArray(
+    JNIEnv* env, jclass, jint op, jobject src, jlong src_offset, jobject dst, jlong dst_offset, jlong count) {
+  // A mapped tensor decodes straight into a Java array; Java bounds the chunk (page faults run
+  // inside the critical section).
+  if (op < 0 || op >= kOpCount) {
+    throw_new(env, "java/lang/IllegalArgumentException", "unknown conversion");
+    return;
+  }
+  const unsigned char* s = buffer_address(env, src);
+  if (s == nullptr) return;
+  void* d = env->GetPrimitiveArrayCritical(static_cast<jarray>(dst), nullptr);
+  if (d == nullptr) return;
+  kOps[op].fn(s + src_offset, static_cast<unsigned char*>(d) + dst_offset, size_t(count));  // a Java array never aliases a direct buffer
+  env->ReleasePrimitiveArrayCritical(static_cast<jarray>(dst), d, 0);
+}
+
 JNIEXPORT jint JNICALL Java_dev_torch4j_nativelib_NativeKernels_adviseMemory(
     JNIEnv* env, jclass, jobject buffer, jlong offset, jlong length, jint advice) {
   unsigned char* p = buffer_address(env, buffer);

@@ -3,6 +3,7 @@ package dev.torch4j.convert;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.tensor.BFloat16;
 import dev.torch4j.tensor.DType;
+import dev.torch4j.tensor.FastPaths;
 import dev.torch4j.tensor.Float16;
 import dev.torch4j.tensor.Float8;
 import dev.torch4j.writer.ElementRegion;
@@ -33,6 +34,12 @@ final class CastRegion extends ElementRegion {
         int in = from.itemSize();
         byte[] raw = new byte[count * in];
         source.copyTo(first * in, raw, 0, raw.length);
+        if (from == DType.FLOAT32 && (to == DType.FLOAT16 || to == DType.BFLOAT16)) {
+            // The writer's common cast, in bulk (natively where that is faster); same bits as below.
+            if (order == ByteOrder.BIG_ENDIAN) FastPaths.swapBytes(raw, 0, raw.length, 4);
+            FastPaths.encode(to, raw, 0, dst, off, count);
+            return;
+        }
         ByteBuffer src = ByteBuffer.wrap(raw).order(order);
         ByteBuffer out = ByteBuffer.wrap(dst, off, count * to.itemSize()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < count; i++) {

@@ -19,10 +19,8 @@ final class ElementDecoder {
         switch (d) {
             case FLOAT32 -> { for (int i = 0; i < n; i++) dst[at + i] = (float) FLOAT.get(src, 4 * i); }
             case FLOAT64 -> { for (int i = 0; i < n; i++) dst[at + i] = (float) (double) DOUBLE.get(src, 8 * i); }
-            case FLOAT16 -> Float16.decodeLittleEndian(src, 0, dst, at, n);
-            case BFLOAT16 -> BFloat16.decodeLittleEndian(src, 0, dst, at, n);
-            case FLOAT8_E4M3FN, FLOAT8_E5M2, FLOAT8_E4M3FNUZ, FLOAT8_E5M2FNUZ -> Float8.toFloat(d, src, 0, dst, at, n);
-            case COMPLEX32 -> Float16.decodeLittleEndian(src, 0, dst, at, 2 * n);
+            case FLOAT16, BFLOAT16, FLOAT8_E4M3FN, FLOAT8_E5M2, FLOAT8_E4M3FNUZ, FLOAT8_E5M2FNUZ -> FastPaths.decode(d, src, 0, dst, at, n);
+            case COMPLEX32 -> FastPaths.decode(DType.FLOAT16, src, 0, dst, at, 2 * n);
             case COMPLEX64 -> { for (int i = 0; i < 2 * n; i++) dst[at + i] = (float) FLOAT.get(src, 4 * i); }
             case COMPLEX128 -> { for (int i = 0; i < 2 * n; i++) dst[at + i] = (float) (double) DOUBLE.get(src, 8 * i); }
             case UINT64 -> { for (int i = 0; i < n; i++) dst[at + i] = unsignedToFloat((long) LONG.get(src, 8 * i)); }

@@ -119,7 +119,7 @@ final class RowMajorReader {
             if (posInRow == innerSize) nextRow();
         }
         remaining -= count;
-        if (swapUnit > 1) swap(dst, off, count * item, swapUnit);
+        if (swapUnit > 1) FastPaths.swapBytes(dst, off, count * item, swapUnit);
         if (bool) {
             for (int i = off, end = off + count; i < end; i++) dst[i] = dst[i] != 0 ? (byte) 1 : (byte) 0;
         }

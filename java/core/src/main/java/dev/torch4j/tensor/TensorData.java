@@ -11,6 +11,8 @@ import java.security.NoSuchAlgorithmException;
 final class TensorData {
     /** Elements converted per step: bounds the scratch buffer whatever the tensor size. */
     private static final int CHUNK_ELEMENTS = 1 << 16;
+    /** Elements decoded per step straight from a mapping (each slice stays far below 2 GiB). */
+    private static final int MAPPED_CHUNK_ELEMENTS = 1 << 20;
     private static final int HASH_CHUNK_BYTES = 1 << 20;
     /** The largest Java array the JVM reliably allocates. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -50,7 +52,7 @@ final class TensorData {
         if (ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN) {
             DType d = t.dtype();
             int unit = d.kind() == DType.Kind.COMPLEX ? d.itemSize() / 2 : d.itemSize();
-            if (unit > 1) RowMajorReader.swap(bytes, 0, bytes.length, unit);
+            if (unit > 1) FastPaths.swapBytes(bytes, 0, bytes.length, unit);
         }
         return bytes;
     }
@@ -94,8 +96,33 @@ final class TensorData {
         DType d = t.dtype();
         int perElement = valuesPerElement(d);
         float[] out = new float[arrayLength(t, t.numel(), perElement, "values")];
+        if (FastPaths.decodes(d) && decodeMapped(t, out)) return out;
         convert(t, (buf, n, pos) -> ElementDecoder.floats(d, buf, n, out, pos * perElement));
         return out;
+    }
+
+    /**
+     * A contiguous little-endian tensor in a mapped file decodes straight from the mapping into
+     * {@code out}, skipping the copy into a scratch array. False (nothing written) when the bytes
+     * are not one direct buffer, so the caller takes the general path.
+     */
+    private static boolean decodeMapped(Tensor t, float[] out) {
+        if (out.length == 0 || !t.isContiguous() || orderOf(t.storage()) != ByteOrder.LITTLE_ENDIAN) return false;
+        DType d = t.dtype();
+        int item = d.itemSize();
+        long start = t.storageOffset() * item;
+        ByteBuffer[] parts = new ByteBuffer[(out.length + MAPPED_CHUNK_ELEMENTS - 1) / MAPPED_CHUNK_ELEMENTS];
+        for (int i = 0; i < parts.length; i++) {
+            int n = Math.min(MAPPED_CHUNK_ELEMENTS, out.length - i * MAPPED_CHUNK_ELEMENTS);
+            ByteBuffer b = t.storage().data().trySlice(start + (long) i * MAPPED_CHUNK_ELEMENTS * item, n * item);
+            if (b == null || !b.isDirect()) return false; // heap bytes: the general path is as fast
+            parts[i] = b;
+        }
+        for (int i = 0; i < parts.length; i++) {
+            int n = parts[i].remaining() / item;
+            FastPaths.decode(d, parts[i], out, i * MAPPED_CHUNK_ELEMENTS, n);
+        }
+        return true;
     }
 
     /** Complex tensors give (real, imaginary) pairs, so twice as many values as elements. */

@@ -25,6 +25,8 @@ import java.util.Set;
 public final class NativeConversions {
   /** Elements per JNI call on heap arrays: bounds the time the GC waits on a critical section. */
   private static final int ARRAY_CHUNK = 1 << 20;
+  /** Elements per JNI call from a direct buffer: page faults on a mapping may stall the copy. */
+  private static final int BUFFER_CHUNK = 1 << 18;
 
   private NativeConversions() {}
 
@@ -127,6 +129,73 @@ public final class NativeConversions {
   public static void float32ToBFloat16(float[] src, int srcOffset, short[] dst, int dstOffset, int count) {
     checkArrays(src.length, srcOffset, dst.length, dstOffset, count);
     convertArrays(Conversion.FLOAT32_TO_BFLOAT16, src, srcOffset * 4L, dst, dstOffset * 2L, count);
+  }
+
+  /**
+   * Widens {@code count} elements (native byte order) at byte {@code srcByteOffset} of {@code src}
+   * into {@code dst[dstOffset..]}; {@code conversion} must produce float32.
+   */
+  public static void toFloat32(Conversion conversion, byte[] src, int srcByteOffset, float[] dst, int dstOffset, int count) {
+    requireWidening(conversion);
+    Objects.checkFromIndexSize(srcByteOffset, count * conversion.inputSize(), src.length);
+    Objects.checkFromIndexSize(dstOffset, count, dst.length);
+    NativeLibrary.requireAvailable();
+    convertArrays(conversion, src, srcByteOffset, dst, dstOffset * 4L, count);
+  }
+
+  /**
+   * Widens {@code count} elements from {@code src.position()} into {@code dst[dstOffset..]}: direct
+   * buffers (a mapped file) are read in place, others through their array or a staging copy.
+   */
+  public static void toFloat32(Conversion conversion, ByteBuffer src, float[] dst, int dstOffset, int count) {
+    requireWidening(conversion);
+    int in = conversion.inputSize();
+    if ((long) count * in > src.remaining()) {
+      throw new IndexOutOfBoundsException(count + " elements need " + (long) count * in + " source bytes, "
+          + src.remaining() + " remain");
+    }
+    Objects.checkFromIndexSize(dstOffset, count, dst.length);
+    NativeLibrary.requireAvailable();
+    if (src.isDirect()) {
+      for (int done = 0; done < count; ) {
+        int n = Math.min(BUFFER_CHUNK, count - done);
+        NativeKernels.convertBufferToArray(conversion.ordinal(), src, src.position() + (long) done * in,
+            dst, (dstOffset + (long) done) * 4L, n);
+        done += n;
+      }
+    } else if (src.hasArray()) {
+      convertArrays(conversion, src.array(), src.arrayOffset() + src.position(), dst, dstOffset * 4L, count);
+    } else {
+      byte[] stage = new byte[Math.min(count, 1 << 16) * in];
+      for (int done = 0; done < count; ) {
+        int n = Math.min(stage.length / in, count - done);
+        src.get(src.position() + done * in, stage, 0, n * in);
+        convertArrays(conversion, stage, 0, dst, (dstOffset + (long) done) * 4L, n);
+        done += n;
+      }
+    }
+  }
+
+  /** Any conversion between byte arrays; offsets in bytes, buffers must not overlap. */
+  public static void convert(Conversion conversion, byte[] src, int srcByteOffset, byte[] dst, int dstByteOffset, int count) {
+    Objects.checkFromIndexSize(srcByteOffset, count * conversion.inputSize(), src.length);
+    Objects.checkFromIndexSize(dstByteOffset, count * conversion.outputSize(), dst.length);
+    NativeLibrary.requireAvailable();
+    convertArrays(conversion, src, srcByteOffset, dst, dstByteOffset, count);
+  }
+
+  /** Reverses the bytes of {@code count} elements of {@code elementSize} bytes at {@code b[byteOffset..]}, in place. */
+  public static void swapBytes(byte[] b, int byteOffset, int count, int elementSize) {
+    Conversion swap = Conversion.swapBytes(elementSize);
+    Objects.checkFromIndexSize(byteOffset, count * elementSize, b.length);
+    NativeLibrary.requireAvailable();
+    convertArrays(swap, b, byteOffset, b, byteOffset, count);
+  }
+
+  private static void requireWidening(Conversion c) {
+    if (c.outputSize() != 4 || c.inputSize() > 2) {
+      throw new IllegalArgumentException(c + " does not produce float32");
+    }
   }
 
   /** The path the kernels run on now. */

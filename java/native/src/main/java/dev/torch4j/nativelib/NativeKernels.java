@@ -18,6 +18,9 @@ final class NativeKernels {
 
   static native void convertArrays(int op, Object src, long srcOffset, Object dst, long dstOffset, long count);
 
+  /** {@code src} is a direct buffer, {@code dst} a primitive array; offsets in bytes. */
+  static native void convertBufferToArray(int op, ByteBuffer src, long srcOffset, Object dst, long dstOffset, long count);
+
   static native int adviseMemory(ByteBuffer buffer, long offset, long length, int advice);
 
   static native int adviseFile(byte[] nulTerminatedPath, long offset, long length, int advice);

@@ -1,0 +1,130 @@
+package dev.torch4j.nativelib;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.torch4j.nativelib.cli.BackportCommand;
+import dev.torch4j.nativelib.cli.BytecodeVersionCommand;
+import dev.torch4j.spi.CliExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code torch4j backport} and {@code torch4j bytecode-version}, against PyTorch 1.13's lite interpreter. */
+class MobileCliTest {
+  private static final String SAVE = """
+      import sys, torch
+      from torch.jit.mobile import _get_model_bytecode_version
+      class Model(torch.nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.conv = torch.nn.Conv1d(2, 3, 3)
+          def forward(self, x):
+              return torch.tanh(self.conv(x)).flatten(1) @ torch.ones(18, 2) - x.mean()
+      torch.manual_seed(3)
+      m = torch.jit.script(Model())
+      m._save_for_lite_interpreter(sys.argv[1])
+      print(_get_model_bytecode_version(sys.argv[1]))
+      """;
+  private static final String LOAD = """
+      import sys, torch
+      from torch.jit.mobile import _get_model_bytecode_version, _load_for_lite_interpreter
+      x = torch.linspace(-2, 2, 16).reshape(1, 2, 8)
+      a = _load_for_lite_interpreter(sys.argv[1])(x)
+      b = _load_for_lite_interpreter(sys.argv[2])(x)
+      print(_get_model_bytecode_version(sys.argv[2]), 'same' if torch.equal(a, b) else 'DIFFERENT')
+      """;
+
+  @TempDir Path tmp;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run run(Object command, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(command);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void bothCommandsAreRegisteredAsCliExtensions() {
+    List<String> names = new ArrayList<>();
+    for (CliExtension e : ServiceLoader.load(CliExtension.class)) {
+      names.add(new CommandLine(e.command()).getCommandName());
+    }
+    assertTrue(names.containsAll(List.of("backport", "bytecode-version")), names::toString);
+  }
+
+  @Test
+  void backportToV5LoadsInPyTorch113WithTheSameOutputs() throws Exception {
+    requireTools();
+    Path model = tmp.resolve("model.ptl");
+    String v = PythonTorch.run(tmp, SAVE, model.toString()).strip();
+    assertEquals("8", v, "PyTorch 1.13 writes bytecode v8");
+
+    Run version = run(new BytecodeVersionCommand(), model.toString());
+    assertEquals(0, version.exit(), version.err());
+    assertEquals("8", version.out().strip());
+
+    Path out = tmp.resolve("model-v5.ptl");
+    Run backport = run(new BackportCommand(), model.toString(), out.toString(), "--to", "5");
+    assertEquals(0, backport.exit(), backport.err());
+    assertTrue(backport.out().contains("v8 -> v5"), backport.out());
+    assertEquals("5", run(new BytecodeVersionCommand(), out.toString()).out().strip());
+    try (var files = Files.list(tmp)) {
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left behind");
+    }
+    String report = PythonTorch.run(tmp, LOAD, model.toString(), out.toString());
+    assertEquals("5 same", report.strip());
+  }
+
+  @Test
+  void failuresAreMessagesAndLeaveNoOutput() throws Exception {
+    requireTools();
+    Path garbage = Files.writeString(tmp.resolve("garbage.ptl"), "not a zip");
+    Path out = tmp.resolve("out.ptl");
+    Run r = run(new BackportCommand(), garbage.toString(), out.toString(), "--to", "5");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().startsWith("torch4j: "), r.err());
+    assertFalse(Files.exists(out));
+    try (var files = Files.list(tmp)) {
+      assertEquals(1, files.count(), "only the input remains");
+    }
+    Run missing = run(new BytecodeVersionCommand(), tmp.resolve("absent.ptl").toString());
+    assertEquals(1, missing.exit());
+    assertTrue(missing.err().startsWith("torch4j: no such file"), missing.err());
+  }
+
+  @Test
+  void missingLibtorchIsExit2WithAReason() {
+    assumeTrue(!MobileBytecodeTools.isAvailable(), "tools available: covered by the fallback run");
+    Run r = run(new BackportCommand(), "in.ptl", tmp.resolve("out.ptl").toString(), "--to", "5");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().startsWith("torch4j: mobile bytecode tools need libtorch"), r.err());
+    Run v = run(new BytecodeVersionCommand(), "in.ptl");
+    assertEquals(2, v.exit());
+    assertTrue(v.err().startsWith("torch4j: "), v.err());
+  }
+
+  private static void requireTools() {
+    boolean expected = Boolean.getBoolean("torch4j.native.expected")
+        && !Boolean.getBoolean(NativeLibrary.DISABLE_PROPERTY)
+        && !System.getProperty("torch4j.libtorch.dir", "").isBlank();
+    if (expected) {
+      assertTrue(MobileBytecodeTools.isAvailable(), MobileBytecodeTools::unavailableReason);
+    }
+    assumeTrue(MobileBytecodeTools.isAvailable(), () -> "mobile tools unavailable: " + MobileBytecodeTools.unavailableReason());
+  }
+}
