@@ -47,7 +47,10 @@ final class PyValues {
     static long[] toLongArray(Object v, String what) {
         if (v instanceof List<?> list) {
             long[] out = new long[list.size()];
-            for (int i = 0; i < out.length; i++) out[i] = toLong(list.get(i), what + "[" + i + "]");
+            for (int i = 0; i < out.length; i++) {
+                // Long is the common case; the label is only built for the error message.
+                out[i] = list.get(i) instanceof Long l ? l : toLong(list.get(i), what + "[" + i + "]");
+            }
             return out;
         }
         throw new IllegalArgumentException(what + " must be a tuple of integers, not " + describe(v));
