@@ -41,7 +41,7 @@ class CorpusTest {
         Assumptions.assumeTrue(corpus != null && Files.exists(corpus.resolve("pytorch-view.json")),
                 "no ../shared/corpus beside this checkout");
         @SuppressWarnings("unchecked")
-        Map<String, Object> view = (Map<String, Object>) TestJson.parse(Files.readString(corpus.resolve("pytorch-view.json")));
+        Map<String, Object> view = (Map<String, Object>) dev.torch4j.json.Json.parse(Files.readString(corpus.resolve("pytorch-view.json")));
         Map<String, String> manifest = new java.util.HashMap<>();
         Path manifestFile = corpus.resolve("MANIFEST.tsv");
         if (Files.exists(manifestFile)) {

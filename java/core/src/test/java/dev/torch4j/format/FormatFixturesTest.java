@@ -33,7 +33,7 @@ class FormatFixturesTest {
     @TestFactory
     List<DynamicTest> fixtures() throws Exception {
         @SuppressWarnings("unchecked")
-        Map<String, Object> all = (Map<String, Object>) TestJson.parse(Files.readString(DIR.resolve("expected.json")));
+        Map<String, Object> all = (Map<String, Object>) dev.torch4j.json.Json.parse(Files.readString(DIR.resolve("expected.json")));
         List<DynamicTest> tests = new ArrayList<>();
         for (Map.Entry<String, Object> e : all.entrySet()) {
             @SuppressWarnings("unchecked") Map<String, Object> want = (Map<String, Object>) e.getValue();

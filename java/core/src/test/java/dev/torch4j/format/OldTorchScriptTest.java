@@ -36,7 +36,7 @@ class OldTorchScriptTest {
     @TestFactory
     List<DynamicTest> fixtures() throws Exception {
         @SuppressWarnings("unchecked")
-        Map<String, Object> all = (Map<String, Object>) TestJson.parse(Files.readString(DIR.resolve("expected.json")));
+        Map<String, Object> all = (Map<String, Object>) dev.torch4j.json.Json.parse(Files.readString(DIR.resolve("expected.json")));
         List<DynamicTest> tests = new ArrayList<>();
         for (Map.Entry<String, Object> e : all.entrySet()) {
             @SuppressWarnings("unchecked") Map<String, Object> want = (Map<String, Object>) e.getValue();
@@ -124,7 +124,7 @@ class OldTorchScriptTest {
         // Keeps the report honest: if a regenerated expected.json ever says PyTorch loaded a file, the
         // class comment above is stale and the expectations should come from torch.jit.load instead.
         @SuppressWarnings("unchecked")
-        Map<String, Object> all = (Map<String, Object>) TestJson.parse(Files.readString(DIR.resolve("expected.json")));
+        Map<String, Object> all = (Map<String, Object>) dev.torch4j.json.Json.parse(Files.readString(DIR.resolve("expected.json")));
         for (Map.Entry<String, Object> e : all.entrySet()) {
             Object msg = ((Map<?, ?>) e.getValue()).get("pytorch_1_13_load_error");
             assertTrue(String.valueOf(msg).contains("Legacy model format"), e.getKey() + ": " + msg);
