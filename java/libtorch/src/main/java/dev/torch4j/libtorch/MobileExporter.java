@@ -1,5 +1,6 @@
 package dev.torch4j.libtorch;
 
+import dev.torch4j.nativelib.MobileBytecodeTools;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.StringVector;
@@ -21,6 +22,11 @@ import java.util.List;
  * frozen-graph optimisations (conv/linear-batchnorm folding, dropout removal); every method of the
  * module is preserved. Python's {@code optimize_for_mobile} passes (XNNPACK prepacking) are not in
  * libtorch's C++ API as the JavaCPP presets expose it, so they are not run.
+ *
+ * <p>libtorch writes its own bytecode version ({@link #producedBytecodeVersion()}, 8 for 2.13); a
+ * lower {@link Options#bytecodeVersion()} (down to {@value #MIN_BYTECODE_VERSION}) is reached with
+ * libtorch's backport code through torch4j-native's {@link MobileBytecodeTools}, for lite
+ * interpreters older than the one that reads libtorch's version.
  */
 public final class MobileExporter {
     /** What to write. */
@@ -31,9 +37,32 @@ public final class MobileExporter {
         PT
     }
 
-    /** @param freeze whether to freeze (and optimise) the module before writing */
-    public record Options(Target target, boolean freeze) {
+    /** The lowest bytecode version libtorch backports to (it refuses 3). */
+    public static final int MIN_BYTECODE_VERSION = 4;
+    /** {@link Options#bytecodeVersion()} for "what libtorch writes", no backport. */
+    public static final int PRODUCED_VERSION = -1;
+
+    /**
+     * @param freeze          whether to freeze (and optimise) the module before writing
+     * @param bytecodeVersion the {@code .ptl} bytecode version to write, from {@value #MIN_BYTECODE_VERSION}
+     *                        to {@link #producedBytecodeVersion()}, or {@link #PRODUCED_VERSION}
+     */
+    public record Options(Target target, boolean freeze, int bytecodeVersion) {
         public static final Options DEFAULT = new Options(Target.PTL, true);
+
+        public Options {
+            if (bytecodeVersion != PRODUCED_VERSION && bytecodeVersion < MIN_BYTECODE_VERSION) {
+                throw new IllegalArgumentException("bytecode version " + bytecodeVersion + " is below "
+                        + MIN_BYTECODE_VERSION + ", the lowest libtorch backports to");
+            }
+            if (bytecodeVersion != PRODUCED_VERSION && target != Target.PTL) {
+                throw new IllegalArgumentException("a bytecode version applies to .ptl files only");
+            }
+        }
+
+        public Options(Target target, boolean freeze) {
+            this(target, freeze, PRODUCED_VERSION);
+        }
     }
 
     /** What was written. */
@@ -42,23 +71,64 @@ public final class MobileExporter {
 
     private MobileExporter() {}
 
+    /** The mobile bytecode version libtorch writes (8 for libtorch 2.13). */
+    public static int producedBytecodeVersion() {
+        LibtorchBackend.require();
+        return Math.toIntExact(torch.kProducedBytecodeVersion());
+    }
+
+    /** Whether writing {@code options} needs libtorch4j_mobile (a version below libtorch's own). */
+    public static boolean needsBackport(Options options) {
+        return options.bytecodeVersion() != PRODUCED_VERSION && options.bytecodeVersion() != producedBytecodeVersion();
+    }
+
     /**
-     * Writes {@code model} to {@code out} (atomically: a partial file never appears under that name).
-     * The model itself is left unchanged.
+     * Writes {@code model} to {@code out} (atomically: a partial file never appears under that name,
+     * and temporary files beside it are removed on failure). The model itself is left unchanged.
+     *
+     * @throws IllegalArgumentException     a bytecode version above libtorch's own
+     * @throws BackportUnavailableException a lower version was asked for and libtorch4j_mobile does not load
      */
     public static Result export(ScriptModel model, Path out, Options options) throws IOException {
-        LibtorchBackend.require();
+        int produced = producedBytecodeVersion();
+        if (options.bytecodeVersion() > produced) {
+            throw new IllegalArgumentException("bytecode version " + options.bytecodeVersion()
+                    + " is above " + produced + ", the version libtorch writes");
+        }
+        boolean backport = needsBackport(options);
+        // Before anything is written: a missing library must leave no file behind.
+        if (backport && !MobileBytecodeTools.isAvailable()) {
+            throw new BackportUnavailableException(options.bytecodeVersion(), MobileBytecodeTools.unavailableReason());
+        }
         Path dir = out.toAbsolutePath().getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+        Path written = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+        Path lowered = null;
         try {
-            List<String> methods = model.read(m -> write(m, tmp, options));
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            long version = options.target() == Target.PTL ? torch.kProducedBytecodeVersion() : -1;
+            List<String> methods = model.read(m -> write(m, written, options));
+            Path finished = written;
+            long version = options.target() == Target.PTL ? produced : -1;
+            if (backport) {
+                lowered = Files.createTempFile(dir, "." + out.getFileName(), ".v" + options.bytecodeVersion() + ".part");
+                finished = backport(written, lowered, options.bytecodeVersion());
+                version = options.bytecodeVersion();
+            }
+            Files.move(finished, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Result(out, options.target(), Files.size(out), options.freeze(), methods, version);
         } finally {
-            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(written);
+            if (lowered != null) Files.deleteIfExists(lowered);
         }
+    }
+
+    private static Path backport(Path in, Path out, int version) throws IOException {
+        MobileBytecodeTools.backport(in, out, version);
+        // libtorch reports success per step; check that the file says what was asked for.
+        int actual = MobileBytecodeTools.version(out);
+        if (actual != version) {
+            throw new LibtorchException("backport to bytecode version " + version + " wrote version " + actual);
+        }
+        return out;
     }
 
     private static List<String> write(JitModule m, Path file, Options options) {

@@ -34,10 +34,11 @@ class LibtorchBackendTest {
     @Test
     void serviceLoaderFindsTheBackend() {
         List<NativeBackend> found = new ArrayList<>();
-        ServiceLoader.load(NativeBackend.class).forEach(found::add);
+        // torch4j-native (a dependency, for the backport) registers its own backend beside this one.
+        ServiceLoader.load(NativeBackend.class).forEach(b -> { if (b.name().equals("libtorch")) found.add(b); });
         assertEquals(1, found.size());
         NativeBackend b = found.get(0);
-        assertEquals("libtorch", b.name());
+        assertTrue(b instanceof dev.torch4j.libtorch.spi.LibtorchNativeBackend, b.getClass().getName());
         Map<String, Object> facts = b.describe();
         assertEquals(List.of("backend", "available"), List.copyOf(facts.keySet()).subList(0, 2));
         assertEquals(b.available(), facts.get("available"));

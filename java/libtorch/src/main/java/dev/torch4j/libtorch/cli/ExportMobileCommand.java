@@ -3,6 +3,7 @@ package dev.torch4j.libtorch.cli;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
+import dev.torch4j.libtorch.BackportUnavailableException;
 import dev.torch4j.libtorch.LibtorchBackend;
 import dev.torch4j.libtorch.LibtorchException;
 import dev.torch4j.libtorch.LibtorchUnavailableException;
@@ -11,6 +12,7 @@ import dev.torch4j.libtorch.MobileExporter;
 import dev.torch4j.libtorch.ScriptModel;
 import dev.torch4j.libtorch.StateDictMismatchException;
 import dev.torch4j.libtorch.WeightLoader;
+import dev.torch4j.nativelib.MobileBytecodeTools;
 import dev.torch4j.tensor.Tensor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * {@code torch4j export-mobile}: TorchScript to a mobile {@code .ptl} (or back to {@code .pt}),
@@ -37,11 +40,12 @@ import java.util.concurrent.Callable;
                 "Write a TorchScript model as a PyTorch Mobile lite-interpreter file (.ptl), using libtorch.",
                 "  export-mobile MODEL.pt OUT.ptl",
                 "  export-mobile --architecture ARCH.pt --weights WEIGHTS OUT.ptl",
+                "  export-mobile --bytecode-version 5 MODEL.pt OUT.ptl   (for an older lite interpreter)",
                 "WEIGHTS is any file torch4j reads: a state_dict (.pt/.pth/.pkl/.bin), a pickled module,",
                 "a Lightning .ckpt (with --strip-prefix model.), a TorchScript archive..."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:written", "1:unreadable input, weights that do not fit, or libtorch refused",
-                "2:usage error", "3:libtorch is not available"})
+                "2:usage error", "3:libtorch (or, for --bytecode-version below libtorch's, libtorch4j_mobile) is not available"})
 public final class ExportMobileCommand implements Callable<Integer> {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
@@ -74,6 +78,12 @@ public final class ExportMobileCommand implements Callable<Integer> {
             description = "ptl (lite interpreter, default) or pt (TorchScript archive).")
     String to;
 
+    @Option(names = "--bytecode-version", paramLabel = "N",
+            description = {"Mobile bytecode version of the .ptl: " + MobileExporter.MIN_BYTECODE_VERSION
+                    + " up to libtorch's own (8, the default).",
+                    "Lower versions are backported with torch4j-native (its linux-x86_64 jar on the class path)."})
+    Integer bytecodeVersion;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -90,6 +100,13 @@ public final class ExportMobileCommand implements Callable<Integer> {
             case "pt" -> target = MobileExporter.Target.PT;
             default -> {
                 return usage(err, "--to must be ptl or pt, not '" + to + "'");
+            }
+        }
+        if (bytecodeVersion != null) {
+            if (target != MobileExporter.Target.PTL) return usage(err, "--bytecode-version applies to --to ptl only");
+            if (bytecodeVersion < MobileExporter.MIN_BYTECODE_VERSION) {
+                return usage(err, "--bytecode-version must be at least " + MobileExporter.MIN_BYTECODE_VERSION
+                        + " (libtorch backports no lower), not " + bytecodeVersion);
             }
         }
         Path model;
@@ -109,16 +126,27 @@ public final class ExportMobileCommand implements Callable<Integer> {
         }
         try {
             LibtorchBackend.require();
+            int produced = MobileExporter.producedBytecodeVersion();
+            if (bytecodeVersion != null && bytecodeVersion > produced) {
+                return usage(err, "--bytecode-version must be at most " + produced
+                        + " (the version libtorch writes), not " + bytecodeVersion);
+            }
+            MobileExporter.Options options = new MobileExporter.Options(target, !noFreeze,
+                    bytecodeVersion == null ? MobileExporter.PRODUCED_VERSION : bytecodeVersion);
+            // Checked before loading anything, so a missing library costs no time and writes nothing.
+            String unavailable = MobileExporter.needsBackport(options) ? backportUnavailable.get() : null;
+            if (unavailable != null) throw new BackportUnavailableException(bytecodeVersion, unavailable);
             try (ScriptModel m = ScriptModel.load(model)) {
                 out.println("loaded " + model + " (methods: " + String.join(", ", m.methodNames()) + ")");
                 if (weights != null) loadWeights(m, out);
-                MobileExporter.Result r = MobileExporter.export(m, output, new MobileExporter.Options(target, !noFreeze));
+                MobileExporter.Result r = MobileExporter.export(m, output, options);
                 out.println("wrote " + r.file() + " (" + r.target().name().toLowerCase()
                         + (r.frozen() ? ", frozen" : "") + ", " + r.bytes() + " bytes"
-                        + (r.bytecodeVersion() >= 0 ? ", bytecode v" + r.bytecodeVersion() : "") + ")");
+                        + (r.bytecodeVersion() >= 0 ? ", bytecode v" + r.bytecodeVersion() : "")
+                        + (MobileExporter.needsBackport(options) ? ", backported from v" + produced : "") + ")");
             }
             return 0;
-        } catch (LibtorchUnavailableException e) {
+        } catch (LibtorchUnavailableException | BackportUnavailableException e) {
             err.println("export-mobile: " + e.getMessage());
             return EXIT_NO_BACKEND;
         } catch (StateDictMismatchException e) {
@@ -134,6 +162,10 @@ public final class ExportMobileCommand implements Callable<Integer> {
             return EXIT_FAILED;
         }
     }
+
+    /** Why libtorch4j_mobile cannot backport, or null when it can; tests replace it to simulate a missing library. */
+    Supplier<String> backportUnavailable =
+            () -> MobileBytecodeTools.isAvailable() ? null : MobileBytecodeTools.unavailableReason();
 
     private void loadWeights(ScriptModel m, PrintWriter out) throws IOException {
         try (Checkpoint ckpt = Torch.open(weights)) {

@@ -1,6 +1,10 @@
 package dev.torch4j.libtorch.cli;
 
+import dev.torch4j.Checkpoint;
+import dev.torch4j.Torch;
 import dev.torch4j.libtorch.OracleAccess;
+import dev.torch4j.nativelib.MobileBytecodeTools;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -14,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,11 +37,102 @@ class ExportMobileCommandTest {
     }
 
     static Run run(String... args) {
+        return run(new ExportMobileCommand(), args);
+    }
+
+    static Run run(ExportMobileCommand command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(new ExportMobileCommand())
+        int exit = new CommandLine(command)
                 .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** The version torch4j's own (pure Java) reader finds in the written file. */
+    static int bytecodeVersion(Path ptl) throws IOException {
+        try (Checkpoint c = Torch.open(ptl)) {
+            return ((Number) c.metadata().get("mobile.bytecode_version")).intValue();
+        }
+    }
+
+    static List<String> fileNames(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Skips without libtorch4j_mobile, unless the build produced it (then its absence is a failure). */
+    static void requireBackportTools() {
+        if (Boolean.getBoolean("torch4j.native.expected") && !Boolean.getBoolean("torch4j.native.disable")) {
+            assertTrue(MobileBytecodeTools.isAvailable(), () -> "libtorch4j_mobile expected: " + MobileBytecodeTools.unavailableReason());
+        }
+        Assumptions.assumeTrue(MobileBytecodeTools.isAvailable(),
+                () -> "libtorch4j_mobile unavailable: " + MobileBytecodeTools.unavailableReason());
+    }
+
+    @Test
+    void bytecodeVersion5RunsInPyTorch113LikeTheOriginal() throws IOException {
+        requireBackportTools();
+        Path dir = OracleAccess.tempDir();
+        Path v8 = dir.resolve("m.ptl");
+        Path v5 = dir.resolve("m-v5.ptl");
+        Run plain = run(fx("model.pt"), v8.toString());
+        assertEquals(0, plain.exit(), plain.err());
+        Run r = run("--bytecode-version", "5", fx("model.pt"), v5.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("bytecode v5, backported from v8"), r.out());
+
+        assertEquals(8, bytecodeVersion(v8), "libtorch 2.13 writes bytecode v8");
+        assertEquals(5, bytecodeVersion(v5));
+        Map<String, float[]> original = OracleAccess.runExported("lite", v8, "forward", "twice");
+        Map<String, float[]> lowered = OracleAccess.runExported("lite", v5, "forward", "twice");
+        for (String method : List.of("forward", "twice")) {
+            assertArrayEquals(original.get(method), lowered.get(method), method);
+        }
+        OracleAccess.assertTrainedOutputs(lowered);
+        assertEquals(List.of("m-v5.ptl", "m.ptl"), fileNames(dir), "no temporary files left");
+    }
+
+    @Test
+    void bytecodeVersion8NeedsNoBackport() throws IOException {
+        Path dir = OracleAccess.tempDir();
+        Path out = dir.resolve("m.ptl");
+        ExportMobileCommand command = new ExportMobileCommand();
+        command.backportUnavailable = () -> {
+            throw new AssertionError("v8 is what libtorch writes: the backport library must not be consulted");
+        };
+        Run r = run(command, "--bytecode-version", "8", fx("model.pt"), out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(8, bytecodeVersion(out));
+        assertFalse(r.out().contains("backported"), r.out());
+    }
+
+    @Test
+    void lowerBytecodeVersionWithoutTheNativeLibraryWritesNothing() throws IOException {
+        Path dir = OracleAccess.tempDir();
+        ExportMobileCommand command = new ExportMobileCommand();
+        command.backportUnavailable = () -> "no native/linux-x86_64/libtorch4j_mobile.so on the class path";
+        Run r = run(command, "--bytecode-version", "6", fx("model.pt"), dir.resolve("m.ptl").toString());
+        assertEquals(3, r.exit(), r.err());
+        assertTrue(r.err().contains("bytecode version 6 needs a backport, but libtorch4j_mobile is unavailable: "
+                + "no native/linux-x86_64/libtorch4j_mobile.so on the class path"), r.err());
+        assertEquals(List.of(), fileNames(dir), "nothing written");
+    }
+
+    @Test
+    void bytecodeVersionOutOfRangeIsAUsageError() throws IOException {
+        Path dir = OracleAccess.tempDir();
+        Run low = run("--bytecode-version", "3", fx("model.pt"), dir.resolve("a.ptl").toString());
+        assertEquals(2, low.exit(), low.err());
+        assertTrue(low.err().contains("--bytecode-version must be at least 4"), low.err());
+        Run high = run("--bytecode-version", "9", fx("model.pt"), dir.resolve("b.ptl").toString());
+        assertEquals(2, high.exit(), high.err());
+        assertTrue(high.err().contains("--bytecode-version must be at most 8"), high.err());
+        Run pt = run("--to", "pt", "--bytecode-version", "5", fx("model.pt"), dir.resolve("c.pt").toString());
+        assertEquals(2, pt.exit(), pt.err());
+        Run notANumber = run("--bytecode-version", "five", fx("model.pt"), dir.resolve("d.ptl").toString());
+        assertEquals(2, notANumber.exit(), notANumber.err());
+        assertEquals(List.of(), fileNames(dir), "nothing written");
     }
 
     static String fx(String name) throws IOException {
