@@ -22,6 +22,16 @@ struct Kernels {
   ConvertFn bswap64;
 };
 
+// Byte views of the untyped kernel arguments, for the SIMD paths' pointer arithmetic.
+inline const unsigned char* in_bytes(const void* p) { return static_cast<const unsigned char*>(p); }
+inline unsigned char* out_bytes(void* p) { return static_cast<unsigned char*>(p); }
+
+// Finishes the elements a vector loop left over (from `done` to `n`), using the scalar kernel.
+inline void tail(ConvertFn scalar_fn, const void* src, size_t in_size, void* dst, size_t out_size,
+                 size_t done, size_t n) {
+  if (done < n) scalar_fn(in_bytes(src) + done * in_size, out_bytes(dst) + done * out_size, n - done);
+}
+
 // Each returns nullptr when the path was not compiled into this build.
 const Kernels* scalar_kernels();
 const Kernels* avx2_kernels();

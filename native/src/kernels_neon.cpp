@@ -7,14 +7,6 @@
 namespace torch4j {
 namespace {
 
-const unsigned char* in_bytes(const void* p) { return static_cast<const unsigned char*>(p); }
-unsigned char* out_bytes(void* p) { return static_cast<unsigned char*>(p); }
-
-void tail(ConvertFn scalar_fn, const void* src, size_t in_size, void* dst, size_t out_size,
-          size_t done, size_t n) {
-  if (done < n) scalar_fn(in_bytes(src) + done * in_size, out_bytes(dst) + done * out_size, n - done);
-}
-
 void neon_f16_to_f32(const void* src, void* dst, size_t n) {
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {

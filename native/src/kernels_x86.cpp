@@ -11,15 +11,6 @@
 namespace torch4j {
 namespace {
 
-const unsigned char* in_bytes(const void* p) { return static_cast<const unsigned char*>(p); }
-unsigned char* out_bytes(void* p) { return static_cast<unsigned char*>(p); }
-
-// Finishes the elements a vector loop left over, using the scalar reference.
-void tail(ConvertFn scalar_fn, const void* src, size_t in_size, void* dst, size_t out_size,
-          size_t done, size_t n) {
-  if (done < n) scalar_fn(in_bytes(src) + done * in_size, out_bytes(dst) + done * out_size, n - done);
-}
-
 // e4m3fn has 256 codes; a table of their float32 bit patterns turns decoding into a gather.
 struct E4m3Table {
   uint32_t bits[256];

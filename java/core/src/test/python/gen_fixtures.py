@@ -28,7 +28,6 @@ expected.json maps each fixture's path (relative to fixtures/) to:
 """
 
 import collections
-import ctypes
 import hashlib
 import io
 import json
@@ -42,6 +41,8 @@ import zipfile
 
 import numpy as np
 import torch
+
+import torch_view
 import torch.nn as nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -102,21 +103,12 @@ class Evil:
 
 # ---------------------------------------------------------------- what PyTorch sees
 
-def tensor_bytes(t):
-    if t.is_quantized:
-        t = t.int_repr()
-    t = t.detach().cpu().clone().contiguous()
-    # The machine is little-endian (x86/arm64): memory order is little-endian element order.
-    assert sys.byteorder == "little"
-    return ctypes.string_at(t.data_ptr(), t.numel() * t.element_size())
-
-
 def tensor_record(path, t):
     return collections.OrderedDict([
         ("path", path),
         ("dtype", str(t.dtype).replace("torch.", "")),
         ("shape", list(t.shape)),
-        ("sha256", hashlib.sha256(tensor_bytes(t)).hexdigest()),
+        ("sha256", torch_view.sha256(t)),
     ])
 
 

@@ -7,7 +7,6 @@ memory addresses, so re-running changes those bytes, never the expectations). Ev
 computed by PyTorch loading the written file (torch.load), never by torch4j.
 """
 import collections
-import hashlib
 import io
 import json
 import os
@@ -19,26 +18,16 @@ import zipfile
 
 import torch
 
+import torch_view
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "format")
 MAGIC = 0x1950a86a20f9469cfc6c
 torch.manual_seed(1234)
 expected = {}
 
 
-def sha(t):
-    t = t.detach().cpu()
-    if t.is_quantized:
-        t = t.int_repr()
-    t = t.contiguous()
-    if t.dtype == torch.bfloat16:
-        t = t.view(torch.int16)
-    a = t.numpy()
-    a = a.astype(a.dtype.newbyteorder("<"))
-    return hashlib.sha256(a.tobytes()).hexdigest()
-
-
 def describe(t):
-    return {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "sha256": sha(t)}
+    return {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "sha256": torch_view.sha256(t)}
 
 
 def flatten(obj, prefix=""):

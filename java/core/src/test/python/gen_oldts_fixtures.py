@@ -16,7 +16,6 @@ numpy's as_strided; the state_dict names and order come from torch.jit.script of
 registers the same submodules, parameters and buffers in ModelDef order.
 Malformed archives record the entry and the byte offset in model.json of the definition at fault.
 """
-import hashlib
 import json
 import os
 import pickle
@@ -24,6 +23,8 @@ import zipfile
 
 import numpy as np
 import torch
+
+import torch_view
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "oldts")
 DATE = (1980, 1, 1, 0, 0, 0)
@@ -34,14 +35,6 @@ DTYPES = {"FLOAT": torch.float32, "DOUBLE": torch.float64, "FLOAT16": torch.floa
           "INT32": torch.int32, "INT16": torch.int16, "INT8": torch.int8, "UINT8": torch.uint8,
           "BYTE": torch.uint8, "BOOL": torch.bool}
 QTYPES = {"UINT8": torch.quint8, "BYTE": torch.quint8, "INT8": torch.qint8, "INT32": torch.qint32}
-
-
-def sha(t):
-    t = t.detach()
-    if t.is_quantized:
-        t = t.int_repr()
-    a = t.contiguous().numpy()
-    return hashlib.sha256(a.astype(a.dtype.newbyteorder("<")).tobytes()).hexdigest()
 
 
 def text_of(model):
@@ -130,7 +123,7 @@ def valid(name, root, model, records, **kw):
     tensors = []
     for key, t in scripted.state_dict(keep_vars=True).items():
         tensors.append({"path": key, "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape),
-                        "sha256": sha(t), "requires_grad": bool(t.requires_grad)})
+                        "sha256": torch_view.sha256(t), "requires_grad": bool(t.requires_grad)})
     ids = tensor_ids(model["mainModule"])
     assert sorted(ids) == sorted(t["path"] for t in tensors)
     views, by_key = {}, {}
@@ -269,7 +262,7 @@ def int_types_model():
     out = []
     for key, t in scripted.state_dict(keep_vars=True).items():
         out.append({"path": key, "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape),
-                    "sha256": sha(t), "requires_grad": bool(t.requires_grad)})
+                    "sha256": torch_view.sha256(t), "requires_grad": bool(t.requires_grad)})
     q = table[4]
     expected["oldts_int_types_proto3.pt"] = {
         "format": "torchscript", "proto_version": 3, "tensors": out,

@@ -1,5 +1,6 @@
 package dev.torch4j.convert;
 
+import dev.torch4j.Torch;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.json.Json;
 import dev.torch4j.pickle.PyDict;
@@ -49,7 +50,7 @@ public final class Converter {
             if (ShardedInput.isIndex(in)) {
                 flat = ShardedInput.read(in, opened);
             } else {
-                Checkpoint cp = Inputs.open(in);
+                Checkpoint cp = Torch.open(in);
                 opened.add(cp);
                 boolean flatMode = o.stateDict() || format == OutputFormat.SAFETENSORS || o.maxShardSize() > 0
                         || !o.stripPrefixes().isEmpty();

@@ -1,5 +1,6 @@
 package dev.torch4j.convert;
 
+import dev.torch4j.Torch;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.json.Json;
@@ -62,7 +63,7 @@ final class ShardedInput {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Path dir = index.toAbsolutePath().getParent();
         for (String shard : shards) {
-            Checkpoint cp = Inputs.open(dir.resolve(shard));
+            Checkpoint cp = Torch.open(dir.resolve(shard));
             opened.add(cp);
             for (Map.Entry<String, Tensor> e : cp.stateDict().entrySet()) {
                 if (shard.equals(wanted.get(e.getKey()))) tensors.put(e.getKey(), e.getValue());
