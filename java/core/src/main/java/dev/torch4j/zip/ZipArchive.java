@@ -56,7 +56,7 @@ public final class ZipArchive {
 
     // The directory is parsed from the bytes we already hold (ZipDirectory), not by a zip library:
     // that way every failure names the record and offset at fault, and nothing is read twice.
-    private static ZipArchive open(String file, ByteRegion bytes, long maxEntryBytes) throws TorchFileException {
+    public static ZipArchive open(String file, ByteRegion bytes, long maxEntryBytes) throws TorchFileException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Entry entry : ZipDirectory.read(file, bytes)) {
             if (entry.name().endsWith("/")) continue; // a directory
