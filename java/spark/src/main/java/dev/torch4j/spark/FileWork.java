@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  * becomes a row with {@code error} set, never an exception that would fail the job.
  */
 final class FileWork implements Closeable {
-    private final Configuration conf;
+    final Configuration conf;
     private final ReadOptions options;
     private ExecutorService worker = newWorker();
 
@@ -149,7 +149,7 @@ final class FileWork implements Closeable {
         T run(Budget budget) throws Exception;
     }
 
-    private <T> T withinBudget(String file, BudgetedWork<T> work) throws Exception {
+    <T> T withinBudget(String file, BudgetedWork<T> work) throws Exception {
         Budget budget = options.budget().started();
         Callable<T> task = () -> work.run(budget);
         Future<T> f = worker.submit(task);
