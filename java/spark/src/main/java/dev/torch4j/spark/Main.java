@@ -39,6 +39,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Spark's default logging is INFO on stderr; a command shows warnings only, unless the user configured logging.
+        if (System.getProperty("log4j.configurationFile") == null && System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j.configurationFile", "classpath:dev/torch4j/spark/log4j2-main.properties");
+        }
         System.exit(run(args, System.out, System.err));
     }
 
