@@ -37,16 +37,17 @@ fi
 FILES=$(find "$STORE" -type f | wc -l)
 BYTES=$(du -sb "$STORE" | cut -f1)
 echo "store: $STORE, $FILES files, $BYTES bytes"
-echo "| command | cores | files | GB | seconds | files/s | GB/s |"
-echo "|---|---|---|---|---|---|---|"
+echo "| command | cores | files | GB | wall s | files/s | GB/s | CPU s | files per CPU-s | GB per CPU-s |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for cores in 1 2; do
   for cmd in index scan; do
     OUT=$DIR/out-$cmd-$cores
     LINE=$(java -Xmx2g $OPENS -cp "$JAR:java/spark/target/lib/*" dev.torch4j.spark.Main "$cmd" "$STORE" "$OUT" \
            --master "local[$cores]" --force --json 2>"$DIR/$cmd-$cores.log" || true)
     SECS=$(echo "$LINE" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+    CPU=$(echo "$LINE" | sed -n 's/.*"cpuSeconds":\([0-9.]*\).*/\1/p')
     if [ -z "$SECS" ]; then echo "$cmd local[$cores] failed: see $DIR/$cmd-$cores.log"; continue; fi
-    awk -v c="$cmd" -v k="$cores" -v f="$FILES" -v b="$BYTES" -v s="$SECS" \
-      'BEGIN { printf "| %s | %d | %d | %.3f | %.1f | %.0f | %.3f |\n", c, k, f, b/1e9, s, f/s, b/1e9/s }'
+    awk -v c="$cmd" -v k="$cores" -v f="$FILES" -v b="$BYTES" -v s="$SECS" -v u="${CPU:-0}" \
+      'BEGIN { printf "| %s | %d | %d | %.3f | %.1f | %.1f | %.4f | %.1f | %.1f | %.4f |\n", c, k, f, b/1e9, s, f/s, b/1e9/s, u, (u>0?f/u:0), (u>0?b/1e9/u:0) }'
   done
 done
