@@ -42,6 +42,7 @@ echo "|---|---|---|---|---|---|---|---|---|---|"
 for cores in 1 2; do
   for cmd in index scan; do
     OUT=$DIR/out-$cmd-$cores
+    echo "# $cmd local[$cores], load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     LINE=$(java -Xmx2g $OPENS -cp "$JAR:java/spark/target/lib/*" dev.torch4j.spark.Main "$cmd" "$STORE" "$OUT" \
            --master "local[$cores]" --force --json 2>"$DIR/$cmd-$cores.log" || true)
     SECS=$(echo "$LINE" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
