@@ -7,11 +7,10 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * The per-call hand-over of torch4j tensors to libtorch, kept to as few native calls as possible:
@@ -23,24 +22,28 @@ import java.util.Map;
 final class CallInputs {
     private CallInputs() {}
 
-    /** One TensorOptions per dtype for the life of the JVM: options are immutable once built. */
-    private static final Map<DType, TensorOptions> OPTIONS = new EnumMap<>(DType.class);
+    /**
+     * One TensorOptions per dtype for the life of the JVM (options are immutable once built), made
+     * when this class initialises so calls from several threads read them without a lock.
+     */
+    private static final TensorOptions[] OPTIONS = new TensorOptions[DType.values().length];
     private static final MemoryFormatOptional NO_FORMAT;
 
     static {
         // retainReference: these outlive every PointerScope they might be created in.
         NO_FORMAT = new MemoryFormatOptional();
         NO_FORMAT.retainReference();
-    }
-
-    static synchronized TensorOptions options(DType dtype) {
-        TensorOptions o = OPTIONS.get(dtype);
-        if (o == null) {
-            o = new TensorOptions(DTypes.toNative(dtype));
+        for (DType d : DType.values()) {
+            ScalarType s;
+            try {
+                s = DTypes.toNative(d);
+            } catch (RuntimeException e) {
+                continue; // a dtype libtorch lacks: such tensors take the general path, which reports it
+            }
+            TensorOptions o = new TensorOptions(s);
             o.retainReference();
-            OPTIONS.put(dtype, o);
+            OPTIONS[d.ordinal()] = o;
         }
-        return o;
     }
 
     /**
@@ -62,7 +65,8 @@ final class CallInputs {
     /** One empty + one memcpy for a contiguous native-order tensor; null when that does not apply. */
     private static org.bytedeco.pytorch.Tensor copyContiguous(Tensor t) {
         DType dtype = t.dtype();
-        if (!t.isContiguous() || dtype.kind() == DType.Kind.QUANTIZED) return null;
+        TensorOptions options = OPTIONS[dtype.ordinal()];
+        if (options == null || !t.isContiguous() || dtype.kind() == DType.Kind.QUANTIZED) return null;
         ByteOrder order = t.storage().order() == null ? ByteOrder.LITTLE_ENDIAN : t.storage().order();
         if (dtype.itemSize() > 1 && order != ByteOrder.nativeOrder()) return null;
         long bytes = t.byteSize();
@@ -71,7 +75,7 @@ final class CallInputs {
         ByteRegion data = t.storage().data();
         ByteBuffer src = data.trySlice(start, (int) bytes);
         if (src == null) return null;
-        org.bytedeco.pytorch.Tensor dst = torch.empty(t.shape(), options(dtype), NO_FORMAT);
+        org.bytedeco.pytorch.Tensor dst = torch.empty(t.shape(), options, NO_FORMAT);
         new BytePointer(dst.data_ptr()).capacity(bytes).asByteBuffer().put(src);
         return dst;
     }

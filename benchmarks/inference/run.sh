@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# TorchScript inference from Java, side by side: torch4j-libtorch, the bare JavaCPP calls, DJL 0.36.
+#
+#   benchmarks/inference/run.sh            (from anywhere; prints JMH's table, writes JSON under benchmarks/results/)
+#
+# Builds the module (-Pbench), writes the workloads with real PyTorch (/usr/bin/python3:
+# java/libtorch/src/test/python/gen_inference_fixtures.py), then runs JMH: 1 fork per engine and
+# workload, WARMUP x 1 s warm-up, ITERS x 1 s measurement. DJL runs offline (-Dai.djl.offline=true) from
+# its pytorch-native-cpu jar. Settings: WARMUP=2 ITERS=3 BENCH='<JMH regex>' MVN_FLAGS (e.g. -o).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+WARMUP=${WARMUP:-2}; ITERS=${ITERS:-3}; BENCH=${BENCH:-InferenceBench}
+DIR=benchmarks/inference/target/workloads
+MVN=./mvnw; [ -x "$MVN" ] || MVN=mvn
+$MVN -B -q ${MVN_FLAGS:-} -Pbench -pl benchmarks/inference -am package -DskipTests
+[ -f "$DIR/mlp.pt" ] || /usr/bin/python3 java/libtorch/src/test/python/gen_inference_fixtures.py "$DIR"
+mkdir -p benchmarks/results
+OUT=benchmarks/results/inference-$(date +%Y%m%d-%H%M%S).json
+java -cp "benchmarks/inference/target/classes:benchmarks/inference/target/lib/*" -Dtorch4j.infer.dir="$DIR" \
+  org.openjdk.jmh.Main "$BENCH" -f 1 -wi "$WARMUP" -i "$ITERS" -jvmArgsAppend "-Dtorch4j.infer.dir=$PWD/$DIR" \
+  -rf json -rff "$OUT"
+echo "results: $OUT"
