@@ -20,3 +20,12 @@ java -cp "benchmarks/inference/target/classes:benchmarks/inference/target/lib/*"
   org.openjdk.jmh.Main "$BENCH" -f 1 -wi "$WARMUP" -i "$ITERS" -jvmArgsAppend "-Dtorch4j.infer.dir=$PWD/$DIR" \
   -rf json -rff "$OUT"
 echo "results: $OUT"
+
+# CPU time per call (robust on a loaded machine; 1 intra-op thread, one JVM per engine and workload).
+for w in mlp_1 cnn_1 cnn_32; do
+  for e in torch4j javacpp djl; do
+    calls=4000; [ "$w" = cnn_32 ] && calls=200; [ "$w" = cnn_1 ] && calls=1000
+    java -Xms512m -Xmx512m -Dai.djl.offline=true -cp "benchmarks/inference/target/classes:benchmarks/inference/target/lib/*" \
+      dev.torch4j.bench.infer.CpuTime "$e" "$w" "$DIR" "$calls" "$calls" 2>/dev/null | grep '^{'
+  done
+done | tee "${OUT%.json}-cputime.jsonl"
