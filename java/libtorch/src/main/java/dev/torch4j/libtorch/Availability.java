@@ -33,6 +33,11 @@ public record Availability(boolean available, String reason, String libtorchVers
         if (available) {
             m.put("load_ms", loadMillis);
             m.put("mobile_bytecode_version", bytecodeVersion);
+            // OpenBLAS picks its kernels from CPUID when it loads; 0.3.31 took AVX-512 machines for
+            // Haswell here, 3-7x slower on small matmuls. OPENBLAS_CORETYPE (environment) overrides it.
+            String core = System.getenv("OPENBLAS_CORETYPE");
+            m.put("openblas_coretype", core == null ? "auto-detected (set OPENBLAS_CORETYPE=SkylakeX on AVX-512 CPUs)" : core);
+            m.put("javacpp_max_physical_bytes", System.getProperty(NativeLoader.MAX_PHYSICAL_BYTES, "default"));
         }
         return m;
     }
