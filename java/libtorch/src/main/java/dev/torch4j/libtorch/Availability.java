@@ -37,6 +37,8 @@ public record Availability(boolean available, String reason, String libtorchVers
             // Haswell here, 3-7x slower on small matmuls. OPENBLAS_CORETYPE (environment) overrides it.
             String core = System.getenv("OPENBLAS_CORETYPE");
             m.put("openblas_coretype", core == null ? "auto-detected (set OPENBLAS_CORETYPE=SkylakeX on AVX-512 CPUs)" : core);
+            String blasThreads = System.getenv("OPENBLAS_NUM_THREADS");
+            m.put("openblas_num_threads", blasThreads == null ? "auto (set OPENBLAS_NUM_THREADS=1 for 1 intra-op thread)" : blasThreads);
             m.put("javacpp_max_physical_bytes", System.getProperty(NativeLoader.MAX_PHYSICAL_BYTES, "default"));
         }
         return m;
