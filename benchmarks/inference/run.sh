@@ -9,6 +9,7 @@
 # its pytorch-native-cpu jar. Settings: WARMUP=2 ITERS=3 BENCH='<JMH regex>' MVN_FLAGS (e.g. -o).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+echo "OpenBLAS environment: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-auto} (see java/libtorch/README.md)"
 WARMUP=${WARMUP:-2}; ITERS=${ITERS:-3}; BENCH=${BENCH:-InferenceBench}
 DIR=benchmarks/inference/target/workloads
 MVN=./mvnw; [ -x "$MVN" ] || MVN=mvn
