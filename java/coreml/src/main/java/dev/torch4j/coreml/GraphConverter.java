@@ -36,7 +36,7 @@ final class GraphConverter {
 
     static Converted convert(TorchGraph graph, List<InputSpec> inputs) throws UnsupportedModelException {
         if (inputs.size() != graph.inputs().size()) {
-            throw new UnsupportedModelException("forward takes " + graph.inputs().size() + " tensor input(s), "
+            throw new IllegalArgumentException("forward takes " + graph.inputs().size() + " tensor input(s), "
                     + inputs.size() + " --input given");
         }
         GraphConverter c = new GraphConverter(graph);
