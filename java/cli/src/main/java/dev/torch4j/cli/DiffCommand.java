@@ -24,10 +24,10 @@ import java.util.concurrent.Callable;
  * tolerance; 1: different; 2: bad input.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compare the weights of two PyTorch files (any formats): tensors only in one, dtype or shape",
-                "changes, and per tensor the largest absolute and relative difference and the count of elements",
-                "outside |a - b| <= atol + rtol*|b| (numpy.allclose; NaN equals NaN).",
-                "Exit status: 0 equal within tolerance, 1 different, 2 bad input."})
+        description = {"Compare the weights of two PyTorch files, in any formats torch4j reads.",
+                "Lists tensors only in one, dtype and shape changes, and per tensor the largest absolute and",
+                "relative difference and the count of elements outside |a - b| <= atol + rtol*|b|",
+                "(numpy.allclose; NaN equals NaN). Exit status: 0 equal within tolerance, 1 different, 2 bad input."})
 final class DiffCommand implements Callable<Integer> {
     static final int EXIT_DIFFERENT = 1;
 

@@ -31,9 +31,9 @@ import java.util.concurrent.Callable;
  * offline in any browser.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write one self-contained HTML page about a PyTorch file: format, metadata, scan verdict,",
-                "totals, module tree, and every tensor with statistics, histogram and warnings (NaN/Inf, all-zero",
-                "tensors, scale outliers, mixed dtypes). The page needs no network."})
+        description = {"Write one self-contained HTML page about a PyTorch file (opens offline in any browser).",
+                "It shows format, metadata, scan verdict, totals, the module tree, every tensor with statistics",
+                "and a histogram, and warnings (NaN/Inf, all-zero tensors, scale outliers, mixed dtypes)."})
 final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

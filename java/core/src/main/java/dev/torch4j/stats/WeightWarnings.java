@@ -66,9 +66,10 @@ public final class WeightWarnings {
             for (String p : members) {
                 double ratio = stats.get(p).rms() / median;
                 if (ratio > SCALE_FACTOR || ratio < 1 / SCALE_FACTOR) {
-                    out.add(new Warning("scale_outlier", List.of(p), String.format(Locale.ROOT,
-                            "%s has scale (rms) %.3g, %.3gx the median %.3g of its %d siblings %s",
-                            label(p), stats.get(p).rms(), ratio, median, members.size(), g.getKey())));
+                    String scale = ratio == 0 ? "is all zeros, while the median scale (rms)"
+                            : String.format(Locale.ROOT, "has scale (rms) %.3g, %.3gx the median", stats.get(p).rms(), ratio);
+                    out.add(new Warning("scale_outlier", List.of(p), String.format(Locale.ROOT, "%s %s %.3g of its %d siblings %s",
+                            label(p), scale, median, members.size(), g.getKey())));
                 }
             }
         }
