@@ -1,5 +1,6 @@
 package dev.torch4j;
 
+import dev.torch4j.testing.Fixtures;
 import dev.torch4j.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

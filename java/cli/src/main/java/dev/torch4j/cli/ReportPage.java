@@ -7,7 +7,7 @@ import dev.torch4j.stats.TensorStats;
 import dev.torch4j.stats.Warning;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.AtomicFile;
+import dev.torch4j.io.AtomicFile;
 
 import java.io.IOException;
 import java.io.InputStream;

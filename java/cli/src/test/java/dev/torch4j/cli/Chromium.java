@@ -1,5 +1,7 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.testing.ReferencePython;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +31,11 @@ final class Chromium {
         this.profile = profile;
     }
 
-    /** The browser, or the test is skipped (developer machine) or failed (CI). */
+    /** The browser, or the test is skipped (developer machine) or failed (CI: TORCH4J_REQUIRE_ORACLE, like the other oracles). */
     static Chromium require(Path scratch) throws IOException {
         Path found = CANDIDATES.stream().map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
         if (found == null) {
-            String ci = System.getenv("CI");
-            if (ci != null && !ci.isEmpty() && !ci.equals("false")) fail("chromium is required under CI (apt-get install chromium)");
+            if (ReferencePython.required()) fail("chromium is required under CI (apt-get install chromium)");
             assumeTrue(false, "chromium not installed");
         }
         return new Chromium(found, Files.createDirectories(scratch.resolve("chromium-profile")));

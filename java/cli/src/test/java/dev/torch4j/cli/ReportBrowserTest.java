@@ -1,10 +1,10 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.Checkpoint;
-import dev.torch4j.Fixtures;
+import dev.torch4j.testing.Fixtures;
 import dev.torch4j.Torch;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.Tensors;
+import dev.torch4j.tensor.Tensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
 package dev.torch4j.tensor;
 
+import dev.torch4j.elements.ElementDecoder;
+import dev.torch4j.elements.RowMajorReader;
+
 /**
  * Reads a tensor's elements as doubles in row-major order, a bounded chunk at a time, so statistics
  * and comparisons run over tensors of any size (views, big-endian storages, over 2 GiB) with a
