@@ -4,7 +4,7 @@ import dev.torch4j.nativelib.NativeElementConversions;
 import dev.torch4j.nativelib.NativeLibrary;
 import dev.torch4j.spi.ElementConversions;
 import dev.torch4j.tensor.DType;
-import dev.torch4j.tensor.JavaElementConversions;
+import dev.torch4j.elements.JavaElementConversions;
 import org.openjdk.jmh.annotations.*;
 
 import java.nio.ByteBuffer;

@@ -4,7 +4,7 @@ import dev.torch4j.Checkpoint;
 import dev.torch4j.Torch;
 import dev.torch4j.safetensors.SafetensorsWriter;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.TorchSaver;
+import dev.torch4j.torchsave.zip.TorchSaver;
 import org.openjdk.jmh.annotations.*;
 
 import java.io.IOException;

@@ -5,7 +5,7 @@ import dev.torch4j.safetensors.SafetensorsWriter;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.TorchSaver;
+import dev.torch4j.torchsave.zip.TorchSaver;
 
 import java.io.IOException;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
 package dev.torch4j;
 
 import dev.torch4j.format.TorchReader;
-import dev.torch4j.writer.TorchSaver;
+import dev.torch4j.torchsave.zip.TorchSaver;
 
 import java.io.IOException;
 import java.nio.file.Path;

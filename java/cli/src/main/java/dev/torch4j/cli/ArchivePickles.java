@@ -4,7 +4,7 @@ import dev.torch4j.LoadOptions;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.format.Container;
 import dev.torch4j.format.FormatDetector;
-import dev.torch4j.format.ZipArchive;
+import dev.torch4j.zip.ZipArchive;
 import dev.torch4j.io.ByteRegion;
 
 import java.nio.file.Path;

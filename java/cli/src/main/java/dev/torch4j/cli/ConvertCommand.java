@@ -7,7 +7,7 @@ import dev.torch4j.convert.Converter;
 import dev.torch4j.convert.OutputFormat;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.tensor.DType;
-import dev.torch4j.writer.ProgressListener;
+import dev.torch4j.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package dev.torch4j.cli;
 
-import dev.torch4j.pickle.PyGlobal;
-import dev.torch4j.pickle.PyObject;
-import dev.torch4j.pickle.PyTuple;
+import dev.torch4j.python.PyGlobal;
+import dev.torch4j.python.PyObject;
+import dev.torch4j.python.PyTuple;
 import dev.torch4j.tensor.Tensor;
 
 import java.math.BigInteger;

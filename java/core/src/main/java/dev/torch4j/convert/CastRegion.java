@@ -1,12 +1,12 @@
 package dev.torch4j.convert;
 
 import dev.torch4j.io.ByteRegion;
-import dev.torch4j.tensor.BFloat16;
+import dev.torch4j.elements.BFloat16;
 import dev.torch4j.tensor.DType;
-import dev.torch4j.tensor.FastPaths;
-import dev.torch4j.tensor.Float16;
-import dev.torch4j.tensor.Float8;
-import dev.torch4j.writer.ElementRegion;
+import dev.torch4j.elements.FastPaths;
+import dev.torch4j.elements.Float16;
+import dev.torch4j.elements.Float8;
+import dev.torch4j.elements.ElementRegion;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
 package dev.torch4j.convert;
 
 import dev.torch4j.tensor.DType;
-import dev.torch4j.writer.ProgressListener;
+import dev.torch4j.ProgressListener;
 
 import java.util.List;
 

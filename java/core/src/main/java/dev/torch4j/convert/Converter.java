@@ -3,12 +3,12 @@ package dev.torch4j.convert;
 import dev.torch4j.Torch;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.json.Json;
-import dev.torch4j.pickle.PyDict;
+import dev.torch4j.python.PyDict;
 import dev.torch4j.safetensors.SafetensorsWriter;
 import dev.torch4j.safetensors.WriteReport;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.AtomicFile;
-import dev.torch4j.writer.TorchSaver;
+import dev.torch4j.io.AtomicFile;
+import dev.torch4j.torchsave.zip.TorchSaver;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -53,8 +53,8 @@ public final class DTypeCaster {
     /** Casts every tensor in a tree of maps, lists and tuples (other values unchanged). */
     public Object castTree(Object node) {
         if (node instanceof Tensor t) return cast(t);
-        if (node instanceof dev.torch4j.pickle.PyDict d) {
-            dev.torch4j.pickle.PyDict copy = new dev.torch4j.pickle.PyDict(d.type());
+        if (node instanceof dev.torch4j.python.PyDict d) {
+            dev.torch4j.python.PyDict copy = new dev.torch4j.python.PyDict(d.type());
             for (Map.Entry<Object, Object> e : d.entrySet()) copy.put(e.getKey(), castTree(e.getValue()));
             copy.attributes().putAll(d.attributes());
             return copy;
@@ -64,10 +64,10 @@ public final class DTypeCaster {
             for (Map.Entry<?, ?> e : m.entrySet()) copy.put(e.getKey(), castTree(e.getValue()));
             return copy;
         }
-        if (node instanceof dev.torch4j.pickle.PyTuple tuple) {
+        if (node instanceof dev.torch4j.python.PyTuple tuple) {
             Object[] items = new Object[tuple.size()];
             for (int i = 0; i < items.length; i++) items[i] = castTree(tuple.get(i));
-            return dev.torch4j.pickle.PyTuple.of(items);
+            return dev.torch4j.python.PyTuple.of(items);
         }
         if (node instanceof java.util.List<?> list) {
             java.util.List<Object> copy = new java.util.ArrayList<>(list.size());

@@ -1,5 +1,8 @@
 package dev.torch4j.format;
 
+import dev.torch4j.read.LoadedFile;
+import dev.torch4j.read.StateDicts;
+import dev.torch4j.read.TensorPaths;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.Format;
 import dev.torch4j.tensor.Tensor;

@@ -1,5 +1,8 @@
 package dev.torch4j.format;
 
+import dev.torch4j.read.LoadedFile;
+import dev.torch4j.read.ReadContext;
+import dev.torch4j.torchsave.legacy.PickleProtocol;
 import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;

@@ -1,11 +1,17 @@
 package dev.torch4j.format;
 
+import dev.torch4j.read.LoadedFile;
+import dev.torch4j.read.ReadContext;
+import dev.torch4j.torchsave.legacy.LegacyReader;
+import dev.torch4j.torchsave.tar.LegacyTarReader;
+import dev.torch4j.torchsave.zip.ZipTorchReader;
+import dev.torch4j.zip.ZipArchive;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
 
 /** Dispatches bytes to the reader for their container. */
-final class Readers {
+public final class Readers {
     private Readers() {}
 
     static LoadedFile read(ReadContext ctx, Container container, ByteRegion bytes, ZipArchiveSource zip)
@@ -22,7 +28,7 @@ final class Readers {
     }
 
     /** A torch.save payload embedded in a pickle ({@code _load_from_bytes}). */
-    static LoadedFile readNested(ReadContext ctx, byte[] payload) throws TorchFileException {
+    public static LoadedFile readNested(ReadContext ctx, byte[] payload) throws TorchFileException {
         byte[] head = java.util.Arrays.copyOf(payload, Math.min(payload.length, FormatDetector.HEAD_BYTES));
         int last = payload.length == 0 ? -1 : payload[payload.length - 1] & 0xff;
         Container c = FormatDetector.detect(ctx.file() + " (nested payload)", head, payload.length, last);

@@ -1,5 +1,9 @@
 package dev.torch4j.format;
 
+import dev.torch4j.read.LightningInfo;
+import dev.torch4j.read.LoadedFile;
+import dev.torch4j.read.ReadContext;
+import dev.torch4j.zip.ZipArchive;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.TorchFileException;
@@ -38,7 +42,7 @@ public final class TorchReader {
         if (container == Container.SAFETENSORS) return SafetensorsFile.open(path);
         MappedFile mapped = MappedFile.open(path);
         try {
-            ReadContext ctx = new ReadContext(file, options, size);
+            ReadContext ctx = new ReadContext(file, options, size, Readers::readNested);
             LoadedFile loaded = Readers.read(ctx, container, mapped,
                     () -> ZipArchive.open(path, mapped, options.maxEntryBytes()));
             LightningInfo.describe(loaded.root(), loaded.metadata());

@@ -1,5 +1,13 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.PickleLimits;
+import dev.torch4j.python.PyComplex;
+import dev.torch4j.python.PyDict;
+import dev.torch4j.python.PyFrozenSet;
+import dev.torch4j.python.PyGlobal;
+import dev.torch4j.python.PyObject;
+import dev.torch4j.python.PySlice;
+import dev.torch4j.python.PyTuple;
 import java.math.BigInteger;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

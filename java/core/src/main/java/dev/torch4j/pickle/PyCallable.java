@@ -1,5 +1,7 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.python.PyTuple;
+
 /**
  * A Python callable that torch4j implements itself in Java (a tensor reconstructor, OrderedDict,
  * numpy's _reconstruct...): the only things REDUCE/NEWOBJ ever run. Implementations validate their

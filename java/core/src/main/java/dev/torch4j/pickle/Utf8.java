@@ -1,7 +1,9 @@
 package dev.torch4j.pickle;
 
+import java.io.ByteArrayOutputStream;
+
 /**
- * UTF-8 decoding as pickle does it: strict, except that encoded lone surrogates pass through
+ * UTF-8 as pickle does it: strict, except that encoded lone surrogates pass through
  * (Python pickles str with the {@code surrogatepass} error handler).
  */
 final class Utf8 {
@@ -37,5 +39,30 @@ final class Utf8 {
             i += n + 1;
         }
         return sb.toString();
+    }
+
+    /** Encodes like Python's {@code str.encode("utf-8", "surrogatepass")}: unpaired surrogates are kept as 3-byte sequences. */
+    static byte[] encode(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() + 8);
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp < 0x80) {
+                out.write(cp);
+            } else if (cp < 0x800) {
+                out.write(0xc0 | cp >> 6);
+                out.write(0x80 | cp & 0x3f);
+            } else if (cp < 0x10000) {
+                out.write(0xe0 | cp >> 12);
+                out.write(0x80 | cp >> 6 & 0x3f);
+                out.write(0x80 | cp & 0x3f);
+            } else {
+                out.write(0xf0 | cp >> 18);
+                out.write(0x80 | cp >> 12 & 0x3f);
+                out.write(0x80 | cp >> 6 & 0x3f);
+                out.write(0x80 | cp & 0x3f);
+            }
+        }
+        return out.toByteArray();
     }
 }

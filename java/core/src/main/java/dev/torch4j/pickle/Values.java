@@ -1,5 +1,12 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.python.PyComplex;
+import dev.torch4j.python.PyDict;
+import dev.torch4j.python.PyFrozenSet;
+import dev.torch4j.python.PyGlobal;
+import dev.torch4j.python.PyObject;
+import dev.torch4j.python.PySlice;
+import dev.torch4j.python.PyTuple;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,11 +16,11 @@ import java.util.Map;
 import java.util.Set;
 
 /** Python-type questions about the Java values the machine builds. */
-final class Values {
+public final class Values {
     private Values() {}
 
     /** The Python type name of a value, for error messages. */
-    static String typeName(Object v) {
+    public static String typeName(Object v) {
         if (v == null) return "None";
         if (v instanceof String) return "str";
         if (v instanceof Long || v instanceof BigInteger) return "int";

@@ -4,9 +4,9 @@ import dev.torch4j.json.Json;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.AtomicFile;
-import dev.torch4j.writer.ProgressListener;
-import dev.torch4j.writer.StorageStreamer;
+import dev.torch4j.io.AtomicFile;
+import dev.torch4j.ProgressListener;
+import dev.torch4j.elements.StorageStreamer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

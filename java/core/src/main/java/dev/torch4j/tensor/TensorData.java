@@ -1,5 +1,8 @@
 package dev.torch4j.tensor;
 
+import dev.torch4j.elements.ElementDecoder;
+import dev.torch4j.elements.FastPaths;
+import dev.torch4j.elements.RowMajorReader;
 import dev.torch4j.io.HeapRegion;
 
 import java.nio.ByteBuffer;

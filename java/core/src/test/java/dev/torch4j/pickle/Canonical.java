@@ -1,6 +1,11 @@
 package dev.torch4j.pickle;
 
-import dev.torch4j.format.numpy.NumpyArray;
+import dev.torch4j.python.PyDict;
+import dev.torch4j.python.PyTuple;
+import dev.torch4j.python.PySlice;
+import dev.torch4j.python.PyComplex;
+import dev.torch4j.python.PyObject;
+import dev.torch4j.numpy.NumpyArray;
 import dev.torch4j.tensor.Tensor;
 
 import java.math.BigInteger;

@@ -1,7 +1,8 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.python.PyObject;
 import dev.torch4j.TorchFileException;
-import dev.torch4j.format.numpy.NumpyArray;
+import dev.torch4j.numpy.NumpyArray;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.DynamicTest;
@@ -26,12 +27,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class CorpusPickleTest {
     @TestFactory
     Stream<DynamicTest> plainPicklesLoad() throws Exception {
-        Path corpus = Fixtures.corpus();
+        Path corpus = PickleFixtures.corpus();
         assumeTrue(corpus != null && Files.isDirectory(corpus.resolve("pickle")), "shared corpus not present");
         try (Stream<Path> files = Files.list(corpus.resolve("pickle"))) {
             return files.sorted().toList().stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
                 byte[] data = Files.readAllBytes(f);
-                Object value = Fixtures.load(data, Fixtures.config(f.toString(), false));
+                Object value = PickleFixtures.load(data, PickleFixtures.config(f.toString(), false));
                 // numpy arrays of numeric dtypes all became tensors whose bytes match their shape
                 for (Object o : reachable(value)) {
                     if (o instanceof NumpyArray a) assertTrue(a.dtype().toDType() == null, "numeric array left as placeholder: " + a);
@@ -46,12 +47,12 @@ class CorpusPickleTest {
 
     @Test
     void joblibPickleFailsClearly() throws Exception {
-        Path corpus = Fixtures.corpus();
+        Path corpus = PickleFixtures.corpus();
         assumeTrue(corpus != null && Files.isDirectory(corpus.resolve("other")), "shared corpus not present");
         Path f = corpus.resolve("other/gagneurlab__MMSplice_MTSplice__linear_model.pkl");
         assumeTrue(Files.exists(f));
         TorchFileException e = assertThrows(TorchFileException.class,
-                () -> Fixtures.load(Files.readAllBytes(f), Fixtures.config(f.toString(), false)));
+                () -> PickleFixtures.load(Files.readAllBytes(f), PickleFixtures.config(f.toString(), false)));
         assertTrue(e.offset() > 0, e.getMessage());
         assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("opcode"), e.getMessage());
     }

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MaliciousPickleTest {
     @TestFactory
     Stream<DynamicTest> refusedByDefault() {
-        return Fixtures.table("malicious.tsv").stream().map(row -> DynamicTest.dynamicTest(row[0], () -> {
-            UnsafePickleException e = assertThrows(UnsafePickleException.class, () -> Fixtures.load(row[0]));
+        return PickleFixtures.table("malicious.tsv").stream().map(row -> DynamicTest.dynamicTest(row[0], () -> {
+            UnsafePickleException e = assertThrows(UnsafePickleException.class, () -> PickleFixtures.load(row[0]));
             assertEquals(row[1], e.global());
             assertTrue(e.getMessage().contains(row[1]) && e.getMessage().contains(row[0]), e.getMessage());
         }));
@@ -32,10 +32,10 @@ class MaliciousPickleTest {
 
     @TestFactory
     Stream<DynamicTest> loadedInertlyWhenAllowed() {
-        return Fixtures.table("malicious.tsv").stream().map(row -> DynamicTest.dynamicTest(row[0], () -> {
+        return PickleFixtures.table("malicious.tsv").stream().map(row -> DynamicTest.dynamicTest(row[0], () -> {
             Path marker = Path.of(row[2]);
             Files.deleteIfExists(marker);
-            Object value = Fixtures.load(Fixtures.bytes(row[0]), Fixtures.config(row[0], true));
+            Object value = PickleFixtures.load(PickleFixtures.bytes(row[0]), PickleFixtures.config(row[0], true));
             assertFalse(Files.exists(marker), "the pickled command ran");
             assertFalse(value instanceof String || value instanceof Long, "placeholders expected, got " + value);
         }));
@@ -43,8 +43,8 @@ class MaliciousPickleTest {
 
     @TestFactory
     Stream<DynamicTest> scannerFindsEach() {
-        return Fixtures.table("malicious.tsv").stream().map(row -> DynamicTest.dynamicTest(row[0], () -> {
-            PickleScanner.Result r = new PickleScanner(row[0], null).scan(new HeapRegion(Fixtures.bytes(row[0])), 0);
+        return PickleFixtures.table("malicious.tsv").stream().map(row -> DynamicTest.dynamicTest(row[0], () -> {
+            PickleScanner.Result r = new PickleScanner(row[0], null).scan(new HeapRegion(PickleFixtures.bytes(row[0])), 0);
             assertEquals(null, r.error());
             assertTrue(r.globals().stream().anyMatch(g -> g.qualifiedName().equals(row[1]) && g.dangerous()),
                     row[1] + " not among " + r.globals());
@@ -53,13 +53,13 @@ class MaliciousPickleTest {
 
     @Test
     void attrgetterChainAlsoFlagsImport() {
-        PickleScanner.Result r = new PickleScanner("f", null).scan(new HeapRegion(Fixtures.bytes("mal_attrgetter")), 0);
+        PickleScanner.Result r = new PickleScanner("f", null).scan(new HeapRegion(PickleFixtures.bytes("mal_attrgetter")), 0);
         assertTrue(r.globals().stream().anyMatch(g -> g.qualifiedName().equals("__builtin__.__import__") && g.dangerous()));
     }
 
     @Test
     void stackGlobalOperandsFromMemoAreResolved() {
-        PickleScanner.Result r = new PickleScanner("f", null).scan(new HeapRegion(Fixtures.bytes("mal_stack_global_memo")), 0);
+        PickleScanner.Result r = new PickleScanner("f", null).scan(new HeapRegion(PickleFixtures.bytes("mal_stack_global_memo")), 0);
         PickleScanner.GlobalRef g = r.globals().get(0);
         assertEquals("posix", g.module());
         assertEquals("system", g.name());
@@ -77,11 +77,11 @@ class MaliciousPickleTest {
 
     @Test
     void noFalseAlarmsOnValidFixtures() {
-        for (String[] row : Fixtures.table("expected.tsv")) {
-            PickleScanner.Result r = new PickleScanner(row[0], null).scan(new HeapRegion(Fixtures.bytes(row[0])), 0);
+        for (String[] row : PickleFixtures.table("expected.tsv")) {
+            PickleScanner.Result r = new PickleScanner(row[0], null).scan(new HeapRegion(PickleFixtures.bytes(row[0])), 0);
             assertEquals(null, r.error(), row[0]);
             assertFalse(r.hasDangerous(), row[0] + ": " + r.globals());
-            assertEquals(Fixtures.bytes(row[0]).length, r.end(), row[0]);
+            assertEquals(PickleFixtures.bytes(row[0]).length, r.end(), row[0]);
         }
     }
 

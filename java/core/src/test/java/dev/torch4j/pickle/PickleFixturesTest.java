@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class PickleFixturesTest {
     @TestFactory
     Stream<DynamicTest> loadsMatchPython() {
-        List<String[]> rows = Fixtures.table("expected.tsv");
+        List<String[]> rows = PickleFixtures.table("expected.tsv");
         return rows.stream().map(row -> DynamicTest.dynamicTest(row[0], () -> {
-            String actual = Canonical.of(Fixtures.load(row[0]));
+            String actual = Canonical.of(PickleFixtures.load(row[0]));
             if (!row[1].equals(actual)) assertEquals(around(row[1], actual), around(actual, row[1]), row[0]);
         }));
     }

@@ -1,5 +1,8 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.python.PyDict;
+import dev.torch4j.python.PyFrozenSet;
+import dev.torch4j.python.PyObject;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.HeapRegion;
 import org.junit.jupiter.api.Test;
@@ -17,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Value types, refusals and error positions of the machine, on the Python-written fixtures. */
 class PickleMachineTest {
     private static TorchFileException refuse(byte[] p) {
-        return assertThrows(TorchFileException.class, () -> Fixtures.load(p, Fixtures.config("x.pkl", false)));
+        return assertThrows(TorchFileException.class, () -> PickleFixtures.load(p, PickleFixtures.config("x.pkl", false)));
     }
 
     @Test
     void javaTypesFollowTheContract() throws Exception {
-        Map<?, ?> sink = (Map<?, ?>) Fixtures.load("sink_p2");
+        Map<?, ?> sink = (Map<?, ?>) PickleFixtures.load("sink_p2");
         List<?> ints = (List<?>) sink.get("ints");
         assertInstanceOf(Long.class, ints.get(10));              // 2**63-1 fits a long
         assertInstanceOf(BigInteger.class, ints.get(12));        // 2**64 does not
@@ -43,7 +46,7 @@ class PickleMachineTest {
     @Test
     void recursiveListContainsItself() throws Exception {
         for (String p : List.of("recursive_list_p0", "recursive_list_p2", "recursive_list_p4")) {
-            List<?> l = (List<?>) Fixtures.load(p);
+            List<?> l = (List<?>) PickleFixtures.load(p);
             assertSame(l, l.get(1), p);
         }
     }
@@ -51,7 +54,7 @@ class PickleMachineTest {
     @Test
     void severalPicklesInARow() throws Exception {
         byte[] two = {(byte) 0x80, 2, 'K', 1, '.', (byte) 0x80, 2, 'K', 2, '.'};
-        PickleMachine m = new PickleMachine(new HeapRegion(two), 0, Fixtures.config("two", false));
+        PickleMachine m = new PickleMachine(new HeapRegion(two), 0, PickleFixtures.config("two", false));
         assertEquals(1L, m.load());
         assertEquals(5, m.position());
         assertEquals(2L, m.load());
@@ -66,8 +69,8 @@ class PickleMachineTest {
                 && ext.getMessage().contains("extension"), ext.getMessage());
         TorchFileException buf = refuse(new byte[] {(byte) 0x80, 5, (byte) 0x97, '.'});
         assertTrue(buf.getMessage().contains("NEXT_BUFFER") && buf.getMessage().contains("out-of-band"), buf.getMessage());
-        byte[] pid = Fixtures.bytes("pid_p2");
-        TorchFileException noLoader = assertThrows(TorchFileException.class, () -> Fixtures.load(pid,
+        byte[] pid = PickleFixtures.bytes("pid_p2");
+        TorchFileException noLoader = assertThrows(TorchFileException.class, () -> PickleFixtures.load(pid,
                 new PickleMachine.Config("p", null, null, null, false, null)));
         assertTrue(noLoader.getMessage().contains("BINPERSID") && noLoader.getMessage().contains("no persistent loader"));
         TorchFileException build = refuse(new byte[] {(byte) 0x80, 2, ']', '}', 'b', '.'});
@@ -84,7 +87,7 @@ class PickleMachineTest {
     void resolverCallableFailuresAreWrapped() {
         GlobalResolver boom = (m, n) -> m.equals("my") ? args -> { throw new IllegalStateException("bad args"); } : null;
         byte[] p = "cmy\nthing\n)R.".getBytes();
-        TorchFileException e = assertThrows(TorchFileException.class, () -> Fixtures.load(p,
+        TorchFileException e = assertThrows(TorchFileException.class, () -> PickleFixtures.load(p,
                 new PickleMachine.Config("f", "data.pkl", boom, null, false, null)));
         assertEquals(11, e.offset());
         assertEquals("data.pkl", e.entry());
@@ -94,7 +97,7 @@ class PickleMachineTest {
 
     @Test
     void unknownGlobalsStayInert() throws Exception {
-        PyObject o = (PyObject) Fixtures.load("inst");
+        PyObject o = (PyObject) PickleFixtures.load("inst");
         assertEquals("__main__.Thing", o.type().qualifiedName());
         assertEquals(Map.of("x", 1L), o.attributes());
     }

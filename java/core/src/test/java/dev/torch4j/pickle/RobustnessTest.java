@@ -1,5 +1,8 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.PickleLimits;
+import dev.torch4j.testing.Fixtures;
+import dev.torch4j.python.PyTuple;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.HeapRegion;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,7 @@ class RobustnessTest {
     /** Loads, accepting only success or TorchFileException; then the scanner, which must never throw. */
     private static void loadOrFail(byte[] data, String label) {
         try {
-            Fixtures.load(data, Fixtures.config(label, false));
+            PickleFixtures.load(data, PickleFixtures.config(label, false));
         } catch (TorchFileException expected) {
             // fine: any other Throwable fails the test
         }
@@ -38,11 +41,11 @@ class RobustnessTest {
     void everyTruncationFailsCleanly() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (String name : TRUNCATED) {
-                byte[] full = Fixtures.bytes(name);
+                byte[] full = PickleFixtures.bytes(name);
                 for (int n = 0; n < full.length; n++) {
                     byte[] cut = java.util.Arrays.copyOf(full, n);
                     TorchFileException e = assertThrows(TorchFileException.class,
-                            () -> Fixtures.load(cut, Fixtures.config(name, false)), name + " cut at " + n);
+                            () -> PickleFixtures.load(cut, PickleFixtures.config(name, false)), name + " cut at " + n);
                     assertTrue(e.offset() >= 0 && e.offset() <= n, name + " offset " + e.offset() + " for length " + n);
                     assertTrue(e.getMessage().contains("opcode") || e.getMessage().contains("reading"), e.getMessage());
                     PickleScanner.Result r = new PickleScanner(name, null).scan(new HeapRegion(cut), 0);
@@ -56,7 +59,7 @@ class RobustnessTest {
     void seededMutationsFailCleanly() {
         assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
             Random rnd = new Random(20240611L);
-            List<byte[]> originals = SAMPLES.stream().map(Fixtures::bytes).toList();
+            List<byte[]> originals = SAMPLES.stream().map(PickleFixtures::bytes).toList();
             for (int i = 0; i < 3000; i++) {
                 byte[] data = originals.get(i % originals.size()).clone();
                 int edits = 1 + rnd.nextInt(4);
@@ -79,14 +82,14 @@ class RobustnessTest {
             // BINUNICODE8, BINBYTES8, BYTEARRAY8 claiming 2^60 bytes; LONG4 and BINSTRING claiming 2 GiB.
             for (int op : new int[] {0x8d, 0x8e, 0x96}) {
                 byte[] p = {(byte) 0x80, 5, (byte) op, 0, 0, 0, 0, 0, 0, 0, 0x10, 'x', '.'};
-                TorchFileException e = assertThrows(TorchFileException.class, () -> Fixtures.load(p, Fixtures.config("h", false)));
+                TorchFileException e = assertThrows(TorchFileException.class, () -> PickleFixtures.load(p, PickleFixtures.config("h", false)));
                 assertEquals(2, e.offset());
                 assertTrue(e.getMessage().contains("exceeds"), e.getMessage());
             }
             byte[] long4 = {(byte) 0x80, 2, (byte) 0x8b, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, '.'};
-            assertThrows(TorchFileException.class, () -> Fixtures.load(long4, Fixtures.config("h", false)));
+            assertThrows(TorchFileException.class, () -> PickleFixtures.load(long4, PickleFixtures.config("h", false)));
             byte[] frame = {(byte) 0x80, 4, (byte) 0x95, -1, -1, -1, -1, -1, -1, -1, -1, 'N', '.'};
-            assertThrows(TorchFileException.class, () -> Fixtures.load(frame, Fixtures.config("h", false)));
+            assertThrows(TorchFileException.class, () -> PickleFixtures.load(frame, PickleFixtures.config("h", false)));
         });
     }
 
@@ -95,7 +98,7 @@ class RobustnessTest {
         byte[] p = new byte[100_001];
         java.util.Arrays.fill(p, (byte) '(');
         p[p.length - 1] = '.';
-        TorchFileException e = assertThrows(TorchFileException.class, () -> Fixtures.load(p, Fixtures.config("deep", false)));
+        TorchFileException e = assertThrows(TorchFileException.class, () -> PickleFixtures.load(p, PickleFixtures.config("deep", false)));
         assertTrue(e.getMessage().contains("limit"), e.getMessage());
     }
 
@@ -106,7 +109,7 @@ class RobustnessTest {
         b.write(new byte[] {(byte) 0x80, 2, 'N'});
         for (int i = 0; i < 200_000; i++) b.write(0x85);
         b.write('.');
-        Object v = Fixtures.load(b.toByteArray(), Fixtures.config("nest", false));
+        Object v = PickleFixtures.load(b.toByteArray(), PickleFixtures.config("nest", false));
         int depth = 0;
         while (v instanceof PyTuple t) { v = t.get(0); depth++; }
         assertEquals(200_000, depth);
@@ -116,7 +119,7 @@ class RobustnessTest {
         for (int i = 0; i < 200_000; i++) b.write(0x85);
         b.write(new byte[] {'N', 's', '.'});
         byte[] key = b.toByteArray();
-        TorchFileException e = assertThrows(TorchFileException.class, () -> Fixtures.load(key, Fixtures.config("key", false)));
+        TorchFileException e = assertThrows(TorchFileException.class, () -> PickleFixtures.load(key, PickleFixtures.config("key", false)));
         assertTrue(e.getMessage().contains("SETITEM"), e.getMessage());
     }
 

@@ -5,8 +5,8 @@ import dev.torch4j.io.HeapRegion;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.PyTorchOracle;
-import dev.torch4j.writer.Tensors;
+import dev.torch4j.torchsave.zip.PyTorchOracle;
+import dev.torch4j.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

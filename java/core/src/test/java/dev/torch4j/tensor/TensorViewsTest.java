@@ -27,37 +27,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TensorViewsTest {
     @TempDir static Path tmp;
 
-    static List<Fixtures.ViewCase> cases() {
-        List<Fixtures.ViewCase> all = Fixtures.views();
+    static List<TensorFixtures.ViewCase> cases() {
+        List<TensorFixtures.ViewCase> all = TensorFixtures.views();
         assertTrue(all.size() >= 20);
         return all;
     }
 
-    private static Tensor tensor(Fixtures.ViewCase c, ByteRegion bytes, ByteOrder order) {
+    private static Tensor tensor(TensorFixtures.ViewCase c, ByteRegion bytes, ByteOrder order) {
         Storage s = Storage.ofBytes("0", c.dtype(), bytes, order);
         return new Tensor(c.dtype(), c.longs("shape"), c.longs("stride"), c.offset(), s);
     }
 
     @ParameterizedTest @MethodSource("cases")
-    void littleEndianStorage(Fixtures.ViewCase c) throws Exception {
+    void littleEndianStorage(TensorFixtures.ViewCase c) throws Exception {
         check(c, tensor(c, new HeapRegion(c.bytes("storage")), ByteOrder.LITTLE_ENDIAN));
     }
 
     @ParameterizedTest @MethodSource("cases")
-    void bigEndianStorage(Fixtures.ViewCase c) throws Exception {
+    void bigEndianStorage(TensorFixtures.ViewCase c) throws Exception {
         check(c, tensor(c, new HeapRegion(c.bytes("storage_be")), ByteOrder.BIG_ENDIAN));
     }
 
     /** Mapped in 8-byte chunks, so nearly every run crosses a chunk boundary. */
     @ParameterizedTest @MethodSource("cases")
-    void mappedInTinyChunks(Fixtures.ViewCase c) throws Exception {
+    void mappedInTinyChunks(TensorFixtures.ViewCase c) throws Exception {
         Path file = Files.write(tmp.resolve(c.name() + ".bin"), c.bytes("storage"));
         try (var mapped = MappedFileAccess.open(file, 8)) {
             check(c, tensor(c, mapped, ByteOrder.LITTLE_ENDIAN));
         }
     }
 
-    private static void check(Fixtures.ViewCase c, Tensor t) throws Exception {
+    private static void check(TensorFixtures.ViewCase c, Tensor t) throws Exception {
         byte[] rowMajor = c.bytes("rowmajor");
         assertEquals(c.contiguous(), t.isContiguous(), "is_contiguous");
         assertArrayEquals(rowMajor, t.toByteArray(), "row-major bytes");
@@ -123,7 +123,7 @@ class TensorViewsTest {
     }
 
     @Test void intValuesOutsideIntRangeAreRefused() {
-        Fixtures.ViewCase c = cases().stream().filter(v -> v.name().equals("transpose_i64")).findFirst().orElseThrow();
+        TensorFixtures.ViewCase c = cases().stream().filter(v -> v.name().equals("transpose_i64")).findFirst().orElseThrow();
         Tensor t = tensor(c, new HeapRegion(c.bytes("storage")), ByteOrder.LITTLE_ENDIAN);
         IllegalStateException e = assertThrows(IllegalStateException.class, t::toIntArray);
         assertTrue(e.getMessage().contains("does not fit in an int"), e.getMessage());

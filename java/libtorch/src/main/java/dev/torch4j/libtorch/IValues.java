@@ -1,6 +1,6 @@
 package dev.torch4j.libtorch;
 
-import dev.torch4j.pickle.PyTuple;
+import dev.torch4j.python.PyTuple;
 import dev.torch4j.tensor.Tensor;
 import org.bytedeco.pytorch.GenericDict;
 import org.bytedeco.pytorch.GenericDictEntryRef;

@@ -1,0 +1,4 @@
+/**
+ * Conversions between formats: state-dict extraction, prefix stripping, dtype casts, sharded output.
+ */
+package dev.torch4j.convert;

@@ -1,0 +1,92 @@
+package dev.torch4j.numpy;
+
+import dev.torch4j.pickle.GlobalResolver;
+import dev.torch4j.pickle.PyCallable;
+import dev.torch4j.python.PyTuple;
+import dev.torch4j.tensor.DType;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * numpy arrays inside plain pickles, without numpy: {@code _reconstruct} + BUILD (every protocol),
+ * {@code _frombuffer} (protocol 5), {@code dtype} and {@code scalar}, under both numpy 1
+ * ({@code numpy.core}) and numpy 2 ({@code numpy._core}) module names. Numeric arrays and scalars
+ * become {@link dev.torch4j.tensor.Tensor}s (scalars with shape {@code []}) over heap storage in the
+ * pickle's byte order; other dtypes stay {@link NumpyArray} placeholders.
+ */
+public final class NumpyGlobals implements GlobalResolver {
+    public static final NumpyGlobals INSTANCE = new NumpyGlobals();
+
+    @Override public PyCallable resolve(String module, String name) {
+        String core = module.equals("numpy.core.multiarray") || module.equals("numpy._core.multiarray") ? "multiarray"
+                : module.equals("numpy.core.numeric") || module.equals("numpy._core.numeric") ? "numeric"
+                : module;
+        return switch (core + "." + name) {
+            case "multiarray._reconstruct" -> a -> new NumpyArray(a.isEmpty() ? null : a.get(0));
+            case "multiarray.scalar" -> NumpyGlobals::scalar;
+            case "numeric._frombuffer" -> NumpyGlobals::fromBuffer;
+            case "numpy.dtype" -> a -> {
+                if (a.isEmpty() || !(a.get(0) instanceof String descr)) throw new IllegalArgumentException("dtype expects a type string");
+                return new NumpyDType(descr);
+            };
+            default -> null;
+        };
+    }
+
+    /** scalar(dtype, bytes): a 0-dimensional tensor, or the object itself for object dtype. */
+    private static Object scalar(PyTuple a) {
+        if (a.isEmpty() || !(a.get(0) instanceof NumpyDType d)) throw new IllegalArgumentException("scalar expects (dtype, data)");
+        Object data = a.size() > 1 ? a.get(1) : null;
+        if (d.isObject()) return data;
+        byte[] bytes = bytes(data);
+        DType dt = d.toDType();
+        if (dt == null) {
+            NumpyArray raw = new NumpyArray(null);
+            raw.setState(PyTuple.of(1L, PyTuple.EMPTY, d, false, bytes));
+            return raw;
+        }
+        return NumpyArray.tensor(dt, d, new long[0], false, bytes);
+    }
+
+    /** _frombuffer(buffer, dtype, shape, order): protocol 5's in-band array. */
+    private static Object fromBuffer(PyTuple a) {
+        if (a.size() != 4 || !(a.get(1) instanceof NumpyDType d)) throw new IllegalArgumentException("_frombuffer expects (buffer, dtype, shape, order)");
+        byte[] bytes = bytes(a.get(0));
+        long[] shape = shape(a.get(2));
+        boolean fortran = "F".equals(a.get(3));
+        DType dt = d.toDType();
+        if (dt == null) {
+            NumpyArray raw = new NumpyArray(null);
+            raw.setState(PyTuple.of(1L, PyTuple.copyOf(toList(shape)), d, fortran, bytes));
+            return raw;
+        }
+        return NumpyArray.tensor(dt, d, shape, fortran, bytes);
+    }
+
+    static long[] shape(Object v) {
+        if (!(v instanceof List<?> dims)) throw new IllegalArgumentException("shape must be a tuple of ints");
+        long[] out = new long[dims.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(dims.get(i) instanceof Long n) || n < 0) throw new IllegalArgumentException("bad dimension " + dims.get(i));
+            out[i] = n;
+        }
+        return out;
+    }
+
+    static boolean truthy(Object v) {
+        return v instanceof Boolean b ? b : v instanceof Long l && l != 0;
+    }
+
+    private static byte[] bytes(Object data) {
+        if (data instanceof byte[] b) return b;
+        if (data instanceof String s) return s.getBytes(StandardCharsets.ISO_8859_1); // Python 2 str
+        throw new IllegalArgumentException("expected bytes, got " + (data == null ? "None" : data.getClass().getSimpleName()));
+    }
+
+    private static List<Object> toList(long[] shape) {
+        java.util.ArrayList<Object> out = new java.util.ArrayList<>();
+        for (long s : shape) out.add(s);
+        return out;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.torch4j.read;
+
+import dev.torch4j.rebuild.TorchGlobals;
+import dev.torch4j.LoadOptions;
+import dev.torch4j.TorchFileException;
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.pickle.GlobalResolver;
+import dev.torch4j.pickle.PersistentLoader;
+import dev.torch4j.pickle.PickleMachine;
+
+import java.util.List;
+
+/**
+ * What every reader of one file shares: the file name for messages, the caller's options, and how
+ * deep we are inside nested {@code _load_from_bytes} payloads.
+ */
+public final class ReadContext {
+    /** Nested torch.save payloads inside payloads: real files use one level; hostile ones could recurse. */
+    static final int MAX_NESTING = 4;
+    /**
+     * Nested payloads read per file, all depths together, at least. Depth alone does not bound the
+     * work: one memoized payload can be loaded once per 8 pickle bytes, and each load parses a whole
+     * file. Real files hold one payload per storage (pickle.dump of tensors), each a few hundred bytes
+     * at least, so the budget also grows with the file: one load per 64 bytes of it.
+     */
+    static final int MIN_NESTED_LOADS = 20_000;
+    /**
+     * Nested payload bytes per file, at least ({@code _codecs.encode} can mint a fresh copy per call);
+     * the budget is twice the file size when that is more, so big genuine pickles still load.
+     */
+    static final long MIN_NESTED_BYTES = 1L << 30;
+
+    /** Work spent on nested payloads, shared by a file's contexts at every depth, and its limits. */
+    private static final class NestedBudget {
+        final long maxLoads;
+        final long maxBytes;
+        long loads;
+        long bytes;
+
+        NestedBudget(long fileSize) {
+            this.maxLoads = Math.max(MIN_NESTED_LOADS, fileSize / 64);
+            this.maxBytes = Math.max(MIN_NESTED_BYTES, 2 * fileSize);
+        }
+    }
+
+    /**
+     * Reads a whole torch.save payload found inside a pickle. The format package supplies it: it knows
+     * every container, while the readers here must not depend on it (no package cycle).
+     */
+    @FunctionalInterface
+    public interface NestedReader {
+        LoadedFile read(ReadContext context, byte[] payload) throws TorchFileException;
+    }
+
+    /** A pickle's value and the offset just past its STOP opcode. */
+    public record Unpickled(Object value, long end) {}
+
+    private final String file;
+    private final LoadOptions options;
+    private final int depth;
+    private final NestedBudget budget;
+    private final NestedReader nestedReader;
+
+    /** The context of a whole file of {@code fileSize} bytes (the nested-payload budget grows with it). */
+    public ReadContext(String file, LoadOptions options, long fileSize, NestedReader nestedReader) {
+        this(file, options, 0, new NestedBudget(fileSize), nestedReader);
+    }
+
+    private ReadContext(String file, LoadOptions options, int depth, NestedBudget budget, NestedReader nestedReader) {
+        this.file = file;
+        this.options = options;
+        this.depth = depth;
+        this.budget = budget;
+        this.nestedReader = nestedReader;
+    }
+
+    public String file() { return file; }
+    public LoadOptions options() { return options; }
+    int depth() { return depth; }
+
+    /** The torch, numpy and builtin resolvers, in that order. */
+    GlobalResolver resolver(List<?> tensorTable) {
+        return Resolvers.standard(new TorchGlobals(this::loadNested, tensorTable));
+    }
+
+    public Unpickled unpickle(ByteRegion region, long start, String entry, PersistentLoader loader, List<?> tensorTable)
+            throws TorchFileException {
+        PersistentLoader pl = loader != null ? loader : pid -> {
+            throw new IllegalArgumentException("persistent id " + PyValues.describe(pid) + " in a plain pickle");
+        };
+        PickleMachine machine = new PickleMachine(region, start, new PickleMachine.Config(file, entry,
+                resolver(tensorTable), pl, options.allowUnsafeGlobals(), options.limits()));
+        Object value = machine.load();
+        return new Unpickled(value, machine.position());
+    }
+
+    /** {@code torch.storage._load_from_bytes}: a whole torch.save payload in memory, read recursively. */
+    private Object loadNested(byte[] payload) throws Exception {
+        if (depth >= MAX_NESTING) {
+            throw new IllegalArgumentException("torch.save payloads nested more than " + MAX_NESTING + " deep");
+        }
+        if (++budget.loads > budget.maxLoads || (budget.bytes += payload.length) > budget.maxBytes) {
+            throw new IllegalArgumentException("more than " + budget.maxLoads + " nested torch.save payloads or "
+                    + budget.maxBytes + " payload bytes in one file (limit)");
+        }
+        ReadContext inner = new ReadContext(file, options, depth + 1, budget, nestedReader);
+        return nestedReader.read(inner, payload).root();
+    }
+}

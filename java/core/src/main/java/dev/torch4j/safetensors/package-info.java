@@ -1,0 +1,4 @@
+/**
+ * Reading and writing Hugging Face safetensors files.
+ */
+package dev.torch4j.safetensors;

@@ -1,0 +1,77 @@
+package dev.torch4j.torchsave.zip;
+
+import dev.torch4j.read.PyValues;
+import dev.torch4j.rebuild.StorageRef;
+import dev.torch4j.rebuild.StorageTypes;
+import dev.torch4j.zip.ZipArchive;
+import dev.torch4j.pickle.PersistentLoader;
+import dev.torch4j.tensor.DType;
+import dev.torch4j.tensor.Storage;
+
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.torch4j.read.PyValues.toLong;
+import static dev.torch4j.read.PyValues.toStr;
+
+/**
+ * Resolves zip-archive persistent ids {@code ('storage', storage_type, key, location, numel)} to
+ * the entry {@code <folder><key>}: one lazily mapped {@link Storage} per key, shared by every
+ * tensor that names it.
+ */
+final class ZipStorages implements PersistentLoader {
+    private final ZipArchive archive;
+    private final List<String> folders;
+    private final ByteOrder order;
+    private final Map<String, Storage> byKey = new HashMap<>();
+
+    /**
+     * @param folders entry-name prefixes to look in, first match wins, e.g. {@code archive/data/};
+     *                TorchScript constants live in {@code constants/} but older writers used {@code data/}
+     */
+    ZipStorages(ZipArchive archive, List<String> folders, ByteOrder order) {
+        this.archive = archive;
+        this.folders = List.copyOf(folders);
+        this.order = order;
+    }
+
+    @Override
+    public Object load(Object pid) {
+        if (!(pid instanceof List<?> id) || id.isEmpty()) {
+            throw new IllegalArgumentException("unsupported persistent id " + PyValues.describe(pid));
+        }
+        String kind = toStr(id.get(0), "persistent id kind");
+        if (!"storage".equals(kind) || id.size() < 5) {
+            throw new IllegalArgumentException("unsupported persistent id " + PyValues.describe(pid));
+        }
+        DType dtype = StorageTypes.dtypeOf(id.get(1));
+        String key = id.get(2) instanceof Number n ? n.toString() : toStr(id.get(2), "storage key");
+        String location = toStr(id.get(3), "storage location");
+        long numel = toLong(id.get(4), "storage size");
+        long byteSize = StorageTypes.byteSize(dtype, numel);
+        Storage storage = byKey.get(key);
+        if (storage == null) {
+            String name = null;
+            for (String folder : folders) {
+                if (archive.contains(folder + key)) {
+                    name = folder + key;
+                    break;
+                }
+            }
+            if (name == null) {
+                throw new IllegalArgumentException("storage entry " + folders.get(0) + key + " is missing from the archive");
+            }
+            ZipArchive.Entry entry = archive.entry(name);
+            if (entry.size() < byteSize) {
+                throw new IllegalArgumentException("storage entry " + name + " holds " + entry.size() + " bytes, "
+                        + byteSize + " declared");
+            }
+            String entryName = name;
+            storage = new Storage(key, location, dtype, byteSize, order, () -> archive.read(entryName));
+            byKey.put(key, storage);
+        }
+        return new StorageRef(storage, dtype, 0, numel);
+    }
+}

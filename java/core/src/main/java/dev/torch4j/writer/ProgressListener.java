@@ -1,9 +1,0 @@
-package dev.torch4j.writer;
-
-/** Told how many tensor-data bytes were just written (for progress bars); called from the writing thread. */
-@FunctionalInterface
-public interface ProgressListener {
-    ProgressListener NONE = bytes -> { };
-
-    void written(long bytes);
-}

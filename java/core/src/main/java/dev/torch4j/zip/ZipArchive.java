@@ -1,0 +1,177 @@
+package dev.torch4j.zip;
+
+import dev.torch4j.TorchFileException;
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.io.HeapRegion;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * A zip archive read through its central directory (PyTorch writes STORED entries with data
+ * descriptors, which streaming readers reject). STORED entries are zero-copy sub-regions of the
+ * mapped file; DEFLATED ones are inflated on demand after their declared size is checked.
+ */
+public final class ZipArchive {
+    private static final int LOCAL_HEADER_SIZE = 30;
+    private static final int STORED = 0;
+    private static final int DEFLATED = 8;
+
+    private final String file;
+    private final ByteRegion bytes;
+    private final long maxEntryBytes;
+    private final Map<String, Entry> entries;
+
+    /** One archive member as the central directory declares it. */
+    public record Entry(String name, int method, long size, long compressedSize, long localHeaderOffset, long dataOffset) {}
+
+    private ZipArchive(String file, ByteRegion bytes, long maxEntryBytes, Map<String, Entry> entries) {
+        this.file = file;
+        this.bytes = bytes;
+        this.maxEntryBytes = maxEntryBytes;
+        this.entries = entries;
+    }
+
+    /**
+     * Reads the central directory of {@code path}; entry data is then served from {@code bytes}
+     * (the same file, mapped).
+     */
+    public static ZipArchive open(Path path, ByteRegion bytes, long maxEntryBytes) throws TorchFileException {
+        return open(path.toString(), bytes, maxEntryBytes);
+    }
+
+    /** An archive held in memory (a nested {@code _load_from_bytes} payload). */
+    public static ZipArchive open(String file, byte[] data, long maxEntryBytes) throws TorchFileException {
+        return open(file, new HeapRegion(data), maxEntryBytes);
+    }
+
+    // The directory is parsed from the bytes we already hold (ZipDirectory), not by a zip library:
+    // that way every failure names the record and offset at fault, and nothing is read twice.
+    private static ZipArchive open(String file, ByteRegion bytes, long maxEntryBytes) throws TorchFileException {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Entry entry : ZipDirectory.read(file, bytes)) {
+            if (entry.name().endsWith("/")) continue; // a directory
+            entries.putIfAbsent(entry.name(), entry);
+        }
+        return new ZipArchive(file, bytes, maxEntryBytes, Collections.unmodifiableMap(entries));
+    }
+
+    public String file() { return file; }
+
+    /** Entry names in the order they are stored. */
+    public List<String> names() { return new ArrayList<>(entries.keySet()); }
+
+    public boolean contains(String name) { return entries.containsKey(name); }
+
+    public Entry entry(String name) { return entries.get(name); }
+
+    /** The uncompressed bytes of an entry: mapped when STORED, inflated when DEFLATED. */
+    public ByteRegion read(String name) throws TorchFileException {
+        Entry e = entries.get(name);
+        if (e == null) throw new TorchFileException(file, name, -1, "entry missing from the archive");
+        long start = dataOffset(e);
+        if (e.compressedSize() < 0 || start > bytes.size() - e.compressedSize()) {
+            throw headerError(name, start, "entry data (" + e.compressedSize() + " bytes at file offset "
+                    + start + ") runs past the end of the " + bytes.size() + "-byte file (truncated?)");
+        }
+        if (e.method() == STORED) {
+            if (e.size() != e.compressedSize()) {
+                throw headerError(name, start, "STORED entry declares size " + e.size()
+                        + " but compressed size " + e.compressedSize());
+            }
+            return bytes.subRegion(start, e.size());
+        }
+        if (e.method() == DEFLATED) return inflate(e, start);
+        throw headerError(name, start, "unsupported zip compression method " + e.method());
+    }
+
+    /** A small text record ({@code version}, {@code byteorder}), trimmed. */
+    public String readText(String name, int maxBytes) throws TorchFileException {
+        ByteRegion r = read(name);
+        if (r.size() > maxBytes) throw new TorchFileException(file, name, 0, "record larger than " + maxBytes + " bytes");
+        byte[] out = new byte[(int) r.size()];
+        r.copyTo(0, out, 0, out.length);
+        return new String(out, StandardCharsets.UTF_8).trim();
+    }
+
+    private long dataOffset(Entry e) throws TorchFileException {
+        if (e.dataOffset() >= 0) return e.dataOffset();
+        // Read the local header ourselves: its name and extra lengths may differ from the central directory's.
+        long lho = e.localHeaderOffset();
+        if (lho < 0 || lho > bytes.size() - LOCAL_HEADER_SIZE) {
+            throw headerError(e.name(), lho, "local header offset " + lho + " outside the "
+                    + bytes.size() + "-byte file (truncated?)");
+        }
+        if (bytes.get(lho) != 'P' || bytes.get(lho + 1) != 'K' || bytes.get(lho + 2) != 3 || bytes.get(lho + 3) != 4) {
+            throw headerError(e.name(), lho, "no local file header at byte " + lho);
+        }
+        int nameLength = (bytes.get(lho + 26) & 0xff) | (bytes.get(lho + 27) & 0xff) << 8;
+        int extraLength = (bytes.get(lho + 28) & 0xff) | (bytes.get(lho + 29) & 0xff) << 8;
+        return lho + LOCAL_HEADER_SIZE + nameLength + extraLength;
+    }
+
+    /**
+     * A problem with an entry's headers or placement: the offset is in the file, not in the entry
+     * (TorchFileException's convention when it names an entry), so the entry is named in the reason.
+     */
+    private TorchFileException headerError(String entry, long fileOffset, String reason) {
+        return new TorchFileException(file, null, fileOffset, "entry " + entry + ": " + reason);
+    }
+
+    /** Deflate cannot expand data more than about 1032 times: a larger declared size is a lie. */
+    private static final long MAX_DEFLATE_RATIO = 1032;
+    /** Output grows only as inflated bytes arrive, so a lying size field costs no memory up front. */
+    private static final int INITIAL_INFLATE_BUFFER = 1 << 16;
+
+    private ByteRegion inflate(Entry e, long start) throws TorchFileException {
+        long size = e.size();
+        if (size < 0) throw new TorchFileException(file, e.name(), -1, "compressed entry without a declared size");
+        if (size > maxEntryBytes || size > Integer.MAX_VALUE - 8) {
+            throw headerError(e.name(), start, "entry inflates to " + size
+                    + " bytes, over the limit of " + maxEntryBytes);
+        }
+        if (e.compressedSize() > Integer.MAX_VALUE - 8) {
+            throw headerError(e.name(), start, "compressed entry of " + e.compressedSize() + " bytes is too large");
+        }
+        if (size > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
+            throw headerError(e.name(), start, "declares " + size + " bytes from only "
+                    + e.compressedSize() + " deflated bytes, more than deflate can produce");
+        }
+        byte[] out = new byte[(int) Math.min(size, INITIAL_INFLATE_BUFFER)];
+        ByteBuffer in = bytes.slice(start, (int) e.compressedSize());
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(in);
+            int filled = 0;
+            while (filled < size) {
+                if (filled == out.length) out = Arrays.copyOf(out, (int) Math.min(size, 2L * out.length));
+                int n = inflater.inflate(out, filled, out.length - filled);
+                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) break;
+                filled += n;
+            }
+            if (filled != size) {
+                throw new TorchFileException(file, e.name(), filled, "deflated data ends after " + filled
+                        + " of " + size + " declared bytes");
+            }
+            // A stream that goes on past its declared size is corrupt or a zip bomb: stop, never grow.
+            if (!inflater.finished() && inflater.inflate(new byte[1]) > 0) {
+                throw new TorchFileException(file, e.name(), size, "deflated data inflates past its declared "
+                        + size + " bytes");
+            }
+            return new HeapRegion(out);
+        } catch (DataFormatException ex) {
+            throw new TorchFileException(file, e.name(), inflater.getBytesWritten(), "corrupt deflated data: " + ex.getMessage(), ex);
+        } finally {
+            inflater.end();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.torch4j.zip;
+
+import dev.torch4j.TorchFileException;
+import dev.torch4j.io.ByteRegion;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a zip's central directory straight from the mapped bytes: end record, ZIP64 locator and
+ * record, then one header per entry. Every offset and length is checked against the bytes that
+ * exist before it is used, so a truncated or hostile archive fails with the record and byte
+ * offset at fault (a general-purpose zip library only says "error reading zip content"), and a
+ * declared entry count cannot make us allocate more than the directory's real size allows.
+ */
+final class ZipDirectory {
+    private static final int EOCD = 0x06054b50;
+    private static final int EOCD_SIZE = 22;
+    private static final int ZIP64_LOCATOR = 0x07064b50;
+    private static final int ZIP64_LOCATOR_SIZE = 20;
+    private static final int ZIP64_EOCD = 0x06064b50;
+    private static final int ZIP64_EOCD_SIZE = 56;
+    private static final int CENTRAL_HEADER = 0x02014b50;
+    private static final int CENTRAL_HEADER_SIZE = 46;
+    private static final int MAX_COMMENT = 0xFFFF;
+
+    private final String file;
+    private final ByteRegion bytes;
+
+    private ZipDirectory(String file, ByteRegion bytes) {
+        this.file = file;
+        this.bytes = bytes;
+    }
+
+    /** The entries in central-directory order, directories included. */
+    static List<ZipArchive.Entry> read(String file, ByteRegion bytes) throws TorchFileException {
+        return new ZipDirectory(file, bytes).entries();
+    }
+
+    private List<ZipArchive.Entry> entries() throws TorchFileException {
+        long size = bytes.size();
+        long eocd = findEndRecord();
+        long count = u16(eocd + 10);
+        long cdSize = u32(eocd + 12);
+        long cdOffset = u32(eocd + 16);
+        long directoryEnd = eocd; // the directory must end before the record that describes it
+        long locator = eocd - ZIP64_LOCATOR_SIZE;
+        if (locator >= 0 && i32(locator) == ZIP64_LOCATOR) {
+            long z = i64(locator + 8);
+            if (z < 0 || z > locator - ZIP64_EOCD_SIZE) {
+                throw error(locator + 8, "ZIP64 locator points at byte " + z + ", outside the "
+                        + size + "-byte file (truncated?)");
+            }
+            if (i32(z) != ZIP64_EOCD) throw error(z, "no ZIP64 end of central directory record where the locator points");
+            count = i64(z + 32);
+            cdSize = i64(z + 40);
+            cdOffset = i64(z + 48);
+            directoryEnd = z;
+        }
+        if (cdOffset < 0 || cdSize < 0 || cdOffset > directoryEnd || cdSize > directoryEnd - cdOffset) {
+            throw error(eocd, "central directory of " + cdSize + " bytes at byte " + cdOffset
+                    + " does not lie within the " + directoryEnd + " bytes before its end record (truncated or corrupt)");
+        }
+        // Each header takes at least 46 bytes: bounds the list before any allocation.
+        if (count < 0 || count > cdSize / CENTRAL_HEADER_SIZE) {
+            throw error(eocd, "end record declares " + count + " entries, more than its " + cdSize
+                    + "-byte central directory can hold");
+        }
+        List<ZipArchive.Entry> out = new ArrayList<>((int) count);
+        long p = cdOffset;
+        long cdEnd = cdOffset + cdSize;
+        for (long i = 0; i < count; i++) {
+            if (p > cdEnd - CENTRAL_HEADER_SIZE || i32(p) != CENTRAL_HEADER) {
+                throw error(p, "central directory header " + i + " of " + count + " missing (corrupt directory)");
+            }
+            int method = u16(p + 10);
+            long compressed = u32(p + 20);
+            long uncompressed = u32(p + 24);
+            int nameLength = u16(p + 28);
+            int extraLength = u16(p + 30);
+            int commentLength = u16(p + 32);
+            long localHeader = u32(p + 42);
+            long next = p + CENTRAL_HEADER_SIZE + nameLength + extraLength + commentLength;
+            if (next > cdEnd) {
+                throw error(p, "central directory header " + i + " runs past the end of the directory");
+            }
+            byte[] nameBytes = new byte[nameLength];
+            bytes.copyTo(p + CENTRAL_HEADER_SIZE, nameBytes, 0, nameLength);
+            String name = new String(nameBytes, StandardCharsets.UTF_8);
+            // ZIP64: the 32-bit fields that are all ones are in the extra field, in this order.
+            long extra = p + CENTRAL_HEADER_SIZE + nameLength;
+            long[] values = {uncompressed, compressed, localHeader};
+            boolean[] wide = {uncompressed == 0xFFFFFFFFL, compressed == 0xFFFFFFFFL, localHeader == 0xFFFFFFFFL};
+            if (wide[0] || wide[1] || wide[2]) zip64(name, extra, extraLength, values, wide);
+            for (long v : values) {
+                if (v < 0) throw error(p, "entry " + name + ": ZIP64 size or offset " + v + " is negative");
+            }
+            out.add(new ZipArchive.Entry(name, method, values[0], values[1], values[2], -1));
+            p = next;
+        }
+        return out;
+    }
+
+    /** The end of central directory record: within the last 22 + 65535 bytes (it may carry a comment). */
+    private long findEndRecord() throws TorchFileException {
+        long size = bytes.size();
+        if (size < EOCD_SIZE) {
+            throw error(0, "only " + size + " bytes: too short for a zip archive (truncated?)");
+        }
+        long stop = Math.max(0, size - EOCD_SIZE - MAX_COMMENT);
+        for (long p = size - EOCD_SIZE; p >= stop; p--) {
+            if (bytes.get(p) == 'P' && i32(p) == EOCD && u16(p + 20) <= size - p - EOCD_SIZE) return p;
+        }
+        throw error(size, "no end of central directory record in the last " + (size - stop)
+                + " bytes (truncated?)");
+    }
+
+    private void zip64(String name, long extra, int length, long[] values, boolean[] wide) throws TorchFileException {
+        long end = extra + length;
+        for (long q = extra; q <= end - 4; ) {
+            int id = u16(q);
+            int size = u16(q + 2);
+            if (q + 4 + size > end) break;
+            if (id == 1) {
+                long at = q + 4;
+                for (int k = 0; k < 3; k++) {
+                    if (!wide[k]) continue;
+                    if (at + 8 > q + 4 + size) {
+                        throw error(q, "entry " + name + ": ZIP64 extra field too short for its sizes");
+                    }
+                    values[k] = i64(at);
+                    at += 8;
+                }
+                return;
+            }
+            q += 4 + size;
+        }
+        throw error(extra, "entry " + name + ": sizes marked ZIP64 but no ZIP64 extra field");
+    }
+
+    private TorchFileException error(long offset, String reason) {
+        return new TorchFileException(file, null, offset, reason);
+    }
+
+    private int u16(long at) {
+        return (bytes.get(at) & 0xff) | (bytes.get(at + 1) & 0xff) << 8;
+    }
+
+    private int i32(long at) {
+        return u16(at) | u16(at + 2) << 16;
+    }
+
+    private long u32(long at) {
+        return i32(at) & 0xFFFFFFFFL;
+    }
+
+    private long i64(long at) {
+        return u32(at) | u32(at + 4) << 32;
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * torch4j-libtorch: libtorch through JavaCPP. Runs TorchScript, hands torch4j tensors over without
+ * copies, and exports mobile (.ptl) files. Optional: torch4j works without it.
+ */
+module dev.torch4j.libtorch {
+    requires transitive dev.torch4j;
+    requires dev.torch4j.nativelib;
+    requires org.bytedeco.javacpp;
+    requires org.bytedeco.pytorch;
+    requires static info.picocli;
+
+    exports dev.torch4j.libtorch;
+    opens dev.torch4j.libtorch.cli to info.picocli;
+
+    provides dev.torch4j.spi.NativeBackend with dev.torch4j.libtorch.spi.LibtorchNativeBackend;
+    provides dev.torch4j.spi.CliExtension with dev.torch4j.libtorch.spi.ExportMobileExtension;
+}
