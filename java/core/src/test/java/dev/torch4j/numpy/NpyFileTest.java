@@ -3,7 +3,7 @@ package dev.torch4j.numpy;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.Tensors;
+import dev.torch4j.tensor.Tensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

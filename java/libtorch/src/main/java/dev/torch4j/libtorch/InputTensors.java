@@ -3,7 +3,7 @@ package dev.torch4j.libtorch;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.Tensors;
+import dev.torch4j.tensor.Tensors;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

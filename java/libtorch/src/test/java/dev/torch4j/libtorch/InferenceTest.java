@@ -1,7 +1,7 @@
 package dev.torch4j.libtorch;
 
 import dev.torch4j.numpy.NpyFile;
-import dev.torch4j.pickle.PyTuple;
+import dev.torch4j.python.PyTuple;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,7 +8,7 @@ import dev.torch4j.libtorch.LibtorchThreads;
 import dev.torch4j.libtorch.LibtorchUnavailableException;
 import dev.torch4j.libtorch.ScriptModel;
 import dev.torch4j.numpy.NpyFile;
-import dev.torch4j.pickle.PyTuple;
+import dev.torch4j.python.PyTuple;
 import dev.torch4j.tensor.Tensor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
