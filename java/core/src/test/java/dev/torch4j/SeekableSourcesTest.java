@@ -1,6 +1,7 @@
 package dev.torch4j;
 
 import dev.torch4j.io.ByteSource;
+import dev.torch4j.testing.Fixtures;
 import dev.torch4j.io.PagedRegion;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Tensors;

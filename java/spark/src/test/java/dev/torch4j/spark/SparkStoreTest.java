@@ -1,6 +1,6 @@
 package dev.torch4j.spark;
 
-import dev.torch4j.Fixtures;
+import dev.torch4j.testing.Fixtures;
 import dev.torch4j.Torch;
 import dev.torch4j.json.Json;
 import dev.torch4j.tensor.Tensors;
