@@ -5,7 +5,7 @@ import dev.torch4j.io.HeapRegion;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.writer.AtomicFile;
+import dev.torch4j.io.AtomicFile;
 
 import java.io.IOException;
 import java.io.OutputStream;
