@@ -46,7 +46,7 @@ public final class TorchReader {
             LoadedFile loaded = Readers.read(ctx, container, mapped,
                     () -> ZipArchive.open(path, mapped, options.maxEntryBytes()));
             LightningInfo.describe(loaded.root(), loaded.metadata());
-            return new OpenedCheckpoint(path, loaded, mapped);
+            return new OpenedCheckpoint(path, loaded, mapped, options.torchTensorsOnly());
         } catch (TorchFileException e) {
             mapped.close();
             throw e;

@@ -4,6 +4,7 @@ import dev.torch4j.rebuild.TorchGlobals;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
+import dev.torch4j.pickle.BuildHook;
 import dev.torch4j.pickle.GlobalResolver;
 import dev.torch4j.pickle.PersistentLoader;
 import dev.torch4j.pickle.PickleMachine;
@@ -85,11 +86,18 @@ public final class ReadContext {
 
     public Unpickled unpickle(ByteRegion region, long start, String entry, PersistentLoader loader, List<?> tensorTable)
             throws TorchFileException {
+        return unpickle(region, start, entry, loader, tensorTable, null);
+    }
+
+    /** As above, with a hook run after every BUILD (joblib's inline arrays), or null. */
+    public Unpickled unpickle(ByteRegion region, long start, String entry, PersistentLoader loader, List<?> tensorTable,
+                              BuildHook hook) throws TorchFileException {
         PersistentLoader pl = loader != null ? loader : pid -> {
             throw new IllegalArgumentException("persistent id " + PyValues.describe(pid) + " in a plain pickle");
         };
         PickleMachine machine = new PickleMachine(region, start, new PickleMachine.Config(file, entry,
                 resolver(tensorTable), pl, options.allowUnsafeGlobals(), options.limits()));
+        if (hook != null) machine.withBuildHook(hook);
         Object value = machine.load();
         return new Unpickled(value, machine.position());
     }

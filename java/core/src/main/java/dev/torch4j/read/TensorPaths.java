@@ -52,7 +52,7 @@ public final class TensorPaths {
             return;
         }
         if (o instanceof ParameterState p) {
-            out.putIfAbsent(path, p.tensor());
+            if (p.tensor() != null) out.putIfAbsent(path, p.tensor());
             return;
         }
         if (o instanceof SparseTensor s) {
