@@ -32,6 +32,11 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
     static final int MAX_VALUES = 1_000;
 
     static Inspection of(Checkpoint cp, String fileLabel, boolean hash, IntConsumer progress) {
+        return of(cp, fileLabel, hash, progress, false);
+    }
+
+    /** @param arraysAsValues list tensors the checkpoint leaves out of its tensors (numpy arrays, --torch-tensors-only) as values */
+    static Inspection of(Checkpoint cp, String fileLabel, boolean hash, IntConsumer progress, boolean arraysAsValues) {
         List<Row> rows = new ArrayList<>();
         Set<Storage> storages = Collections.newSetFromMap(new IdentityHashMap<>());
         Set<String> views = new HashSet<>();
@@ -52,7 +57,7 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
                     s.key(), t.storageOffset(), sha));
             progress.accept(++done);
         }
-        ValueWalker walker = new ValueWalker(MAX_VALUES);
+        ValueWalker walker = arraysAsValues ? new ValueWalker(MAX_VALUES, cp.tensors().values()) : new ValueWalker(MAX_VALUES);
         walker.walk(cp.root());
         return new Inspection(fileLabel, cp.format().id(), cp.metadata(), rows, walker.values(), walker.hidden(),
                 new Totals(rows.size(), parameters, bytes));

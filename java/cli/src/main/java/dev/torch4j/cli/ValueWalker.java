@@ -30,8 +30,18 @@ final class ValueWalker {
     private final Set<Object> visiting = Collections.newSetFromMap(new IdentityHashMap<>());
     private int hidden;
 
+    /** Tensors listed as tensors; any other tensor in the tree (a numpy array left out by --torch-tensors-only) is a value. */
+    private final Set<Tensor> listed;
+
     ValueWalker(int limit) {
         this.limit = limit;
+        this.listed = null;
+    }
+
+    ValueWalker(int limit, java.util.Collection<Tensor> listedTensors) {
+        this.limit = limit;
+        this.listed = Collections.newSetFromMap(new IdentityHashMap<>());
+        this.listed.addAll(listedTensors);
     }
 
     List<Value> values() { return values; }
@@ -44,7 +54,10 @@ final class ValueWalker {
     }
 
     private void walk(String path, Object v, int depth) {
-        if (v instanceof Tensor) return;
+        if (v instanceof Tensor t) {
+            if (listed != null && !listed.contains(t)) add(path, "ndarray", "<ndarray " + t.dtype().pythonName() + " " + java.util.Arrays.toString(t.shape()) + ">");
+            return;
+        }
         if (depth > MAX_DEPTH) {
             add(path, "...", "<nested deeper than " + MAX_DEPTH + ">");
             return;

@@ -189,6 +189,34 @@ class LongtailFixturesTest {
     }
 
     @Test
+    void hostileJoblibFilesFailWithFileAndOffset() throws Exception {
+        Path dir = Files.createTempDirectory("joblib-hostile");
+        try {
+            // A side-file name that climbs out of the pickle's folder (same length as the real one).
+            byte[] pkl = Files.readAllBytes(DIR.resolve("joblib_ndarraywrapper.pkl"));
+            String real = "joblib_ndarraywrapper.pkl_01.npy";
+            String evil = "../../../../../../../../tmp/a.np";
+            assertEquals(real.length(), evil.length());
+            String text = new String(pkl, java.nio.charset.StandardCharsets.ISO_8859_1).replace(real, evil);
+            Path climbing = dir.resolve("climbing.pkl");
+            Files.write(climbing, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            TorchFileException ex = assertThrows(TorchFileException.class, () -> Torch.open(climbing).close());
+            assertTrue(ex.getMessage().contains("not a plain file name") && ex.getMessage().contains(climbing.toString())
+                    && ex.getMessage().contains("at byte"), ex.getMessage());
+            // Array bytes cut short: the array's declared size against what is left, with the offset.
+            byte[] full = Files.readAllBytes(DIR.resolve("joblib_scaler.joblib"));
+            Path cut = dir.resolve("cut.joblib");
+            Files.write(cut, java.util.Arrays.copyOf(full, 300));
+            ex = assertThrows(TorchFileException.class, () -> Torch.open(cut).close());
+            assertTrue(ex.getMessage().contains(cut.toString()) && ex.getMessage().contains("at byte"), ex.getMessage());
+        } finally {
+            try (var s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void sideFilesMustStayBesideThePickle() throws Exception {
         Path dir = Files.createTempDirectory("joblib-side");
         try {
