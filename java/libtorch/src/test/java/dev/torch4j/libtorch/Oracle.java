@@ -1,5 +1,7 @@
 package dev.torch4j.libtorch;
 
+import dev.torch4j.testing.ReferencePython;
+
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -23,7 +25,7 @@ import java.util.stream.Stream;
 final class Oracle {
     private Oracle() {}
 
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path PYTHON = ReferencePython.interpreter();
     private static Path fixtures;
     private static boolean noTorch;
 
@@ -36,7 +38,7 @@ final class Oracle {
      */
     static void assumeReady() {
         Assumptions.assumeTrue(LibtorchBackend.isAvailable(), () -> "libtorch unavailable: " + LibtorchBackend.probe().reason());
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "reference PyTorch not installed at " + PYTHON);
+        ReferencePython.require();
         try {
             fixtures();
         } catch (IOException e) {
