@@ -34,7 +34,7 @@ final class NumpyFileReader {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", Format.NPY.id());
         meta.put("npy.version", (long) h.version());
-        if (h.fortranOrder()) meta.put("npy.fortran_order", Boolean.TRUE);
+        if (h.fortranOrder()) meta.put("npy.fortran_order", true);
         return new LoadedFile(Format.NPY, array(ctx, bytes, h, null, "npy"), meta, null);
     }
 

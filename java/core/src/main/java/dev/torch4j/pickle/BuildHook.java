@@ -8,6 +8,8 @@ package dev.torch4j.pickle;
 @FunctionalInterface
 public interface BuildHook {
     /**
+     * Returns what stands for {@code built} from now on, after reading any bytes spliced in after it.
+     *
      * @param built the object BUILD just gave its state to (on top of the stack)
      * @param data  the stream at the byte after the BUILD opcode; what the hook consumes is skipped
      * @return the value that replaces {@code built} on the stack ({@code built} itself to keep it)

@@ -44,10 +44,10 @@ public final class ParameterState implements PyReplacing {
         if (state instanceof List<?> l && !l.isEmpty()) {
             data = l.get(0);
             // Tensor.__setstate__: five items are the legacy Variable layout (requires_grad fourth).
-            requiresGrad = l.size() == 5 ? l.get(3) : l.size() > 1 ? l.get(1) : Boolean.TRUE;
+            requiresGrad = l.size() == 5 ? l.get(3) : l.size() > 1 ? l.get(1) : (Object) true;
         } else if (state instanceof Map<?, ?> m && m.containsKey("data")) {
             data = m.get("data");
-            requiresGrad = m.containsKey("requires_grad") ? m.get("requires_grad") : Boolean.TRUE;
+            requiresGrad = m.containsKey("requires_grad") ? m.get("requires_grad") : (Object) true;
         } else {
             throw new IllegalArgumentException("Parameter created without arguments expects its data in the BUILD state, got "
                     + (state == null ? "None" : state.getClass().getSimpleName()));
