@@ -24,6 +24,7 @@ module dev.torch4j {
     exports dev.torch4j.stats to dev.torch4j.cli;
     exports dev.torch4j.format to dev.torch4j.cli;
     exports dev.torch4j.pickle to dev.torch4j.cli;
+    exports dev.torch4j.numpy to dev.torch4j.cli;
     exports dev.torch4j.zip to dev.torch4j.cli;
 
     uses dev.torch4j.spi.ElementConversions;

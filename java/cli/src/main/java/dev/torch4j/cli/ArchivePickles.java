@@ -6,6 +6,9 @@ import dev.torch4j.format.Container;
 import dev.torch4j.format.FormatDetector;
 import dev.torch4j.zip.ZipArchive;
 import dev.torch4j.io.ByteRegion;
+import dev.torch4j.io.HeapRegion;
+import dev.torch4j.numpy.JoblibCompression;
+import dev.torch4j.numpy.NpyFile;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +47,18 @@ final class ArchivePickles {
                 ZipArchive zip = ZipArchive.open(path, file, LoadOptions.DEFAULT.maxEntryBytes());
                 for (String name : zip.names()) {
                     if (name.endsWith(".pkl") || name.endsWith(".debug_pkl")) out.add(new Source(name, zip.read(name), 1));
+                    // .npz: an object array's .npy entry holds a pickle after its header.
+                    if (name.endsWith(".npy")) addObjectArray(out, path, name, zip.read(name));
                 }
+            }
+            case NPY -> addObjectArray(out, path, null, file);
+            case COMPRESSED -> {
+                // joblib's whole-file compression: the pickle inside (bz2/xz/lzma/lz4 are refused by name).
+                byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, file.size())];
+                file.copyTo(0, head, 0, head.length);
+                byte[] inner = JoblibCompression.decompress(path.toString(), file, JoblibCompression.detect(head),
+                        LoadOptions.DEFAULT.maxEntryBytes());
+                out.add(new Source(null, new HeapRegion(inner), Integer.MAX_VALUE));
             }
             case LEGACY -> out.add(new Source(null, file, LEGACY_PICKLES));
             case PICKLE -> out.add(new Source(null, file, Integer.MAX_VALUE));
@@ -52,5 +66,11 @@ final class ArchivePickles {
             case SAFETENSORS -> { } // no pickle at all: nothing in it can run code
         }
         return out;
+    }
+
+    /** The pickle of a {@code .npy} object array (numpy.save with allow_pickle), which starts after the header. */
+    private static void addObjectArray(List<Source> out, Path path, String entry, ByteRegion npy) throws TorchFileException {
+        NpyFile.Header h = NpyFile.readHeader(npy, path.toString(), entry);
+        if (h.isObjectArray()) out.add(new Source(entry, npy.subRegion(h.dataOffset(), npy.size() - h.dataOffset()), 1));
     }
 }
