@@ -127,8 +127,8 @@ public final class PickleMachine {
                     case BININT -> push((long) in.readInt32());
                     case BININT1 -> push((long) in.readByte());
                     case BININT2 -> push(in.readUnsigned(2));
-                    case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(in.readByte())));
-                    case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(signedLength(in.readInt32()))));
+                    case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG1", in.readByte()))));
+                    case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG4", in.readInt32()))));
                     case FLOAT -> push(TextArgs.parseFloat(in.readAsciiLine()));
                     case BINFLOAT -> push(in.readDoubleBigEndian());
 

@@ -131,6 +131,12 @@ public final class ZipArchive {
     private static final long MAX_DEFLATE_RATIO = 1032;
     /** Output grows only as inflated bytes arrive, so a lying size field costs no memory up front. */
     private static final int INITIAL_INFLATE_BUFFER = 1 << 16;
+    /**
+     * Deflated entries up to this size are inflated into memory (random access, as pickles and
+     * small storages need); larger ones are inflated as they are read (InflatingRegion), so a
+     * 1 MiB deflate bomb of 1 GiB costs a 1 MiB window, not a 1 GiB array.
+     */
+    static final long MAX_INFLATE_IN_MEMORY = 64L << 20;
 
     private ByteRegion inflate(Entry e, long start) throws TorchFileException {
         long size = e.size();
@@ -145,6 +151,9 @@ public final class ZipArchive {
         if (size > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
             throw headerError(e.name(), start, "declares " + size + " bytes from only "
                     + e.compressedSize() + " deflated bytes, more than deflate can produce");
+        }
+        if (size > MAX_INFLATE_IN_MEMORY) {
+            return new InflatingRegion(file, e.name(), bytes.subRegion(start, e.compressedSize()), size);
         }
         byte[] out = new byte[(int) Math.min(size, INITIAL_INFLATE_BUFFER)];
         ByteBuffer in = bytes.slice(start, (int) e.compressedSize());
