@@ -4,6 +4,7 @@ import dev.torch4j.io.AtomicFile;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.scan.Finding;
 import dev.torch4j.scan.ModelScanner;
+import dev.torch4j.scan.ScanLimits;
 import dev.torch4j.scan.ScanResult;
 import dev.torch4j.scan.Severity;
 import dev.torch4j.scan.Verdict;
@@ -54,10 +55,13 @@ final class ScanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Path> files = new ArrayList<>();
+        java.util.Set<Path> walked = new java.util.HashSet<>();
         List<ScanResult> results = new ArrayList<>();
         for (Path p : paths) {
             try {
-                files.addAll(ModelScanner.files(p));
+                List<Path> found = ModelScanner.files(p);
+                if (java.nio.file.Files.isDirectory(p)) walked.addAll(found);
+                files.addAll(found);
             } catch (IOException e) {
                 results.add(new ScanResult(p.toString(), List.of(), Errors.message(e)));
             }
@@ -66,7 +70,7 @@ final class ScanCommand implements Callable<Integer> {
                 !json && files.size() > 1 && Terminal.stderrIsTerminal())) {
             int done = 0;
             for (Path f : files) {
-                ScanResult r = ModelScanner.scan(f);
+                ScanResult r = ModelScanner.scan(f, ScanLimits.DEFAULT, walked.contains(f));
                 results.add(r);
                 if (!json) {
                     progress.close(); // keep the progress line off the results
@@ -96,7 +100,7 @@ final class ScanCommand implements Callable<Integer> {
     private void writeText(ScanResult r, PrintWriter out, PrintWriter err) {
         if (r.error() != null) err.println("torch4j: " + r.error());
         Verdict v = r.verdict();
-        if (v == Verdict.UNREADABLE) return;
+        if (v == Verdict.UNREADABLE || v == Verdict.SKIPPED) return;
         long unknown = r.findings().stream().filter(f -> f.severity() == Severity.UNKNOWN).count();
         if (v == Verdict.CLEAN) out.println(r.file() + ": clean");
         else if (v == Verdict.UNKNOWN) out.println(r.file() + ": unknown (" + unknown + " third-party global" + (unknown == 1 ? "" : "s") + ")");
@@ -113,7 +117,8 @@ final class ScanCommand implements Callable<Integer> {
         for (ScanResult r : results) n[r.verdict().ordinal()]++;
         return results.size() + " file" + (results.size() == 1 ? "" : "s") + " scanned: "
                 + n[Verdict.DANGEROUS.ordinal()] + " dangerous, " + n[Verdict.UNKNOWN.ordinal()] + " unknown, "
-                + n[Verdict.UNREADABLE.ordinal()] + " unreadable, " + n[Verdict.CLEAN.ordinal()] + " clean";
+                + n[Verdict.UNREADABLE.ordinal()] + " unreadable, " + n[Verdict.CLEAN.ordinal()] + " clean"
+                + (n[Verdict.SKIPPED.ordinal()] > 0 ? ", " + n[Verdict.SKIPPED.ordinal()] + " skipped (not model files)" : "");
     }
 
     private static void writeJson(List<ScanResult> results, PrintWriter out) throws IOException {

@@ -74,6 +74,9 @@ public final class PickleFlow {
         /** BUILD: {@code state} applied to {@code target} (its {@code __setstate__}, or attributes set). */
         void build(Sym target, Sym state, long offset);
 
+        /** BINPERSID: what the persistent id loads to (legacy torch.save loads module classes this way). */
+        default Sym persistent(Sym pid, long offset) { return OPAQUE; }
+
         /** A string literal (short ones only), for scanners that look for operator names. */
         default void string(String s, long offset) {}
     }
@@ -158,7 +161,7 @@ public final class PickleFlow {
                     case EMPTY_TUPLE -> push = new Tuple(new Sym[0]);
                     case NONE, NEWTRUE, NEWFALSE, EMPTY_LIST, EMPTY_DICT, EMPTY_SET -> push = OPAQUE;
                     case INT, LONG, FLOAT -> { in.readLine(); push = OPAQUE; }
-                    case PERSID -> { in.readLine(); push = OPAQUE; }
+                    case PERSID -> { in.readLine(); push = observer.persistent(OPAQUE, opAt); }
                     case BININT -> { in.readUnsigned(4); push = OPAQUE; }
                     case BININT1 -> { in.readByte(); push = OPAQUE; }
                     case BININT2 -> { in.readUnsigned(2); push = OPAQUE; }
@@ -184,7 +187,7 @@ public final class PickleFlow {
                         observer.build(stack[sp - 1], state, opAt);
                     }
                     case SETITEM -> { requireItems(sp, base, 3); sp -= 2; }
-                    case BINPERSID -> { requireItems(sp, base, 1); sp--; push = OPAQUE; }
+                    case BINPERSID -> { requireItems(sp, base, 1); sp--; push = observer.persistent(stack[sp], opAt); }
                     case TUPLE1 -> { requireItems(sp, base, 1); push = new Tuple(new Sym[] {stack[--sp]}); }
                     case TUPLE2 -> { requireItems(sp, base, 2); sp -= 2; push = new Tuple(new Sym[] {stack[sp], stack[sp + 1]}); }
                     case TUPLE3 -> { requireItems(sp, base, 3); sp -= 3; push = new Tuple(new Sym[] {stack[sp], stack[sp + 1], stack[sp + 2]}); }

@@ -48,9 +48,18 @@ public final class ModelScanner {
     }
 
     public static ScanResult scan(Path file, ScanLimits limits) {
+        return scan(file, limits, false);
+    }
+
+    /**
+     * @param skipOthers when the file is not a model file of any kind, return a skipped result
+     *                   rather than an unreadable one (for directory walks, which meet READMEs)
+     */
+    public static ScanResult scan(Path file, ScanLimits limits, boolean skipOthers) {
         String name = file.toString();
         ScanSession session = new ScanSession(name, limits);
         try (MappedFile bytes = MappedFile.open(file)) {
+            if (skipOthers && !recognized(name, bytes)) return new ScanResult(name, List.of(), null, true);
             if (isTar(name, bytes)) return scanTarWithLoader(file);
             session.scanContainer(bytes, List.of(), 0, null);
         } catch (NoSuchFileException e) {
@@ -92,7 +101,7 @@ public final class ModelScanner {
         List<Path> files = files(root);
         List<ScanResult> out = new ArrayList<>(files.size());
         for (Path f : files) {
-            ScanResult r = scan(f);
+            ScanResult r = scan(f, ScanLimits.DEFAULT, Files.isDirectory(root));
             out.add(r);
             if (each != null) each.accept(r);
         }
@@ -110,6 +119,20 @@ public final class ModelScanner {
     private static ScanResult result(String name, ScanSession session) {
         TorchFileException e = session.error();
         return new ScanResult(name, session.findings(), e == null ? null : e.getMessage());
+    }
+
+    /** Whether the bytes are any kind of file the scanner reads (zip, pickle, legacy, tar, safetensors, .npy). */
+    private static boolean recognized(String name, ByteRegion bytes) {
+        if (bytes.size() >= 6 && bytes.get(0) == (byte) 0x93 && bytes.get(1) == 'N' && bytes.get(2) == 'U') return true;
+        try {
+            byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
+            bytes.copyTo(0, head, 0, head.length);
+            int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
+            FormatDetector.detect(name, head, bytes.size(), last);
+            return true;
+        } catch (TorchFileException e) {
+            return false;
+        }
     }
 
     private static boolean isTar(String name, ByteRegion bytes) {

@@ -157,6 +157,12 @@ final class PickleRater implements PickleFlow.Observer {
         return new Result(q);
     }
 
+    /** Legacy torch.save stores a module's class as the persistent id ('module', cls, file, source); loading returns cls. */
+    @Override public Sym persistent(Sym pid, long offset) {
+        if (pid instanceof Tuple t && t.item(0) instanceof Str s && s.value().equals("module") && t.item(1) instanceof Global g) return g;
+        return PickleFlow.OPAQUE;
+    }
+
     @Override public void build(Sym target, Sym state, long offset) {
         if (target instanceof Global g) {
             site(g).use(Use.ATTRIBUTE);

@@ -9,7 +9,9 @@ public enum Verdict {
     /** Only unknown (third-party) findings: clean unless the caller is strict. */
     UNKNOWN,
     /** Nothing but known-safe globals. */
-    CLEAN;
+    CLEAN,
+    /** Not a model file (met while walking a directory): a README, an image... */
+    SKIPPED;
 
     public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
 }
