@@ -155,7 +155,7 @@ def torch_save(name, obj, zip_format=True):
 def class1_stdlib_gaps():
     t = "1-stdlib-denylist-gaps"
     write("c1_os_spawnlp.pkl", pickle.dumps(Reduce(os.spawnlp, os.P_WAIT, "touch", "touch", MARKER), protocol=2))
-    record("c1_os_spawnlp.pkl", t, "pickle", "dangerous", "posix.spawnlp")
+    record("c1_os_spawnlp.pkl", t, "pickle", "dangerous", "os.spawnlp")
     import uuid
     write("c1_uuid_command.pkl", pickle.dumps(Reduce(uuid._get_command_stdout, "touch", MARKER), protocol=4))
     record("c1_uuid_command.pkl", t, "pickle", "dangerous", "uuid._get_command_stdout")
@@ -327,7 +327,7 @@ def class7_torchscript():
     m._save_for_lite_interpreter(os.path.join(OUT, "c7_mobile_from_file.ptl"))
     fired = fires(os.path.join(OUT, "c7_mobile_from_file.ptl"), "lite")
     EXPECTED["c7_mobile_from_file.ptl"] = {"technique": t, "loader": "lite", "fires": fired, "verdict": "dangerous",
-                                           "global": "aten::from_file", "chain": []}
+                                           "global": "aten::from_file", "chain": ["c7_mobile_from_file/bytecode.pkl"]}
 
 
 class Plain(torch.nn.Module):

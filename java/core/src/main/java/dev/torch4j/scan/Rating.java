@@ -36,6 +36,8 @@ final class Rating {
         switch (use) {
             case CALLED -> {
                 if (!dotted && Allowlist.safeCall(q)) return null;
+                // Constructing a module, optimizer or container class (functools.partial(torch.optim.Adam, lr=...)).
+                if (!dotted && Character.isUpperCase(name.charAt(0)) && Allowlist.instantiable(module, name)) return null;
                 if (platform) {
                     return "!calls " + kind(module) + " code that is not known safe" + (dotted ? " (through the attribute path " + name + ")" : "");
                 }
