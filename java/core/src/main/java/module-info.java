@@ -20,8 +20,11 @@ module dev.torch4j {
     exports dev.torch4j.spi;
     exports dev.torch4j.scan;
 
+    exports dev.torch4j.numpy to dev.torch4j.libtorch, dev.torch4j.cli;
     exports dev.torch4j.json to dev.torch4j.cli, dev.torch4j.libtorch, dev.torch4j.nativelib, dev.torch4j.coreml;
     exports dev.torch4j.elements to dev.torch4j.nativelib, dev.torch4j.libtorch;
+    exports dev.torch4j.diff to dev.torch4j.cli;
+    exports dev.torch4j.stats to dev.torch4j.cli;
 
     uses dev.torch4j.spi.ElementConversions;
 }

@@ -6,7 +6,7 @@ import dev.torch4j.format.FormatDetector;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.pickle.PickleFlow;
-import dev.torch4j.pickle.PickleLimits;
+import dev.torch4j.PickleLimits;
 import dev.torch4j.zip.ZipArchive;
 
 import java.nio.charset.StandardCharsets;
