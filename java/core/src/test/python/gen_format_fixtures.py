@@ -20,7 +20,8 @@ import torch
 
 import torch_view
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "format")
+# TORCH4J_FIXTURES_OUT redirects the output (GeneratorDriftTest regenerates into a temporary folder).
+OUT = os.environ.get("TORCH4J_FIXTURES_OUT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "format")
 MAGIC = 0x1950a86a20f9469cfc6c
 torch.manual_seed(1234)
 expected = {}

@@ -22,7 +22,8 @@ import torch
 from torch.jit.mobile import (_backport_for_mobile, _export_operator_list, _get_model_bytecode_version,
                               _load_for_lite_interpreter)
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'resources', 'mobile')
+# TORCH4J_FIXTURES_OUT redirects the output (GeneratorDriftTest regenerates into a temporary folder).
+OUT = os.environ.get("TORCH4J_FIXTURES_OUT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'resources', 'mobile')
 
 
 class Small(torch.nn.Module):

@@ -26,7 +26,8 @@ import torch
 
 import torch_view
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "oldts")
+# TORCH4J_FIXTURES_OUT redirects the output (GeneratorDriftTest regenerates into a temporary folder).
+OUT = os.environ.get("TORCH4J_FIXTURES_OUT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "oldts")
 DATE = (1980, 1, 1, 0, 0, 0)
 expected = {}
 

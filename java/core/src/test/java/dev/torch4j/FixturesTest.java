@@ -1,5 +1,6 @@
 package dev.torch4j;
 
+import dev.torch4j.testing.Fixtures;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

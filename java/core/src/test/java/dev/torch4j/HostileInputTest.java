@@ -1,5 +1,6 @@
 package dev.torch4j;
 
+import dev.torch4j.testing.Fixtures;
 import dev.torch4j.HostileBytes.Pickle;
 import dev.torch4j.HostileBytes.ZipEntry;
 import dev.torch4j.HostileBytes.ZipRecords;

@@ -21,7 +21,8 @@ import java.util.ServiceLoader;
  */
 @Command(name = "torch4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Read, inspect and check PyTorch model files without Python.",
-        subcommands = {InspectCommand.class, ScanCommand.class, ConvertCommand.class, InfoCommand.class})
+        subcommands = {InspectCommand.class, ScanCommand.class, ConvertCommand.class, InfoCommand.class,
+                ReportCommand.class, DiffCommand.class})
 public final class Main implements Runnable {
     /** Exit status for unreadable input, bad usage and internal errors. */
     static final int EXIT_ERROR = 2;

@@ -31,7 +31,7 @@ class ConvertCommandTest {
     }
 
     private static Path fixture(String name) throws Exception {
-        return dev.torch4j.Fixtures.file(name);
+        return dev.torch4j.testing.Fixtures.file(name);
     }
 
     @SuppressWarnings("unchecked")

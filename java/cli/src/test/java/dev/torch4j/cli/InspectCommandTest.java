@@ -1,6 +1,6 @@
 package dev.torch4j.cli;
 
-import dev.torch4j.Fixtures;
+import dev.torch4j.testing.Fixtures;
 import dev.torch4j.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,7 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.PickleLimits;
+import dev.torch4j.python.PyStateful;
 import dev.torch4j.python.PyFrozenSet;
 import dev.torch4j.python.PyGlobal;
 import dev.torch4j.python.PyObject;

@@ -1,6 +1,7 @@
 package dev.torch4j.pickle;
 
-import dev.torch4j.Fixtures;
+import dev.torch4j.PickleLimits;
+import dev.torch4j.testing.Fixtures;
 import dev.torch4j.python.PyTuple;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.HeapRegion;

@@ -1,5 +1,7 @@
 package dev.torch4j.libtorch;
 
+import dev.torch4j.testing.ReferencePython;
+
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -23,7 +25,7 @@ import java.util.stream.Stream;
 final class Oracle {
     private Oracle() {}
 
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path PYTHON = ReferencePython.interpreter();
     private static Path fixtures;
     private static boolean noTorch;
 
@@ -36,7 +38,7 @@ final class Oracle {
      */
     static void assumeReady() {
         Assumptions.assumeTrue(LibtorchBackend.isAvailable(), () -> "libtorch unavailable: " + LibtorchBackend.probe().reason());
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "reference PyTorch not installed at " + PYTHON);
+        ReferencePython.require();
         try {
             fixtures();
         } catch (IOException e) {
@@ -59,6 +61,20 @@ final class Oracle {
             fixtures = dir;
         }
         return fixtures;
+    }
+
+    private static Path inference;
+
+    /** gen_inference_fixtures.py's output (models, .npy inputs and PyTorch's outputs), generated once per JVM. */
+    static synchronized Path inferenceFixture(String name) throws IOException {
+        if (inference == null) {
+            Path dir = Files.createTempDirectory("torch4j-inference-fixtures");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            int rc = run(300, PYTHON.toString(), script("gen_inference_fixtures.py").toString(), dir.toString());
+            if (rc != 0) throw new IOException("gen_inference_fixtures.py failed with exit code " + rc);
+            inference = dir;
+        }
+        return inference.resolve(name);
     }
 
     static Path fixture(String name) throws IOException {

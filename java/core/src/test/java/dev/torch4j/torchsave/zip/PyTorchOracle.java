@@ -1,5 +1,7 @@
 package dev.torch4j.torchsave.zip;
 
+import dev.torch4j.testing.ReferencePython;
+
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.ByteArrayOutputStream;
@@ -16,63 +18,25 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real PyTorch (Debian's /usr/bin/python3 with torch and numpy) as the test oracle. Tests call
- * {@link #assumeAvailable()} first and are skipped cleanly where it is missing.
+ * Real PyTorch as the test oracle for the writer tests: {@link ReferencePython} plus the writer's
+ * oracle script. Tests call {@link #assumeAvailable()} first.
  */
 public final class PyTorchOracle {
-    public static final String PYTHON = "/usr/bin/python3";
-    private static Boolean available;
+    public static final String PYTHON = ReferencePython.interpreter().toString();
 
     private PyTorchOracle() {}
 
-    public static synchronized boolean available() {
-        if (available == null) {
-            try {
-                Process p = new ProcessBuilder(PYTHON, "-c", "import torch, numpy").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                available = p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-            } catch (IOException | InterruptedException e) {
-                available = false;
-            }
-        }
-        return available;
+    public static boolean available() {
+        return ReferencePython.torchAvailable();
     }
 
     public static void assumeAvailable() {
-        Assumptions.assumeTrue(available(), PYTHON + " cannot import torch and numpy: interop test skipped");
+        ReferencePython.require();
     }
 
     /** Runs a Python script (source text) with arguments; returns stdout, fails the test on a non-zero exit. */
     public static String python(String script, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(PYTHON, "-c", script));
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).start();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread errPump = new Thread(() -> {
-                try {
-                    p.getErrorStream().transferTo(err);
-                } catch (IOException ignored) {
-                    // process died; exit code reports it
-                }
-            });
-            errPump.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("python timed out");
-            }
-            errPump.join();
-            if (p.exitValue() != 0) {
-                throw new AssertionError("python failed (" + p.exitValue() + "):\n" + err.toString(StandardCharsets.UTF_8));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return ReferencePython.runSource(script, args);
     }
 
     static String oracleScript() {

@@ -1,4 +1,4 @@
-package dev.torch4j;
+package dev.torch4j.testing;
 
 import dev.torch4j.json.Json;
 
@@ -67,18 +67,8 @@ public final class Fixtures {
         }
     }
 
-    /** Whether the reference PyTorch is installed (Debian's python3-torch under /usr/bin/python3). */
+    /** Whether the reference PyTorch is installed: see {@link ReferencePython}. */
     public static boolean referencePytorchAvailable() {
-        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) return false;
-        try {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, numpy")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return ReferencePython.torchAvailable();
     }
 }

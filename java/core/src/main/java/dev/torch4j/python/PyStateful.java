@@ -1,4 +1,4 @@
-package dev.torch4j.pickle;
+package dev.torch4j.python;
 
 /** An object that takes the pickle BUILD opcode's state (like Python's {@code __setstate__}). */
 public interface PyStateful {

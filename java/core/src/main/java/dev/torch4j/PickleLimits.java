@@ -1,4 +1,4 @@
-package dev.torch4j.pickle;
+package dev.torch4j;
 
 /**
  * Bounds checked before anything is allocated, so hostile input cannot exhaust memory or stack.

@@ -1,0 +1,206 @@
+package dev.torch4j.coreml;
+
+import dev.torch4j.TorchFileException;
+import dev.torch4j.libtorch.LibtorchBackend;
+import dev.torch4j.libtorch.LibtorchException;
+import dev.torch4j.libtorch.NativeTensors;
+import dev.torch4j.tensor.Tensor;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Graph;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueOptional;
+import org.bytedeco.pytorch.JitModule;
+import org.bytedeco.pytorch.JitNode;
+import org.bytedeco.pytorch.Value;
+import org.bytedeco.pytorch.ValueArrayRef;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a TorchScript archive's {@code forward} through libtorch: load, freeze (which inlines every
+ * submodule call, turns parameters and buffers into constants, and folds batch norms into preceding
+ * convolutions, as {@code torch.jit.freeze} does), then copies the graph into a {@link TorchGraph}.
+ *
+ * <p>The module path of each op kind comes from the unfrozen module tree, so an unsupported op can be
+ * reported where it is used ({@code encoder.scan}).
+ */
+final class TorchScriptGraphReader {
+    private TorchScriptGraphReader() {}
+
+    /** Nested list constants deeper than this are refused (a graph constant is never that deep). */
+    private static final int MAX_DEPTH = 8;
+
+    static TorchGraph read(Path file) throws IOException {
+        LibtorchBackend.require();
+        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString());
+        try (PointerScope scope = new PointerScope()) {
+            JitModule module;
+            try {
+                module = torch.load(file.toAbsolutePath().toString());
+            } catch (RuntimeException e) {
+                throw new TorchFileException(file.toString(), null, -1,
+                        "libtorch cannot load it as TorchScript (torch.jit.save / torch.jit.trace archive): "
+                                + firstLine(e), e);
+            }
+            if (!module.find_method("forward").has_value()) {
+                throw new TorchFileException(file.toString(), null, -1, "the TorchScript module has no forward()");
+            }
+            module.eval();
+            JitModule frozen;
+            try {
+                frozen = torch.freeze(module);
+            } catch (RuntimeException e) {
+                throw new TorchFileException(file.toString(), null, -1,
+                        "libtorch cannot freeze the module: " + firstLine(e), e);
+            }
+            Map<String, List<String>> locations = opLocations(module);
+            return copy(file.toString(), frozen.get_method("forward").graph(), locations);
+        }
+    }
+
+    /** libtorch's messages carry a C++ backtrace after the first line; users need the first line. */
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private static TorchGraph copy(String source, Graph g, Map<String, List<String>> locations) {
+        List<String> inputs = new ArrayList<>();
+        ValueArrayRef in = g.inputs();
+        for (long i = 1; i < in.size(); i++) inputs.add(name(in.get(i))); // input 0 is self
+        List<TorchGraph.Node> nodes = new ArrayList<>();
+        Map<String, Object> constants = new LinkedHashMap<>();
+        Map<String, List<String>> tuples = new LinkedHashMap<>();
+        JitNode end = g.return_node();
+        for (JitNode n = g.param_node().next(); n.address() != end.address(); n = n.next()) {
+            String kind = n.kind().toQualString().getString();
+            if (kind.equals("prim::Constant")) {
+                Value out = n.output();
+                constants.put(name(out), constant(out, source));
+                continue;
+            }
+            List<String> ins = names(n.inputs());
+            List<String> outs = names(n.outputs());
+            if (kind.equals("prim::TupleConstruct")) tuples.put(outs.get(0), ins);
+            List<String> where = locations.getOrDefault(kind, List.of());
+            nodes.add(new TorchGraph.Node(kind, ins, outs, where.isEmpty() ? "" : String.join(", ", where), ""));
+        }
+        List<String> outputs = new ArrayList<>();
+        for (String o : names(g.outputs())) {
+            // forward returning a tuple of tensors: the tuple's parts are the model's outputs.
+            List<String> parts = tuples.get(o);
+            if (parts != null) outputs.addAll(parts);
+            else outputs.add(o);
+        }
+        if (!tuples.isEmpty()) {
+            nodes.removeIf(nd -> nd.kind().equals("prim::TupleConstruct") && outputs.containsAll(nd.inputs())
+                    && names(g.outputs()).contains(nd.outputs().get(0)));
+        }
+        return new TorchGraph(source, List.copyOf(inputs), List.copyOf(outputs), List.copyOf(nodes), constants);
+    }
+
+    private static String name(Value v) {
+        return v.debugName().getString();
+    }
+
+    private static List<String> names(ValueArrayRef vs) {
+        List<String> out = new ArrayList<>();
+        for (long i = 0; i < vs.size(); i++) out.add(name(vs.get(i)));
+        return out;
+    }
+
+    /**
+     * Op kind to the module paths whose own forward uses it, from the module tree before freezing (each
+     * submodule's forward still calls its children, so its graph holds exactly its own ops). libtorch's
+     * per-node inlined call stacks would say the same, but reading them through the JavaCPP preset crashes.
+     */
+    private static Map<String, List<String>> opLocations(JitModule module) {
+        Map<String, List<String>> where = new LinkedHashMap<>();
+        var modules = module.named_modules();
+        for (var it = modules.begin(); it.notEquals(modules.end()); it.increment()) {
+            var named = it.access();
+            String path = named.name() == null ? "" : named.name().getString(); // the root comes back null
+            JitModule sub = named.value();
+            if (!sub.find_method("forward").has_value()) continue;
+            Graph g = sub.get_method("forward").graph();
+            JitNode end = g.return_node();
+            collect(g.param_node().next(), end, path.isEmpty() ? "(top module)" : path, where, 0);
+        }
+        return where;
+    }
+
+    private static void collect(JitNode first, JitNode end, String path, Map<String, List<String>> where, int depth) {
+        for (JitNode n = first; n.address() != end.address(); n = n.next()) {
+            String kind = n.kind().toQualString().getString();
+            List<String> paths = where.computeIfAbsent(kind, k -> new ArrayList<>());
+            if (!paths.contains(path)) paths.add(path);
+            // Ops inside if/loop bodies count for the module too.
+            var blocks = n.blocks();
+            for (long b = 0; b < blocks.size() && depth < MAX_DEPTH; b++) {
+                var block = blocks.at(b);
+                collect(block.nodes().front(), block.return_node(), path, where, depth + 1);
+            }
+        }
+    }
+
+    private static Object constant(Value v, String source) {
+        IValueOptional iv = torch.toIValue(v);
+        if (!iv.has_value()) return TorchGraph.NONE;
+        return fromIValue(iv.get(), source, 0);
+    }
+
+    private static Object fromIValue(IValue v, String source, int depth) {
+        if (depth > MAX_DEPTH) throw new IllegalArgumentException(source + ": graph constant nested deeper than " + MAX_DEPTH);
+        if (v.isNone()) return TorchGraph.NONE;
+        if (v.isBool()) return v.toBool();
+        if (v.isInt()) return v.toInt();
+        if (v.isDouble()) return v.toDouble();
+        if (v.isString()) return v.toStringRef().getString();
+        if (v.isTensor()) return floatTensor(v.toTensor());
+        if (v.isIntList()) {
+            List<Object> out = new ArrayList<>();
+            for (long x : v.toIntVector().get()) out.add(x);
+            return out;
+        }
+        if (v.isDoubleList()) {
+            List<Object> out = new ArrayList<>();
+            for (double x : v.toDoubleVector().get()) out.add(x);
+            return out;
+        }
+        if (v.isList()) {
+            List<Object> out = new ArrayList<>();
+            var l = v.toList();
+            for (long i = 0; i < l.size(); i++) out.add(fromIValue(l.get(i), source, depth + 1));
+            return out;
+        }
+        // Devices, dtypes as objects, modules...: kept as their kind; only ops that never read them may use them.
+        return new OpaqueConstant(v.tagKind().getString());
+    }
+
+    private static TorchGraph.FloatTensor floatTensor(org.bytedeco.pytorch.Tensor t) {
+        Tensor copy = NativeTensors.toTorch4j(t);
+        long[] shape = copy.shape().clone();
+        float[] data = copy.dtype().isFloatingPoint() || copy.numel() == 0 ? copy.toFloatArray() : toFloats(copy);
+        return new TorchGraph.FloatTensor(shape, data);
+    }
+
+    private static float[] toFloats(Tensor t) {
+        // Integer constants (index tensors, scalar tensors from Python ints) read as floats: exact up to 2^24.
+        double[] d = t.toDoubleArray();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
+    /** A constant of a kind no supported op reads (a device, a dtype object...), named by its kind. */
+    record OpaqueConstant(String kind) {}
+}
