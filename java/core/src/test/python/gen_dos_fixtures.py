@@ -10,7 +10,7 @@ Output (committed): java/core/src/test/resources/fixtures/dos/
   expected.tsv         name<TAB>facts PyTorch reports (numel, shape, stride, storage bytes, leaves)
 
 The bigger probes (a 4 MB LONG4 integer, a deflate bomb, a 200k-fold _load_from_bytes fan-out)
-are generated at test time by dev.torch4j.DosProbes: committing megabytes of zeros helps no one.
+are generated at test time by dev.torch4j.testing.DosProbes: committing megabytes of zeros helps no one.
 """
 import os
 import time

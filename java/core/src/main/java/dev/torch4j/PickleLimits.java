@@ -1,5 +1,7 @@
 package dev.torch4j;
 
+import dev.torch4j.pickle.PickleFormatError;
+
 /**
  * Bounds checked before anything is allocated, so hostile input cannot exhaust memory or stack.
  * Declared lengths are also always checked against the bytes actually remaining. Every error a
@@ -23,7 +25,7 @@ public record PickleLimits(int maxDepth, int maxMemo, long maxObjects, int maxCo
     }
 
     /** The length of a LONG1/LONG4 argument, checked before its bytes are read. */
-    int checkIntegerBytes(String opcode, long length) {
+    public int checkIntegerBytes(String opcode, long length) {
         if (length < 0) throw new PickleFormatError("negative length " + length);
         if (length > maxIntegerBytes) {
             throw new PickleFormatError(opcode + " integer of " + length + " bytes is over the limit of "

@@ -1,6 +1,6 @@
 package dev.torch4j.cli;
 
-import dev.torch4j.DosProbes.Probe;
+import dev.torch4j.testing.DosProbes.Probe;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;

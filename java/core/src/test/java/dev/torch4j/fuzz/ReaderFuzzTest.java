@@ -8,7 +8,7 @@ import dev.torch4j.TorchFileException;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.pickle.BuiltinGlobals;
 import dev.torch4j.pickle.GlobalResolver;
-import dev.torch4j.pickle.PickleLimits;
+import dev.torch4j.PickleLimits;
 import dev.torch4j.pickle.PickleMachine;
 import dev.torch4j.pickle.PickleScanner;
 import dev.torch4j.numpy.NumpyGlobals;

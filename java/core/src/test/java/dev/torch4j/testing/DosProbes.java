@@ -1,7 +1,9 @@
-package dev.torch4j;
+package dev.torch4j.testing;
 
-import dev.torch4j.HostileBytes.Pickle;
-import dev.torch4j.HostileBytes.ZipEntry;
+import dev.torch4j.testing.HostileBytes;
+import dev.torch4j.testing.Fixtures;
+import dev.torch4j.testing.HostileBytes.Pickle;
+import dev.torch4j.testing.HostileBytes.ZipEntry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
