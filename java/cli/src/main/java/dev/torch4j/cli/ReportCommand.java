@@ -64,7 +64,7 @@ final class ReportCommand implements Callable<Integer> {
         ReportPage page;
         // Dangerous globals become inert placeholders (nothing runs): the page shows the scan verdict instead of failing.
         try (Checkpoint cp = Torch.open(file, LoadOptions.DEFAULT.withUnsafeGlobalsAllowed())) {
-            Inspection inspection = Inspection.of(cp, file.toString(), false, done -> { });
+            Inspection inspection = Inspection.of(cp, file.toString(), -1, done -> { });
             Map<String, Tensor> tensors = cp.tensors();
             Map<String, TensorStats> stats = Map.of();
             List<Warning> warnings = List.of();
