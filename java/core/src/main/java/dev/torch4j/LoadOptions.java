@@ -1,6 +1,5 @@
 package dev.torch4j;
 
-import dev.torch4j.pickle.PickleLimits;
 
 /**
  * How to load: safety and resource limits, and which tensors to list. Immutable; {@link #DEFAULT} is safe.

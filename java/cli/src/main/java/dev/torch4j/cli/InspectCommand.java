@@ -33,16 +33,26 @@ final class InspectCommand implements Callable<Integer> {
             + "and numpy scalars (joblib, .npy/.npz, optimizer states) stay among the values instead."})
     boolean torchTensorsOnly;
 
+    @Option(names = "--max-hash-bytes", paramLabel = "SIZE", defaultValue = "64GiB",
+            description = "Refuse to hash a tensor of more logical bytes (a stride-0 view of [2^40] has 4 TiB; default ${DEFAULT-VALUE}).")
+    String maxHashBytes;
+
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Inspection inspection;
+        long hashLimit;
+        try {
+            hashLimit = dev.torch4j.convert.ByteSize.parse(maxHashBytes);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-hash-bytes: " + e.getMessage());
+        }
         LoadOptions options = torchTensorsOnly ? LoadOptions.DEFAULT.withTorchTensorsOnly() : LoadOptions.DEFAULT;
         try (Checkpoint cp = Torch.open(file, options)) {
             int total = hash ? cp.tensors().size() : 0;
             try (Terminal.Progress progress = Terminal.progress(err, "hashing tensors", total,
                     hash && Terminal.stderrIsTerminal())) {
-                inspection = Inspection.of(cp, file.toString(), hash, progress, torchTensorsOnly);
+                inspection = Inspection.of(cp, file.toString(), hash ? hashLimit : -1, progress, torchTensorsOnly);
             }
         }
         if (json) InspectJson.write(inspection, out);

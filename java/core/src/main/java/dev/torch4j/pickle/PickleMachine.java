@@ -1,5 +1,7 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.PickleLimits;
+import dev.torch4j.python.PyStateful;
 import dev.torch4j.python.PyFrozenSet;
 import dev.torch4j.python.PyGlobal;
 import dev.torch4j.python.PyObject;
@@ -141,8 +143,8 @@ public final class PickleMachine {
                     case BININT -> push((long) in.readInt32());
                     case BININT1 -> push((long) in.readByte());
                     case BININT2 -> push(in.readUnsigned(2));
-                    case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(in.readByte())));
-                    case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(signedLength(in.readInt32()))));
+                    case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG1", in.readByte()))));
+                    case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG4", in.readInt32()))));
                     case FLOAT -> push(TextArgs.parseFloat(in.readAsciiLine()));
                     case BINFLOAT -> push(in.readDoubleBigEndian());
 

@@ -2,7 +2,6 @@ package dev.torch4j.diff;
 
 import dev.torch4j.testing.Fixtures;
 import dev.torch4j.Checkpoint;
-import dev.torch4j.testing.Fixtures;
 import dev.torch4j.Torch;
 import dev.torch4j.json.Json;
 import org.junit.jupiter.api.Test;
