@@ -1,5 +1,8 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.scan.ModelScanner;
+import dev.torch4j.scan.ScanResult;
+
 import dev.torch4j.Checkpoint;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.Torch;
@@ -57,11 +60,11 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path target = output != null ? output : Path.of(file + ".html");
         ReportPage.Facts facts = ReportPage.Facts.of(file, Main.Version.number());
-        FileScan.Report scan = FileScan.scan(file);
+        ScanResult scan = ModelScanner.scan(file);
         ReportPage page;
         // Dangerous globals become inert placeholders (nothing runs): the page shows the scan verdict instead of failing.
         try (Checkpoint cp = Torch.open(file, LoadOptions.DEFAULT.withUnsafeGlobalsAllowed())) {
-            Inspection inspection = Inspection.of(cp, file.toString(), false, done -> { });
+            Inspection inspection = Inspection.of(cp, file.toString(), -1, done -> { });
             Map<String, Tensor> tensors = cp.tensors();
             Map<String, TensorStats> stats = Map.of();
             List<Warning> warnings = List.of();

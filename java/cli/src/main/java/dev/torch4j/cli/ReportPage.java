@@ -1,5 +1,8 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.scan.Finding;
+import dev.torch4j.scan.ScanResult;
+
 import dev.torch4j.diff.DiffResult;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.stats.PowerOfTwoHistogram;
@@ -63,14 +66,14 @@ final class ReportPage {
     private final Facts facts;
     private final Inspection inspection;
     private final Map<String, Tensor> tensors;
-    private final FileScan.Report scan;
+    private final ScanResult scan;
     private final Map<String, TensorStats> stats;
     private final boolean statsComputed;
     private final List<Warning> warnings;
     private final DiffResult diff;
     private final String compareLabel;
 
-    ReportPage(Facts facts, Inspection inspection, Map<String, Tensor> tensors, FileScan.Report scan,
+    ReportPage(Facts facts, Inspection inspection, Map<String, Tensor> tensors, ScanResult scan,
                Map<String, TensorStats> stats, boolean statsComputed, List<Warning> warnings, DiffResult diff, String compareLabel) {
         this.facts = facts;
         this.inspection = inspection;
@@ -85,7 +88,7 @@ final class ReportPage {
 
     int tensorCount() { return tensors.size(); }
     int warningCount() { return warnings.size(); }
-    String scanVerdict() { return !scan.findings().isEmpty() ? "dangerous" : scan.error() != null ? "error" : "clean"; }
+    String scanVerdict() { return scan.verdict().id(); }
     Boolean diffEqual() { return diff == null ? null : diff.equalWithinTolerance(); }
 
     /** Writes the page atomically (temporary file, then rename). */
@@ -132,11 +135,13 @@ final class ReportPage {
         w.endArray();
         w.name("scan").beginObject().name("verdict").value(scanVerdict());
         w.name("findings").beginArray();
-        for (FileScan.Finding f : scan.findings()) {
-            w.beginObject().name("entry").value(f.entry()).name("offset").value(f.offset()).name("global").value(f.global()).endObject();
+        for (Finding f : scan.findings()) {
+            w.beginObject().name("entry").value(f.entry()).name("offset").value(f.offset()).name("global").value(f.global())
+                    .name("severity").value(f.severity().name().toLowerCase(java.util.Locale.ROOT))
+                    .name("chain").value(f.chainText()).name("reason").value(f.reason()).endObject();
         }
         w.endArray();
-        w.name("error").value(scan.error() == null ? null : Errors.message(scan.error()));
+        w.name("error").value(scan.error());
         w.endObject();
         w.name("totals").beginObject().name("tensors").value(inspection.totals().count())
                 .name("parameters").value(inspection.totals().parameters()).name("bytes").value(inspection.totals().bytes()).endObject();

@@ -92,7 +92,7 @@ public final class TorchReader {
             LoadedFile loaded = Readers.read(ctx, container, bytes,
                     () -> ZipArchive.open(file, bytes, options.maxEntryBytes()));
             LightningInfo.describe(loaded.root(), loaded.metadata());
-            return new OpenedCheckpoint(path, loaded, resource);
+            return new OpenedCheckpoint(path, loaded, resource, options.torchTensorsOnly());
         } catch (TorchFileException e) {
             resource.close();
             throw e;

@@ -24,6 +24,8 @@ record DescrType(DType dtype, ByteOrder order) {
             case "u4" -> DType.UINT32;
             case "u8" -> DType.UINT64;
             case "b1" -> DType.BOOL;
+            case "c8" -> DType.COMPLEX64;
+            case "c16" -> DType.COMPLEX128;
             default -> throw unsupported(descr, file, offset);
         };
         ByteOrder order = switch (o) {
@@ -62,6 +64,6 @@ record DescrType(DType dtype, ByteOrder order) {
 
     private static TorchFileException unsupported(String descr, String file, long offset) {
         return new TorchFileException(file, null, offset, "unsupported numpy dtype '" + descr
-                + "' (f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1 are read)");
+                + "' (f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1 c8 c16 and object arrays are read)");
     }
 }

@@ -6,6 +6,7 @@ import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.io.AtomicFile;
+import dev.torch4j.io.ByteRegion;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,8 +41,13 @@ public final class NpyFile {
     /** Heap storages are byte arrays. */
     static final long MAX_DATA = Integer.MAX_VALUE - 8;
 
-    /** What a {@code .npy} header says; {@code dataOffset} is where the elements start. */
+    /**
+     * What a {@code .npy} header says; {@code dataOffset} is where the elements start. {@code dtype} is
+     * null for an object array (its data is a pickle; see {@link #isObjectArray()}).
+     */
     public record Header(DType dtype, ByteOrder order, boolean fortranOrder, long[] shape, long dataOffset, int version) {
+        public boolean isObjectArray() { return dtype == null; }
+
         public long numel() {
             long n = 1;
             for (long d : shape) n = Math.multiplyExact(n, d);
@@ -53,7 +59,7 @@ public final class NpyFile {
         }
 
         @Override public String toString() {
-            return "npy v" + version + " " + dtype.pythonName() + (order == ByteOrder.BIG_ENDIAN ? " big-endian" : "")
+            return "npy v" + version + " " + (dtype == null ? "object" : dtype.pythonName()) + (order == ByteOrder.BIG_ENDIAN ? " big-endian" : "")
                     + " " + Arrays.toString(shape) + (fortranOrder ? " fortran-order" : "");
         }
     }
@@ -63,6 +69,10 @@ public final class NpyFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             Header h = readHeader(ch, size, file.toString());
+            if (h.isObjectArray()) {
+                throw new TorchFileException(file.toString(), null, h.dataOffset(), "an object array (pickled Python "
+                        + "objects) has no tensor; Torch.open reads its values inertly");
+            }
             long bytes = h.dataBytes();
             long available = size - h.dataOffset();
             if (available < bytes) {
@@ -85,7 +95,7 @@ public final class NpyFile {
                 if (n < 0) throw new TorchFileException(file.toString(), null, pos, "file ended early");
                 pos += n;
             }
-            return tensor(h, data, file.getFileName().toString());
+            return tensor(h, data, ArrayViews.KEY_PREFIX + ":" + file.getFileName());
         }
     }
 
@@ -109,13 +119,35 @@ public final class NpyFile {
 
     /** Reads and checks the preamble and header of a {@code .npy} file of {@code size} bytes. */
     public static Header readHeader(FileChannel ch, long size, String file) throws IOException {
-        if (size < 10) throw new TorchFileException(file, null, 0, "not a .npy file: " + size + " bytes, shorter than the preamble");
-        ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        pre.limit((int) Math.min(12, size));
-        readFully(ch, pre, 0, file);
-        pre.flip();
+        return readHeader((pos, dst) -> readFully(ch, ByteBuffer.wrap(dst), pos, file), size, file, null);
+    }
+
+    /**
+     * Reads and checks the preamble and header of the {@code .npy} bytes in {@code region} (a file, an
+     * {@code .npz} entry); {@code entry} names the zip entry in messages, or is null.
+     */
+    public static Header readHeader(ByteRegion region, String file, String entry) throws TorchFileException {
+        try {
+            return readHeader((pos, dst) -> region.copyTo(pos, dst, 0, dst.length), region.size(), file, entry);
+        } catch (TorchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new TorchFileException(file, entry, -1, e.getMessage(), e);
+        }
+    }
+
+    /** Random access to the bytes a header is read from. */
+    private interface Source {
+        void read(long pos, byte[] dst) throws IOException;
+    }
+
+    private static Header readHeader(Source src, long size, String file, String entry) throws IOException {
+        if (size < 10) throw new TorchFileException(file, entry, 0, "not a .npy file: " + size + " bytes, shorter than the preamble");
+        byte[] preBytes = new byte[(int) Math.min(12, size)];
+        src.read(0, preBytes);
+        ByteBuffer pre = ByteBuffer.wrap(preBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < MAGIC.length; i++) {
-            if (pre.get(i) != MAGIC[i]) throw new TorchFileException(file, null, i, "not a .npy file (no \\x93NUMPY magic)");
+            if (pre.get(i) != MAGIC[i]) throw new TorchFileException(file, entry, i, "not a .npy file (no \\x93NUMPY magic)");
         }
         int major = pre.get(6) & 0xFF;
         int minor = pre.get(7) & 0xFF;
@@ -125,37 +157,45 @@ public final class NpyFile {
             headerLen = pre.getShort(8) & 0xFFFF;
             headerStart = 10;
         } else if (major == 2 || major == 3) {
-            if (size < 12) throw new TorchFileException(file, null, 8, "file ends inside the v" + major + " header length");
+            if (size < 12) throw new TorchFileException(file, entry, 8, "file ends inside the v" + major + " header length");
             headerLen = pre.getInt(8) & 0xFFFFFFFFL;
             headerStart = 12;
         } else {
-            throw new TorchFileException(file, null, 6, "unsupported .npy version " + major + "." + minor + " (1.0, 2.0 and 3.0 are read)");
+            throw new TorchFileException(file, entry, 6, "unsupported .npy version " + major + "." + minor + " (1.0, 2.0 and 3.0 are read)");
         }
-        if (minor != 0) throw new TorchFileException(file, null, 7, "unsupported .npy version " + major + "." + minor);
+        if (minor != 0) throw new TorchFileException(file, entry, 7, "unsupported .npy version " + major + "." + minor);
         if (headerLen > MAX_HEADER) {
-            throw new TorchFileException(file, null, 8, "header length " + headerLen + " exceeds the " + MAX_HEADER + "-byte limit");
+            throw new TorchFileException(file, entry, 8, "header length " + headerLen + " exceeds the " + MAX_HEADER + "-byte limit");
         }
         if (headerStart + headerLen > size) {
-            throw new TorchFileException(file, null, 8, "header of " + headerLen + " bytes runs past the end of the "
+            throw new TorchFileException(file, entry, 8, "header of " + headerLen + " bytes runs past the end of the "
                     + size + "-byte file");
         }
-        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-        readFully(ch, hb, headerStart, file);
-        String text = major == 3
-                ? StandardCharsets.UTF_8.decode(hb.flip()).toString()
-                : new String(hb.array(), StandardCharsets.ISO_8859_1);
-        HeaderParser.Fields f = new HeaderParser(text, file, headerStart).parse();
-        DescrType d = DescrType.parse(f.descr(), file, headerStart);
+        byte[] hb = new byte[(int) headerLen];
+        src.read(headerStart, hb);
+        String text = major == 3 ? new String(hb, StandardCharsets.UTF_8) : new String(hb, StandardCharsets.ISO_8859_1);
+        String where = entry == null ? file : file + " [entry " + entry + "]";
+        HeaderParser.Fields f = new HeaderParser(text, where, headerStart).parse();
         for (long dim : f.shape()) {
-            if (dim < 0) throw new TorchFileException(file, null, headerStart, "negative dimension in shape " + Arrays.toString(f.shape()));
+            if (dim < 0) throw new TorchFileException(file, entry, headerStart, "negative dimension in shape " + Arrays.toString(f.shape()));
         }
+        if (isObjectDescr(f.descr())) {
+            // Object arrays hold a pickle after the header: no element type, no byte count.
+            return new Header(null, ByteOrder.LITTLE_ENDIAN, f.fortranOrder(), f.shape(), headerStart + headerLen, major);
+        }
+        DescrType d = DescrType.parse(f.descr(), where, headerStart);
         Header h = new Header(d.dtype(), d.order(), f.fortranOrder(), f.shape(), headerStart + headerLen, major);
         try {
             h.dataBytes();
         } catch (ArithmeticException e) {
-            throw new TorchFileException(file, null, headerStart, "shape " + Arrays.toString(f.shape()) + " overflows");
+            throw new TorchFileException(file, entry, headerStart, "shape " + Arrays.toString(f.shape()) + " overflows");
         }
         return h;
+    }
+
+    /** numpy writes {@code |O} for object arrays ({@code allow_pickle}): their data is a pickle. */
+    static boolean isObjectDescr(String descr) {
+        return descr.equals("|O") || descr.equals("|O8") || descr.equals("O") || descr.equals("<O") || descr.equals(">O");
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long pos, String file) throws IOException {

@@ -136,7 +136,7 @@ class NpyFileTest {
         assertRejected(dir, "truncated", Arrays.copyOf(good, good.length - 4), "data holds");
         byte[] trailing = Arrays.copyOf(good, good.length + 3);
         assertRejected(dir, "trailing", trailing, "3 bytes after");
-        assertRejected(dir, "object", header("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", 8), "unsupported numpy dtype '|O'");
+        assertRejected(dir, "object", header("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", 8), "an object array (pickled Python objects) has no tensor");
         assertRejected(dir, "struct", header("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", 4), "structured");
         assertRejected(dir, "nokey", header("{'descr': '<f4', 'shape': (1,), }", 4), "lacks 'fortran_order'");
         assertRejected(dir, "twice", header("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", 4), "twice");

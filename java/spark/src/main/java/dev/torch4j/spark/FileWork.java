@@ -122,7 +122,7 @@ final class FileWork implements Closeable {
         HadoopSource source = HadoopSource.open(file, conf, budget);
         row[Columns.F_SIZE] = source.size();
         try (PagedRegion region = new PagedRegion(source)) {
-            ScanAdapter.Result r = ScanAdapter.scan(file, region, () -> HadoopSource.open(file, conf, budget));
+            ScanAdapter.Result r = ScanAdapter.scan(file, region);
             row[Columns.F_FORMAT] = r.container();
             row[Columns.F_VERDICT] = r.verdict();
             row[Columns.F_GLOBALS] = r.globals();

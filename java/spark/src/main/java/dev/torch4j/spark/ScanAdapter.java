@@ -1,5 +1,11 @@
 package dev.torch4j.spark;
 
+import dev.torch4j.scan.ModelScanner;
+import dev.torch4j.scan.ScanLimits;
+import dev.torch4j.scan.ScanResult;
+import dev.torch4j.scan.Severity;
+import dev.torch4j.scan.Verdict;
+
 import dev.torch4j.LoadOptions;
 import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
@@ -18,7 +24,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The one place this module touches the pickle scanner: core's {@link PickleScanner} (which walks
+ * The one place this module touches the scanner: core's {@code dev.torch4j.scan} (which walks
  * opcodes and never builds or calls anything) applied to the pickles the CLI's {@code scan}
  * looks at: every {@code *.pkl}/{@code *.debug_pkl} zip entry, the five pickles of a legacy file,
  * each pickle of a plain pickle file; the 0.1.x tar layout goes through the loader, which stops
@@ -51,70 +57,26 @@ final class ScanAdapter {
         return FormatDetector.detect(file, head, bytes.size(), last);
     }
 
-    /** Scans the pickles of {@code bytes}; {@code reopen} gives a fresh source for the tar layout's loader. */
-    static Result scan(String file, ByteRegion bytes, SourceOpener reopen) {
-        Set<String> globals = new LinkedHashSet<>();
-        List<Finding> findings = new ArrayList<>();
+    /**
+     * Scans {@code bytes} with core's scanner ({@link ModelScanner}: the same code as the CLI's
+     * {@code scan}), reading only through {@code bytes}: ranges of the remote file, on demand.
+     */
+    static Result scan(String file, ByteRegion bytes) {
         String container = null;
         try {
-            Container c = container(file, bytes);
-            container = c.name().toLowerCase(java.util.Locale.ROOT);
-            switch (c) {
-                case ZIP -> {
-                    ZipArchive zip = ZipArchive.open(file, bytes, LoadOptions.DEFAULT.maxEntryBytes());
-                    for (String name : zip.names()) {
-                        if (name.endsWith(".pkl") || name.endsWith(".debug_pkl")) {
-                            String error = scanInARow(file, name, zip.read(name), 1, globals, findings);
-                            if (error != null) return new Result(container, List.copyOf(globals), findings, error);
-                        }
-                    }
-                }
-                case LEGACY -> {
-                    String error = scanInARow(file, null, bytes, LEGACY_PICKLES, globals, findings);
-                    if (error != null) return new Result(container, List.copyOf(globals), findings, error);
-                }
-                case PICKLE -> {
-                    String error = scanInARow(file, null, bytes, Integer.MAX_VALUE, globals, findings);
-                    if (error != null) return new Result(container, List.copyOf(globals), findings, error);
-                }
-                case LEGACY_TAR -> {
-                    try {
-                        Torch.open(reopen.open(), file, LoadOptions.DEFAULT).close();
-                    } catch (UnsafePickleException e) {
-                        globals.add(e.global());
-                        findings.add(new Finding(e.entry(), e.offset(), e.global()));
-                    }
-                }
-                case SAFETENSORS -> { } // no pickle at all: nothing in it can run code
-            }
-            return new Result(container, List.copyOf(globals), findings, null);
-        } catch (IOException | RuntimeException e) {
-            return new Result(container, List.copyOf(globals), findings, Failures.message(e));
+            container = container(file, bytes).name().toLowerCase(java.util.Locale.ROOT);
+        } catch (TorchFileException | RuntimeException e) {
+            // not a model container: the scanner says why in its error
         }
-    }
-
-    /** Up to {@code count} pickles back to back from offset 0; the error that stopped the run, or null. */
-    private static String scanInARow(String file, String entry, ByteRegion bytes, int count,
-                                     Set<String> globals, List<Finding> findings) {
-        PickleScanner scanner = new PickleScanner(file, entry);
-        long start = 0;
-        for (int i = 0; i < count; i++) {
-            PickleScanner.Result r = scanner.scan(bytes, start);
-            for (PickleScanner.GlobalRef g : r.globals()) {
-                globals.add(g.qualifiedName());
-                if (g.dangerous()) findings.add(new Finding(entry, g.offset(), g.qualifiedName()));
-            }
-            if (r.error() != null) return r.error().getMessage();
-            start = r.end();
-            // A plain file may hold more pickles; whatever follows the last one is not a pickle.
-            if (start >= bytes.size() || (count == Integer.MAX_VALUE && bytes.get(start) != (byte) 0x80)) break;
+        ScanResult r = ModelScanner.scan(file, bytes, ScanLimits.DEFAULT);
+        Set<String> globals = new LinkedHashSet<>();
+        List<Finding> findings = new ArrayList<>();
+        for (dev.torch4j.scan.Finding f : r.findings()) {
+            globals.add(f.global());
+            if (f.severity() == Severity.DANGEROUS) findings.add(new Finding(f.entry(), f.offset(), f.global()));
         }
-        return null;
-    }
-
-    /** Opens the file again (the tar layout is read by the loader, which owns and closes its source). */
-    @FunctionalInterface
-    interface SourceOpener {
-        ByteSource open() throws IOException;
+        String error = r.error();
+        if (error == null && r.verdict() == Verdict.UNKNOWN) error = "unknown third-party classes (not failing unless strict)";
+        return new Result(container, List.copyOf(globals), findings, error);
     }
 }

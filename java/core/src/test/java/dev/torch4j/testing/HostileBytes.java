@@ -1,4 +1,4 @@
-package dev.torch4j;
+package dev.torch4j.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -12,32 +12,32 @@ import java.util.zip.CRC32;
  * Builders and patchers for hostile inputs: a pickle opcode writer, a zip writer that can lie in
  * every field, and a locator for the records of an existing zip (to corrupt real PyTorch files).
  */
-final class HostileBytes {
+public final class HostileBytes {
     private HostileBytes() {}
 
     /** Writes pickle opcodes by hand, so tests can say exactly what a hostile pickle holds. */
-    static final class Pickle {
+    public static final class Pickle {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        Pickle op(int... ops) {
+        public Pickle op(int... ops) {
             for (int o : ops) out.write(o);
             return this;
         }
 
-        Pickle repeat(int times, int... ops) {
+        public Pickle repeat(int times, int... ops) {
             for (int i = 0; i < times; i++) op(ops);
             return this;
         }
 
-        Pickle proto(int v) { return op(0x80, v); }
+        public Pickle proto(int v) { return op(0x80, v); }
 
-        Pickle global(String module, String name) {
+        public Pickle global(String module, String name) {
             op('c');
             ascii(module + "\n" + name + "\n");
             return this;
         }
 
-        Pickle str(String s) {
+        public Pickle str(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             op('X');
             le(b.length, 4);
@@ -46,7 +46,7 @@ final class HostileBytes {
         }
 
         /** BININT for small values, LONG1 (8 bytes, two's complement) otherwise. */
-        Pickle integer(long v) {
+        public Pickle integer(long v) {
             if (v >= 0 && v <= Integer.MAX_VALUE) {
                 op('J');
                 le(v, 4);
@@ -58,38 +58,38 @@ final class HostileBytes {
         }
 
         /** BINBYTES (protocol 3+). */
-        Pickle bytes(byte[] b) {
+        public Pickle bytes(byte[] b) {
             op('B');
             le(b.length, 4);
             out.writeBytes(b);
             return this;
         }
 
-        Pickle tuple(long... values) {
+        public Pickle tuple(long... values) {
             op('(');
             for (long v : values) integer(v);
             return op('t');
         }
 
-        Pickle ascii(String s) {
+        public Pickle ascii(String s) {
             out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
             return this;
         }
 
-        Pickle le(long v, int n) {
+        public Pickle le(long v, int n) {
             for (int i = 0; i < n; i++) out.write((int) (v >>> (8 * i)));
             return this;
         }
 
-        Pickle stop() { return op('.'); }
+        public Pickle stop() { return op('.'); }
 
-        byte[] bytes() { return out.toByteArray(); }
+        public byte[] bytes() { return out.toByteArray(); }
 
         /**
          * {@code torch._utils._rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict())}
          * over persistent id {@code ('storage', FloatStorage, '0', 'cpu', numel)}, as torch.save writes it.
          */
-        static byte[] floatTensor(long numel, long offset, long[] size, long[] stride) {
+        public static byte[] floatTensor(long numel, long offset, long[] size, long[] stride) {
             Pickle p = new Pickle().proto(2).global("torch._utils", "_rebuild_tensor_v2").op('(');
             p.op('(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(numel).op('t', 'Q');
             p.integer(offset).tuple(size).tuple(stride).op(0x89).global("collections", "OrderedDict").op(')', 'R');
@@ -98,33 +98,33 @@ final class HostileBytes {
     }
 
     /** One zip member; every size field may lie. */
-    record ZipEntry(String name, int method, byte[] data, long size, long compressedSize, long crc,
+    public record ZipEntry(String name, int method, byte[] data, long size, long compressedSize, long crc,
                     byte[] localExtra, byte[] centralExtra, Long localHeaderOffsetOverride) {
-        static ZipEntry stored(String name, byte[] data) {
+        public static ZipEntry stored(String name, byte[] data) {
             return new ZipEntry(name, 0, data, data.length, data.length, HostileBytes.crc(data), new byte[0], new byte[0], null);
         }
 
-        ZipEntry withSizes(long size, long compressedSize) {
+        public ZipEntry withSizes(long size, long compressedSize) {
             return new ZipEntry(name, method, data, size, compressedSize, crc, localExtra, centralExtra, localHeaderOffsetOverride);
         }
 
-        ZipEntry withExtras(byte[] local, byte[] central) {
+        public ZipEntry withExtras(byte[] local, byte[] central) {
             return new ZipEntry(name, method, data, size, compressedSize, crc, local, central, localHeaderOffsetOverride);
         }
 
-        ZipEntry withLocalHeaderOffset(long lho) {
+        public ZipEntry withLocalHeaderOffset(long lho) {
             return new ZipEntry(name, method, data, size, compressedSize, crc, localExtra, centralExtra, lho);
         }
     }
 
-    static long crc(byte[] data) {
+    public static long crc(byte[] data) {
         CRC32 c = new CRC32();
         c.update(data);
         return c.getValue();
     }
 
     /** A zip with the given members; 32-bit size fields hold the low bits (0xFFFFFFFF means "see ZIP64 extra"). */
-    static byte[] zip(List<ZipEntry> entries) {
+    public static byte[] zip(List<ZipEntry> entries) {
         ByteBuffer b = ByteBuffer.allocate(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
         List<Integer> offsets = new ArrayList<>();
         for (ZipEntry e : entries) {
@@ -154,7 +154,7 @@ final class HostileBytes {
     }
 
     /** A ZIP64 extended-information extra field with the given 8-byte values. */
-    static byte[] zip64Extra(long... values) {
+    public static byte[] zip64Extra(long... values) {
         ByteBuffer b = ByteBuffer.allocate(4 + 8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) 1).putShort((short) (8 * values.length));
         for (long v : values) b.putLong(v);
@@ -162,15 +162,15 @@ final class HostileBytes {
     }
 
     /** A PyTorch-style archive {@code archive/data.pkl, archive/data/0, archive/version} around {@code dataPkl}. */
-    static byte[] torchZip(byte[] dataPkl, byte[] storage0) {
+    public static byte[] torchZip(byte[] dataPkl, byte[] storage0) {
         return zip(List.of(ZipEntry.stored("archive/data.pkl", dataPkl),
                 ZipEntry.stored("archive/data/0", storage0),
                 ZipEntry.stored("archive/version", "3\n".getBytes(StandardCharsets.US_ASCII))));
     }
 
     /** Where the records of an existing zip are, for patching. */
-    record ZipRecords(int eocd, int zip64Eocd, int zip64Locator, List<Integer> central, List<Integer> local) {
-        static ZipRecords of(byte[] zip) {
+    public record ZipRecords(int eocd, int zip64Eocd, int zip64Locator, List<Integer> central, List<Integer> local) {
+        public static ZipRecords of(byte[] zip) {
             ByteBuffer b = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
             int eocd = -1;
             for (int i = zip.length - 22; i >= 0; i--) {
@@ -211,7 +211,7 @@ final class HostileBytes {
         }
     }
 
-    static void putLE(byte[] b, int at, long v, int n) {
+    public static void putLE(byte[] b, int at, long v, int n) {
         for (int i = 0; i < n; i++) b[at + i] = (byte) (v >>> (8 * i));
     }
 }
