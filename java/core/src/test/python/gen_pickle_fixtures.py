@@ -76,6 +76,8 @@ def canon(o, path=()):
     if isinstance(o, str):
         return sstr(o)
     if isinstance(o, (bytes, bytearray)):
+        if len(o) >= 65536:  # large payloads (zero-copy views in torch4j): length and digest, not hex
+            return 'bsha(%d,%s)' % (len(o), hashlib.sha256(bytes(o)).hexdigest())
         return 'b"' + bytes(o).hex() + '"'
     if isinstance(o, slice):
         return 'slice(' + canon(o.start, path) + ',' + canon(o.stop, path) + ',' + canon(o.step, path) + ')'
@@ -217,6 +219,18 @@ def arrays():
     return out
 
 
+def big_arrays():
+    """Payloads over 64 KiB, which torch4j leaves in the file instead of copying (PyBytes views)."""
+    rng = np.random.default_rng(99)
+    return {
+        'c_f4': rng.standard_normal((128, 130)).astype(np.float32),
+        'fortran_f8': np.asfortranarray(rng.standard_normal((90, 100))),
+        'big_endian_i4': np.arange(-8200, 8200, dtype='>i4'),
+        'blob': bytes(range(256)) * 300,
+        'blob_array': bytearray(b'xyz') * 30000,
+    }
+
+
 # ---------------------------------------------------------------- hand-written pickles (Python 2 style etc.)
 
 HANDWRITTEN = {
@@ -335,6 +349,8 @@ def main():
     arrs = arrays()
     for p in (0, 1, 2, 3, 4, 5):
         rows.append(write('numpy_p%d' % p, pickle.dumps(arrs, protocol=p)))
+    for p in (4, 5):  # BINBYTES (as protocol 3) and BYTEARRAY8/_frombuffer
+        rows.append(write('numpy_big_p%d' % p, pickle.dumps(big_arrays(), protocol=p)))
     # numpy 2 names the module numpy._core; same bytes otherwise (Python here has numpy 1, so expect the original).
     data = pickle.dumps({'a': arrs['float32'], 's': arrs['scalars'][0]}, protocol=2)
     renamed = data.replace(b'numpy.core.multiarray', b'numpy._core.multiarray')

@@ -100,6 +100,7 @@ final class ValueWalker {
         else if (v instanceof Double d) add(path, "float", d);
         else if (v instanceof String s) add(path, "str", clip(s));
         else if (v instanceof byte[] b) add(path, "bytes", "<" + b.length + " bytes>");
+        else if (v instanceof dev.torch4j.python.PyBytes b) add(path, "bytes", "<" + b.size() + " bytes>");
         else if (v instanceof PyGlobal g) add(path, "global", g.qualifiedName());
         else add(path, v.getClass().getSimpleName(), clip(String.valueOf(v)));
     }

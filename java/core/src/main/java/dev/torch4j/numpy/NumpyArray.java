@@ -1,6 +1,7 @@
 package dev.torch4j.numpy;
 
-import dev.torch4j.io.HeapRegion;
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.python.PyBytes;
 import dev.torch4j.pickle.PyReplacing;
 import dev.torch4j.python.PyTuple;
 import dev.torch4j.tensor.DType;
@@ -51,23 +52,25 @@ public final class NumpyArray implements PyReplacing {
             if (!(data instanceof List<?>)) throw new IllegalArgumentException("object array data must be a list");
             return;
         }
-        if (!(data instanceof byte[] bytes)) throw new IllegalArgumentException("array data must be bytes");
+        if (!(data instanceof byte[]) && !(data instanceof PyBytes)) throw new IllegalArgumentException("array data must be bytes");
         DType dt = dtype.toDType();
-        if (dt != null) replacement = tensor(dt, dtype, shape, fortran, bytes);
+        if (dt != null) replacement = tensor(dt, dtype, shape, fortran, NumpyGlobals.region(data));
+        // Placeholders keep data() a byte[] (their callers expect one); only numeric arrays stay views.
+        else if (data instanceof PyBytes p) data = p.toByteArray();
     }
 
     @Override public Object replacement() { return replacement; }
 
     /** A tensor over {@code bytes} laid out in C (row-major) or Fortran (column-major) order. */
-    static Tensor tensor(DType dt, NumpyDType npType, long[] shape, boolean fortran, byte[] bytes) {
+    static Tensor tensor(DType dt, NumpyDType npType, long[] shape, boolean fortran, ByteRegion bytes) {
         long numel = 1;
         for (long s : shape) {
             if (s < 0) throw new IllegalArgumentException("negative dimension " + s);
             numel = Math.multiplyExact(numel, s);
         }
         long expected = Math.multiplyExact(numel, (long) dt.itemSize());
-        if (expected != bytes.length) {
-            throw new IllegalArgumentException("array data holds " + bytes.length + " bytes, shape and dtype need " + expected);
+        if (expected != bytes.size()) {
+            throw new IllegalArgumentException("array data holds " + bytes.size() + " bytes, shape and dtype need " + expected);
         }
         long[] stride = new long[shape.length];
         long step = 1;
@@ -76,7 +79,7 @@ public final class NumpyArray implements PyReplacing {
         } else {
             for (int k = shape.length - 1; k >= 0; k--) { stride[k] = step; step *= Math.max(shape[k], 1); }
         }
-        Storage storage = Storage.ofBytes("numpy", dt, new HeapRegion(bytes), npType.byteOrder());
+        Storage storage = Storage.ofBytes("numpy", dt, bytes, npType.byteOrder());
         return new Tensor(dt, shape, stride, 0, storage);
     }
 

@@ -1,7 +1,10 @@
 package dev.torch4j.numpy;
 
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.io.HeapRegion;
 import dev.torch4j.pickle.GlobalResolver;
 import dev.torch4j.pickle.PyCallable;
+import dev.torch4j.python.PyBytes;
 import dev.torch4j.python.PyTuple;
 import dev.torch4j.tensor.DType;
 
@@ -12,7 +15,8 @@ import java.util.List;
  * numpy arrays inside plain pickles, without numpy: {@code _reconstruct} + BUILD (every protocol),
  * {@code _frombuffer} (protocol 5), {@code dtype} and {@code scalar}, under both numpy 1
  * ({@code numpy.core}) and numpy 2 ({@code numpy._core}) module names. Numeric arrays and scalars
- * become {@link dev.torch4j.tensor.Tensor}s (scalars with shape {@code []}) over heap storage in the
+ * become {@link dev.torch4j.tensor.Tensor}s (scalars with shape {@code []}) over the pickle's bytes (a
+ * view of the file for large arrays, see {@link PyBytes}) in the
  * pickle's byte order; other dtypes stay {@link NumpyArray} placeholders.
  */
 public final class NumpyGlobals implements GlobalResolver {
@@ -39,29 +43,28 @@ public final class NumpyGlobals implements GlobalResolver {
         if (a.isEmpty() || !(a.get(0) instanceof NumpyDType d)) throw new IllegalArgumentException("scalar expects (dtype, data)");
         Object data = a.size() > 1 ? a.get(1) : null;
         if (d.isObject()) return data;
-        byte[] bytes = bytes(data);
         DType dt = d.toDType();
         if (dt == null) {
             NumpyArray raw = new NumpyArray(null);
-            raw.setState(PyTuple.of(1L, PyTuple.EMPTY, d, false, bytes));
+            raw.setState(PyTuple.of(1L, PyTuple.EMPTY, d, false, data));
             return raw;
         }
-        return NumpyArray.tensor(dt, d, new long[0], false, bytes);
+        return NumpyArray.tensor(dt, d, new long[0], false, region(data));
     }
 
     /** _frombuffer(buffer, dtype, shape, order): protocol 5's in-band array. */
     private static Object fromBuffer(PyTuple a) {
         if (a.size() != 4 || !(a.get(1) instanceof NumpyDType d)) throw new IllegalArgumentException("_frombuffer expects (buffer, dtype, shape, order)");
-        byte[] bytes = bytes(a.get(0));
+        Object data = a.get(0);
         long[] shape = shape(a.get(2));
         boolean fortran = "F".equals(a.get(3));
         DType dt = d.toDType();
         if (dt == null) {
             NumpyArray raw = new NumpyArray(null);
-            raw.setState(PyTuple.of(1L, PyTuple.copyOf(toList(shape)), d, fortran, bytes));
+            raw.setState(PyTuple.of(1L, PyTuple.copyOf(toList(shape)), d, fortran, data));
             return raw;
         }
-        return NumpyArray.tensor(dt, d, shape, fortran, bytes);
+        return NumpyArray.tensor(dt, d, shape, fortran, region(data));
     }
 
     static long[] shape(Object v) {
@@ -78,9 +81,11 @@ public final class NumpyGlobals implements GlobalResolver {
         return v instanceof Boolean b ? b : v instanceof Long l && l != 0;
     }
 
-    private static byte[] bytes(Object data) {
-        if (data instanceof byte[] b) return b;
-        if (data instanceof String s) return s.getBytes(StandardCharsets.ISO_8859_1); // Python 2 str
+    /** Array bytes where they lie: a {@link PyBytes} view of the file, or a heap array for small payloads. */
+    static ByteRegion region(Object data) {
+        if (data instanceof PyBytes p) return p.region();
+        if (data instanceof byte[] b) return new HeapRegion(b);
+        if (data instanceof String s) return new HeapRegion(s.getBytes(StandardCharsets.ISO_8859_1)); // Python 2 str
         throw new IllegalArgumentException("expected bytes, got " + (data == null ? "None" : data.getClass().getSimpleName()));
     }
 

@@ -134,6 +134,7 @@ public final class BuiltinGlobals implements GlobalResolver {
         if (a.isEmpty()) return new byte[0];
         Object v = a.get(0);
         if (v instanceof byte[] b) return b.clone();
+        if (v instanceof dev.torch4j.python.PyBytes p) return p; // immutable view: sharing is what bytes(b) does
         if (v instanceof String s) {
             if (a.size() < 2) throw new IllegalArgumentException("string argument without an encoding");
             return s.getBytes(charset(a.get(1)));
@@ -219,6 +220,7 @@ public final class BuiltinGlobals implements GlobalResolver {
         if (v instanceof Double d) return d != 0;
         if (v instanceof String s) return !s.isEmpty();
         if (v instanceof byte[] b) return b.length > 0;
+        if (v instanceof dev.torch4j.python.PyBytes p) return p.size() > 0;
         if (v instanceof java.util.Collection<?> c) return !c.isEmpty();
         if (v instanceof Map<?, ?> m) return !m.isEmpty();
         return true;

@@ -1,6 +1,7 @@
 package dev.torch4j.pickle;
 
 import dev.torch4j.io.ByteRegion;
+import dev.torch4j.python.PyBytes;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -128,6 +129,21 @@ final class PickleInput {
         }
         pos += n;
         return out;
+    }
+
+    /**
+     * A bytes payload of {@code declared} bytes: a {@link PyBytes} view of the input (no copy, any
+     * size the input holds) from {@link PyBytes#VIEW_THRESHOLD} bytes up, else a heap copy.
+     */
+    Object readBytesValue(long declared) {
+        if (declared < PyBytes.VIEW_THRESHOLD) return readBytes(declared);
+        if (declared > remaining()) {
+            throw new PickleFormatError("declared length " + Long.toUnsignedString(declared)
+                    + " exceeds the " + remaining() + " bytes remaining");
+        }
+        PyBytes view = new PyBytes(region.subRegion(pos, declared));
+        pos += declared;
+        return view;
     }
 
     void skip(long declared) {

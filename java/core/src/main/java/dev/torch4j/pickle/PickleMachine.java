@@ -23,7 +23,8 @@ import static dev.torch4j.pickle.Opcodes.*;
 
 /**
  * The safe pickle virtual machine: one tight opcode loop over protocols 0 to 5 that builds Java
- * values (Map, List, {@link PyTuple}, String, Long/BigInteger, Double, Boolean, byte[], null, Set)
+ * values (Map, List, {@link PyTuple}, String, Long/BigInteger, Double, Boolean, byte[] or, for large
+ * payloads, a zero-copy {@link dev.torch4j.python.PyBytes}, null, Set)
  * and runs only the callables a {@link GlobalResolver} supplies. Unknown globals become inert
  * {@link PyObject} placeholders; dangerous ones throw {@link dev.torch4j.UnsafePickleException}
  * unless {@link Config#allowUnsafeGlobals()}.
@@ -157,8 +158,9 @@ public final class PickleMachine {
                     case BINUNICODE -> push(Utf8.decode(in.readBytes(in.readUnsigned(4))));
                     case BINUNICODE8 -> push(Utf8.decode(in.readBytes(in.readUnsigned(8))));
                     case SHORT_BINBYTES -> push(in.readBytes(in.readByte()));
-                    case BINBYTES -> push(in.readBytes(in.readUnsigned(4)));
-                    case BINBYTES8, BYTEARRAY8 -> push(in.readBytes(in.readUnsigned(8)));
+                    // Large payloads (numpy array data) stay in the file as PyBytes views.
+                    case BINBYTES -> push(in.readBytesValue(in.readUnsigned(4)));
+                    case BINBYTES8, BYTEARRAY8 -> push(in.readBytesValue(in.readUnsigned(8)));
                     case NEXT_BUFFER, READONLY_BUFFER ->
                             throw new PickleFormatError("out-of-band buffers (pickle protocol 5 buffer_callback) are not supported");
 
@@ -490,6 +492,7 @@ public final class PickleMachine {
      */
     private Object charge(Object result) {
         long n = result instanceof byte[] b ? b.length
+                : result instanceof dev.torch4j.python.PyBytes ? 0 // a shared view, nothing copied
                 : result instanceof String str ? str.length()
                 : result instanceof java.util.Collection<?> col ? col.size()
                 : result instanceof Map<?, ?> m ? m.size() : 0;

@@ -1,5 +1,6 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.python.PyBytes;
 import dev.torch4j.python.PyComplex;
 import dev.torch4j.python.PyDict;
 import dev.torch4j.python.PyFrozenSet;
@@ -26,7 +27,7 @@ public final class Values {
         if (v instanceof Long || v instanceof BigInteger) return "int";
         if (v instanceof Double) return "float";
         if (v instanceof Boolean) return "bool";
-        if (v instanceof byte[]) return "bytes";
+        if (v instanceof byte[] || v instanceof PyBytes) return "bytes";
         if (v instanceof PyTuple) return "tuple";
         if (v instanceof PyDict d) return d.type();
         if (v instanceof Map) return "dict";
@@ -70,7 +71,7 @@ public final class Values {
 
     private static boolean isAtom(Object v) {
         return v == null || v instanceof String || v instanceof Long || v instanceof BigInteger
-                || v instanceof Double || v instanceof Boolean || v instanceof byte[]
+                || v instanceof Double || v instanceof Boolean || v instanceof byte[] || v instanceof PyBytes
                 || v instanceof PyGlobal || v instanceof PyObject || v instanceof PyCallable
                 || v instanceof PyComplex || v instanceof PySlice
                 || !(v instanceof Collection || v instanceof Map);
@@ -80,6 +81,7 @@ public final class Values {
     static List<Object> iterate(Object v) {
         if (v instanceof Collection<?> c) return new ArrayList<>(c);
         if (v instanceof Map<?, ?> m) return new ArrayList<>(m.keySet());
+        if (v instanceof PyBytes p) v = p.toByteArray();
         if (v instanceof byte[] b) {
             List<Object> out = new ArrayList<>(b.length);
             for (byte x : b) out.add((long) (x & 0xff));

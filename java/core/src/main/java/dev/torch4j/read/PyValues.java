@@ -60,6 +60,7 @@ public final class PyValues {
     public static String toStr(Object v, String what) {
         if (v instanceof String s) return s;
         if (v instanceof byte[] b) return new String(b, StandardCharsets.ISO_8859_1);
+        if (v instanceof dev.torch4j.python.PyBytes b) return new String(b.toByteArray(), StandardCharsets.ISO_8859_1);
         throw new IllegalArgumentException(what + " must be a string, not " + describe(v));
     }
 

@@ -166,6 +166,7 @@ public final class TensorPaths {
         if (key instanceof Long || key instanceof Integer || key instanceof BigInteger) return key.toString();
         if (key instanceof Double d) return pythonFloat(d);
         if (key instanceof byte[] b) return new String(b, StandardCharsets.ISO_8859_1);
+        if (key instanceof dev.torch4j.python.PyBytes b) return new String(b.toByteArray(), StandardCharsets.ISO_8859_1);
         if (key instanceof PyTuple t) {
             StringBuilder sb = new StringBuilder("(");
             for (int i = 0; i < t.size(); i++) {

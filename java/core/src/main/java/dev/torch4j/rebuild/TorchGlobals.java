@@ -245,7 +245,7 @@ public final class TorchGlobals implements GlobalResolver {
     private Object loadFromBytes(PyTuple args) throws Exception {
         Object payload = arg(args, 0, "_load_from_bytes");
         byte[] bytes;
-        if (payload instanceof byte[] b) bytes = b;
+        if (payload instanceof byte[] || payload instanceof dev.torch4j.python.PyBytes) bytes = dev.torch4j.python.PyBytes.asByteArray(payload);
         else if (payload instanceof String s) bytes = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         else throw new IllegalArgumentException("_load_from_bytes expects bytes, got " + describe(payload));
         if (nested == null) throw new IllegalArgumentException("nested torch.save payloads are not allowed here");

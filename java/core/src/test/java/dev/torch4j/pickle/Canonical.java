@@ -43,13 +43,27 @@ final class Canonical {
         }
     }
 
+    /** As gen_pickle_fixtures.py: hex, or length and SHA-256 from 64 KiB up. */
+    private static void bytes(byte[] b, StringBuilder sb) {
+        if (b.length < 65536) {
+            sb.append("b\"").append(TensorBytes.hex(b)).append('"');
+            return;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(b);
+            sb.append("bsha(").append(b.length).append(',').append(TensorBytes.hex(digest)).append(')');
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void render(Object o, StringBuilder sb, IdentityHashMap<Object, Boolean> path) {
         if (o instanceof Boolean b) sb.append(b ? "True" : "False");
         else if (o instanceof Long || o instanceof BigInteger) sb.append(o);
         else if (o instanceof Double d) sb.append(floatBits(d));
         else if (o instanceof PyComplex c) sb.append("c(").append(floatBits(c.real())).append(',').append(floatBits(c.imag())).append(')');
         else if (o instanceof String s) str(s, sb);
-        else if (o instanceof byte[] b) sb.append("b\"").append(TensorBytes.hex(b)).append('"');
+        else if (o instanceof byte[] || o instanceof dev.torch4j.python.PyBytes) bytes(dev.torch4j.python.PyBytes.asByteArray(o), sb);
         else if (o instanceof PySlice s) {
             sb.append("slice(");
             write(s.start(), sb, path); sb.append(',');

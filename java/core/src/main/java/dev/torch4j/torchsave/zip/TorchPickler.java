@@ -96,6 +96,7 @@ final class TorchPickler {
         else if (obj instanceof Map<?, ?> m) saveOrderedDict(m, path);
         else if (obj instanceof List<?> l) saveList(l, path);
         else if (obj instanceof byte[] b) saveBytes(b);
+        else if (obj instanceof dev.torch4j.python.PyBytes b) saveBytes(b.toByteArray());
         else throw new IllegalArgumentException("cannot save " + obj.getClass().getName() + " at " + path
                 + ": torch4j writes only what torch.load(weights_only=True) reads (tensors, dicts, lists,"
                 + " tuples, strings, numbers, booleans, None, bytes)");
