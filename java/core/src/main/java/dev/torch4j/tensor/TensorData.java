@@ -88,6 +88,7 @@ final class TensorData {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e); // every Java platform must ship it
         }
+        if (hashInPlace(t, md)) return java.util.HexFormat.of().formatHex(md.digest());
         int item = t.dtype().itemSize();
         // Buffer no bigger than the tensor: hashing many small tensors must not allocate 1 MiB each.
         int perChunk = (int) Math.min(Math.max(1, HASH_CHUNK_BYTES / item), Math.max(1, t.numel()));
@@ -98,6 +99,36 @@ final class TensorData {
             md.update(buf, 0, n * item);
         }
         return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * A contiguous little-endian tensor is already the bytes {@link #sha256} hashes: feed the digest
+     * views of the storage (the mapped file) instead of copying through a heap buffer, which for a
+     * pickle of numpy arrays was a fresh 1 MiB array per tensor and hundreds of MiB of heap growth.
+     */
+    private static boolean hashInPlace(Tensor t, MessageDigest md) {
+        // bool bytes are normalised to 0/1 on the way out, so they take the general path.
+        if (t.dtype() == DType.BOOL || !t.isContiguous() || orderOf(t.storage()) != ByteOrder.LITTLE_ENDIAN) return false;
+        long start = t.storageOffset() * t.dtype().itemSize();
+        long n = t.byteSize();
+        byte[] scratch = null;
+        for (long done = 0; done < n; ) {
+            int len = (int) Math.min(n - done, 64 << 20);
+            ByteBuffer view = t.storage().data().trySlice(start + done, len);
+            if (view != null) {
+                md.update(view);
+            } else { // crosses a mapping chunk: copy this piece in small steps
+                if (scratch == null) scratch = new byte[HASH_CHUNK_BYTES];
+                for (int k = 0; k < len; ) {
+                    int m = Math.min(scratch.length, len - k);
+                    t.storage().data().copyTo(start + done + k, scratch, 0, m);
+                    md.update(scratch, 0, m);
+                    k += m;
+                }
+            }
+            done += len;
+        }
+        return true;
     }
 
     /** Complex tensors give (real, imaginary) pairs, so twice as many values as elements. */
