@@ -38,7 +38,10 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given streams (tests call this in-process) and returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        // The buffer batches JSON's many small writes: unbuffered, the encoder wrapped each one in a
+        // fresh CharBuffer (~140 MB of garbage for inspect --json of 20,000 tensors). println flushes it.
+        PrintWriter outWriter = new PrintWriter(new java.io.BufferedWriter(
+                new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Main());
