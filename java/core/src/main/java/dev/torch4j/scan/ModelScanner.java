@@ -108,6 +108,48 @@ public final class ModelScanner {
         return out;
     }
 
+    /**
+     * As {@link #scanTree(Path, Consumer)}, with the files scanned by {@code threads} worker threads
+     * (each file is scanned by one thread; sessions share nothing). Results and {@code each} calls
+     * still come in sorted path order, on the calling thread.
+     */
+    public static List<ScanResult> scanTree(Path root, Consumer<ScanResult> each, int threads) throws IOException {
+        if (threads <= 1) return scanTree(root, each);
+        List<Path> files = files(root);
+        boolean dir = Files.isDirectory(root);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "torch4j-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<ScanResult>> pending = new ArrayList<>(files.size());
+            for (Path f : files) pending.add(pool.submit(() -> scan(f, ScanLimits.DEFAULT, dir)));
+            List<ScanResult> out = new ArrayList<>(files.size());
+            for (java.util.concurrent.Future<ScanResult> fut : pending) {
+                ScanResult r = join(fut);
+                out.add(r);
+                if (each != null) each.accept(r);
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ScanResult join(java.util.concurrent.Future<ScanResult> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("scan interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            // scan(Path, ...) turns every failure into a result; anything else is an Error: rethrow it.
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** The regular files a tree scan of {@code root} visits, sorted. */
     public static List<Path> files(Path root) throws IOException {
         if (!Files.isDirectory(root)) return List.of(root);

@@ -92,6 +92,19 @@ class ScanFixturesTest {
         assertEquals(List.of(), dangerous);
     }
 
+    /** The parallel walk reports exactly what the serial one does, in the same order (fixture files judged against picklescan above). */
+    @Test
+    void parallelTreeScanMatchesSerial() throws IOException {
+        Path dir = Fixtures.root().resolve("scan");
+        List<ScanResult> serial = ModelScanner.scanTree(dir, null);
+        List<ScanResult> seen = new java.util.ArrayList<>();
+        List<ScanResult> parallel = ModelScanner.scanTree(dir, seen::add, 4);
+        assertTrue(serial.size() >= 20, "scan fixtures: " + serial.size());
+        assertEquals(serial, parallel);
+        assertEquals(parallel, seen);
+        assertTrue(parallel.stream().anyMatch(r -> r.verdict() == Verdict.DANGEROUS));
+    }
+
     static Path corpus() {
         Path root = Fixtures.root(); // <repo>/java/core/src/test/resources/fixtures
         for (Path dir = root; dir != null; dir = dir.getParent()) {
