@@ -50,3 +50,10 @@ echo "== report"
 python3 benchmarks/$PY/report.py --workloads "$TORCH4J_BENCH_DIR" --jmh "$JMHJSON" --python "$PYJSON" \
   --cli "$CLI" --out "$RES/run-$TS.json" \
   --settings "JMH: $FORKS fork(s), $WARMUP warmup + $ITERS measurement iterations of 2 s, page cache warm; Python: best of $PY_REPEATS; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== whole-process rows (inspect of 20k tensors, numpy-pickle hashing; peak RSS from /proc)"
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  /usr/bin/python3 benchmarks/$PY/process_rows.py "$CLI" "$TORCH4J_BENCH_DIR"
+fi
+echo "== directory scan throughput, one JVM (corpus: ${SCAN_DIR:=../shared/corpus})"
+if [ -d "$SCAN_DIR" ]; then java -cp "$JAR" dev.torch4j.bench.ScanThroughput "$SCAN_DIR"; fi
