@@ -25,7 +25,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A TorchScript module ({@code torch.jit.save} archive) loaded by libtorch: run its methods on
  * torch4j tensors, read its parameters and buffers. Close it to free the native module at once.
  *
- * <p>Method calls may run concurrently; {@link #close()} waits for running calls.
+ * <p><b>Thread safety:</b> one instance may be shared: method calls ({@code forward} and the
+ * others) run concurrently under a read lock (libtorch's interpreter is re-entrant for inference);
+ * {@link #train(boolean)} and {@link #close()} take the write lock, so close waits for running calls
+ * and calls after close fail cleanly.
  *
  * <p>Load only trusted files: a TorchScript archive is code, and libtorch's loader is not hardened
  * against hostile input the way torch4j's pure-Java reader is.
