@@ -7,6 +7,7 @@ import dev.torch4j.python.PyDict;
 import dev.torch4j.safetensors.SafetensorsWriter;
 import dev.torch4j.safetensors.WriteReport;
 import dev.torch4j.tensor.Tensor;
+import dev.torch4j.ProgressListener;
 import dev.torch4j.io.AtomicFile;
 import dev.torch4j.torchsave.zip.TorchSaver;
 
@@ -133,8 +134,15 @@ public final class Converter {
         long totalSize = 0;
         long bytes = 0;
         int tensors = 0;
+        // One total for all shards: each shard's writer would otherwise restart the progress bar.
+        long expected = 0;
+        for (Map<String, Tensor> shard : shards) for (Tensor t : shard.values()) expected += t.byteSize();
+        ProgressListener outer = o.progress();
+        outer.expect(expected);
+        ConvertOptions perShard = new ConvertOptions(o.to(), o.stateDict(), o.stripPrefixes(), o.dtype(),
+                o.maxShardSize(), o.force(), outer::written);
         for (int i = 0; i < shards.size(); i++) {
-            ConvertResult r = writeOne(shards.get(i), files.get(i), format, o);
+            ConvertResult r = writeOne(shards.get(i), files.get(i), format, perShard);
             dropped.putAll(r.dropped());
             copied.addAll(r.copied());
             bytes += r.bytes();
