@@ -113,7 +113,7 @@ public final class AtomicFile {
 
     private static void refuseExisting(Path target, Path absolute, boolean overwrite) throws IOException {
         if (!overwrite && Files.exists(absolute)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "exists (use --force to replace it)");
+            throw new FileAlreadyExistsException(target.toString(), null, "already exists (use --force to replace it)");
         }
     }
 

@@ -133,7 +133,7 @@ public final class ExportMobileCommand implements Callable<Integer> {
             return usage(err, "the output would overwrite the input " + model);
         }
         if (!force && java.nio.file.Files.exists(output)) {
-            return usage(err, output + ": exists (use --force to replace it)");
+            return usage(err, output + ": already exists (use --force to replace it)");
         }
         // --json keeps stdout for the JSON document alone.
         PrintWriter log = json ? new PrintWriter(java.io.Writer.nullWriter()) : out;

@@ -42,7 +42,31 @@ public final class BackportCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return backport();
+    } catch (CommandLine.ParameterException e) {
+      throw e;
+    } catch (Exception e) {
+      // The same one-line messages as the torch4j CLI's handler, also when run on its own.
+      err.println("torch4j: " + message(e));
+      err.flush();
+      return ExitCodes.of(e);
+    }
+  }
+
+  private static String message(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException n) {
+      return n.getFile() + ": " + (n.getReason() == null ? "no such file" : n.getReason());
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getFile() + ": " + f.getReason();
+    }
+    return e.getMessage() == null ? "backport failed" : e.getMessage();
+  }
+
+  private int backport() throws Exception {
     if (version < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--to must be a bytecode version (0 or more), not " + version);
     }
