@@ -174,4 +174,27 @@ class MobileExportTest {
         }
         assertFalse(Files.size(out) == 0);
     }
+
+    /** Two exports of one model, at different times into different folders, give the same bytes (issue 13). */
+    @Test
+    void exportsAreReproducibleAndHonourTheUmask() throws Exception {
+        Path dir = Oracle.tempDir();
+        Path a = Files.createDirectories(dir.resolve("repro-a")).resolve("model.ptl");
+        Path b = Files.createDirectories(dir.resolve("repro-b")).resolve("model.ptl");
+        try (ScriptModel m = ScriptModel.load(Oracle.fixture("model.pt"))) {
+            MobileExporter.export(m, a, MobileExporter.Options.DEFAULT);
+            Thread.sleep(2100); // zip timestamps have a two-second resolution
+            MobileExporter.export(m, b, MobileExporter.Options.DEFAULT);
+            java.io.IOException exists = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> MobileExporter.export(m, b, MobileExporter.Options.DEFAULT, false));
+            assertEquals(b + ": already exists (use --force to replace it)", exists.getMessage());
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        Path probe = Files.createFile(dir.resolve("repro-a").resolve("probe"));
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(a), "created like any new file");
+        // The archive's root folder is the output's stem, not a temporary name.
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(a.toFile())) {
+            assertTrue(z.stream().allMatch(e -> e.getName().startsWith("model/")), "entries under model/");
+        }
+    }
 }
