@@ -225,16 +225,16 @@ class ExportMobileCommandTest {
         for (Run u : usage) assertEquals(2, u.exit(), u.err());
 
         Run notScript = run(fx("weights.pkl"), dir.resolve("d.ptl").toString());
-        assertEquals(1, notScript.exit());
+        assertEquals(2, notScript.exit());
         assertTrue(notScript.err().contains("weights.pkl") && notScript.err().contains("TorchScript"), notScript.err());
 
         Run missing = run(dir.resolve("absent.pt").toString(), dir.resolve("e.ptl").toString());
-        assertEquals(1, missing.exit());
+        assertEquals(2, missing.exit());
 
         Path garbage = dir.resolve("garbage.pkl");
         Files.write(garbage, new byte[] {(byte) 0x80, 2, 'x'});
         Run bad = run("--architecture", fx("arch.pt"), "--weights", garbage.toString(), dir.resolve("f.ptl").toString());
-        assertEquals(1, bad.exit());
+        assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("garbage.pkl"), bad.err());
         try (var files = Files.list(dir)) {
             assertEquals(List.of("garbage.pkl"), files.map(p -> p.getFileName().toString()).toList(), "no output, no temp files");
