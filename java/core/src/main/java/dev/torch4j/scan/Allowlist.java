@@ -56,7 +56,8 @@ final class Allowlist {
             "numpy.random._generator.Generator",
             // joblib's array wrapper (the arrays follow as raw bytes)
             "joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle_compat.NDArrayWrapper",
-            "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle_compat.NDArrayWrapper");
+            "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle_compat.NDArrayWrapper",
+            "joblib.numpy_pickle_compat.ZNDArrayWrapper", "sklearn.externals.joblib.numpy_pickle_compat.ZNDArrayWrapper");
 
     /** Packages whose classes may be instantiated (NEWOBJ then BUILD), as whole pickled models do. */
     private static final List<String> INSTANTIABLE_PREFIXES = List.of(

@@ -62,6 +62,8 @@ final class PickleRater implements PickleFlow.Observer {
             "dill.loads", "dill.load", "cloudpickle.loads", "cloudpickle.load", "pandas.read_pickle",
             "pandas.io.pickle.read_pickle", "torch.serialization._load", "torch.serialization._legacy_load");
     private static final Set<String> PARTIALS = Set.of("functools.partial", "_functools.partial");
+    /** Tensor-subclass rebuilders: as safe as the function they call and the class they instantiate. */
+    private static final Set<String> TYPE_REBUILDERS = Set.of("torch._tensor._rebuild_from_type_v2");
     private static final Set<String> GETATTRS = Set.of("builtins.getattr");
     private static final Set<String> RECONSTRUCTORS = Set.of("copyreg._reconstructor");
     private static final Set<String> NEWOBJ_HELPERS = Set.of("copyreg.__newobj__", "copyreg.__newobj_ex__");
@@ -123,6 +125,14 @@ final class PickleRater implements PickleFlow.Observer {
         if (GETATTRS.contains(q)) {
             site.handled = true;
             return getattr(a0, arg(args, 1), offset);
+        }
+        if (TYPE_REBUILDERS.contains(q)) {
+            // torch._tensor._rebuild_from_type_v2(func, new_type, args, state): calls func(*args), then
+            // makes the result an instance of new_type (a Tensor subclass, e.g. fastai's TensorImage).
+            site.handled = true;
+            markCalled(a0, offset, "torch._tensor._rebuild_from_type_v2 of");
+            markInstantiated(arg(args, 1), offset);
+            return new Result(q);
         }
         if (RECONSTRUCTORS.contains(q)) {
             site.handled = true;
