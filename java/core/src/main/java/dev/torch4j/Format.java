@@ -13,7 +13,13 @@ public enum Format {
     /** A mobile lite-interpreter archive (TorchScript plus bytecode.pkl). */
     MOBILE("mobile"),
     /** A safetensors file. */
-    SAFETENSORS("safetensors");
+    SAFETENSORS("safetensors"),
+    /** numpy's {@code .npy}: one array. */
+    NPY("npy"),
+    /** numpy's {@code .npz} ({@code savez}, {@code savez_compressed}): a zip of {@code .npy} files. */
+    NPZ("npz"),
+    /** A {@code joblib.dump} file (scikit-learn models...): a pickle with numpy array bytes spliced in, maybe compressed. */
+    JOBLIB("joblib");
 
     private final String id;
 

@@ -3,7 +3,11 @@ package dev.torch4j;
 import dev.torch4j.format.TorchReader;
 import dev.torch4j.torchsave.zip.TorchSaver;
 
+import dev.torch4j.io.ByteSource;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 
 /** Entry point: open or load any PyTorch (or safetensors) file, whatever its extension says; save one. */
@@ -17,6 +21,38 @@ public final class Torch {
 
     public static Checkpoint open(Path file, LoadOptions options) throws IOException {
         return TorchReader.open(file, options);
+    }
+
+    /** Opens a file held in memory (the array is read in place, not copied). */
+    public static Checkpoint open(byte[] bytes) throws IOException {
+        return open(ByteSource.of(bytes), "bytes", LoadOptions.DEFAULT);
+    }
+
+    /**
+     * Opens a file read through a channel: only what the readers parse is fetched (for a zip
+     * checkpoint, its directory and pickle), tensor bytes when a tensor is read, in large ranges.
+     * The checkpoint owns the channel and closes it. {@code name} names the file in messages.
+     */
+    public static Checkpoint open(SeekableByteChannel channel, String name) throws IOException {
+        return open(ByteSource.of(channel), name, LoadOptions.DEFAULT);
+    }
+
+    /** Largest stream {@link #open(InputStream, String)} buffers: 16 GiB. */
+    public static final long MAX_STREAM_BYTES = 16L << 30;
+
+    /**
+     * Opens a file from a one-pass stream, which is read to its end first (a zip keeps its
+     * directory at the end): up to 64 MiB on the heap, beyond that in a temporary file that is
+     * mapped and unlinked at once; a stream over {@link #MAX_STREAM_BYTES} is refused. The stream
+     * is not closed. Prefer {@link #open(SeekableByteChannel, String)} where the source can seek.
+     */
+    public static Checkpoint open(InputStream in, String name) throws IOException {
+        return open(ByteSource.buffered(in, name, MAX_STREAM_BYTES), name, LoadOptions.DEFAULT);
+    }
+
+    /** Opens a file from any {@link ByteSource}; the checkpoint closes the source. */
+    public static Checkpoint open(ByteSource source, String name, LoadOptions options) throws IOException {
+        return TorchReader.open(name, source, options);
     }
 
     /**

@@ -1,9 +1,10 @@
 package dev.torch4j;
 
+import dev.torch4j.testing.HostileBytes;
 import dev.torch4j.testing.Fixtures;
-import dev.torch4j.HostileBytes.Pickle;
-import dev.torch4j.HostileBytes.ZipEntry;
-import dev.torch4j.HostileBytes.ZipRecords;
+import dev.torch4j.testing.HostileBytes.Pickle;
+import dev.torch4j.testing.HostileBytes.ZipEntry;
+import dev.torch4j.testing.HostileBytes.ZipRecords;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

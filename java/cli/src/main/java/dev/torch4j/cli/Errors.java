@@ -19,7 +19,7 @@ final class Errors {
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
         if (e instanceof TorchFileException) return e.getMessage(); // already names file, entry and offset
         if (e instanceof FileAlreadyExistsException f) {
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "already exists (use --force to replace it)");
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "already exists") + " (use --force to replace it)";
         }
         if (e instanceof NoSuchFileException n) return n.getFile() + ": " + (n.getReason() != null ? n.getReason() : "no such file");
         if (e instanceof AccessDeniedException a) return a.getFile() + ": permission denied";

@@ -1,6 +1,7 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.Checkpoint;
+import dev.torch4j.LoadOptions;
 import dev.torch4j.Torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +20,7 @@ import java.util.concurrent.Callable;
 final class InspectCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "A torch.save, legacy, pickle, TorchScript or mobile (.ptl) file.")
+    @Parameters(paramLabel = "FILE", description = "A torch.save, legacy, pickle, joblib, TorchScript, mobile (.ptl), .npy or .npz file.")
     Path file;
 
     @Option(names = "--json", description = "Write JSON: {file, format, tensors: [{path, dtype, shape, ...}], metadata, ...}.")
@@ -28,15 +29,30 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--hash", description = "Add the sha256 of each tensor's row-major little-endian element bytes.")
     boolean hash;
 
+    @Option(names = "--torch-tensors-only", description = {"List only PyTorch tensors, as torch.load sees them: numpy arrays "
+            + "and numpy scalars (joblib, .npy/.npz, optimizer states) stay among the values instead."})
+    boolean torchTensorsOnly;
+
+    @Option(names = "--max-hash-bytes", paramLabel = "SIZE", defaultValue = "64GiB",
+            description = "Refuse to hash a tensor of more logical bytes (a stride-0 view of [2^40] has 4 TiB; default ${DEFAULT-VALUE}).")
+    String maxHashBytes;
+
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Inspection inspection;
-        try (Checkpoint cp = Torch.open(file)) {
+        long hashLimit;
+        try {
+            hashLimit = dev.torch4j.convert.ByteSize.parse(maxHashBytes);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-hash-bytes: " + e.getMessage());
+        }
+        LoadOptions options = torchTensorsOnly ? LoadOptions.DEFAULT.withTorchTensorsOnly() : LoadOptions.DEFAULT;
+        try (Checkpoint cp = Torch.open(file, options)) {
             int total = hash ? cp.tensors().size() : 0;
             try (Terminal.Progress progress = Terminal.progress(err, "hashing tensors", total,
                     hash && Terminal.stderrIsTerminal())) {
-                inspection = Inspection.of(cp, file.toString(), hash, progress);
+                inspection = Inspection.of(cp, file.toString(), hash ? hashLimit : -1, progress, torchTensorsOnly);
             }
         }
         if (json) InspectJson.write(inspection, out);

@@ -1,6 +1,7 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.Checkpoint;
+import dev.torch4j.TorchFileException;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
 
@@ -31,7 +32,17 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
 
     static final int MAX_VALUES = 1_000;
 
-    static Inspection of(Checkpoint cp, String fileLabel, boolean hash, IntConsumer progress) {
+    static Inspection of(Checkpoint cp, String fileLabel, long hashLimit, IntConsumer progress) throws TorchFileException {
+        return of(cp, fileLabel, hashLimit, progress, false);
+    }
+
+    /**
+     * @param hashLimit hash tensors of at most this many logical bytes (refusing larger ones); -1: no hashes
+     * @param arraysAsValues list tensors the checkpoint leaves out of its tensors (numpy arrays, --torch-tensors-only) as values
+     */
+    static Inspection of(Checkpoint cp, String fileLabel, long hashLimit, IntConsumer progress, boolean arraysAsValues)
+            throws TorchFileException {
+        boolean hash = hashLimit >= 0;
         List<Row> rows = new ArrayList<>();
         Set<Storage> storages = Collections.newSetFromMap(new IdentityHashMap<>());
         Set<String> views = new HashSet<>();
@@ -47,14 +58,23 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
                     + "/" + Arrays.toString(t.shape()) + "/" + Arrays.toString(t.stride());
             if (views.add(view)) parameters += t.numel();
             if (storages.add(s)) bytes += s.byteSize();
-            String sha = hash ? t.sha256() : null;
+            String sha = hash ? hash(t, hashLimit, fileLabel, e.getKey()) : null;
             rows.add(new Row(e.getKey(), t.dtype().pythonName(), t.shape(), t.byteSize(), t.device(),
                     s.key(), t.storageOffset(), sha));
             progress.accept(++done);
         }
-        ValueWalker walker = new ValueWalker(MAX_VALUES);
+        ValueWalker walker = arraysAsValues ? new ValueWalker(MAX_VALUES, cp.tensors().values()) : new ValueWalker(MAX_VALUES);
         walker.walk(cp.root());
         return new Inspection(fileLabel, cp.format().id(), cp.metadata(), rows, walker.values(), walker.hidden(),
                 new Totals(rows.size(), parameters, bytes));
+    }
+
+    private static String hash(Tensor t, long limit, String file, String path) throws TorchFileException {
+        if (t.byteSize() > limit) {
+            throw new TorchFileException(file, null, -1, "tensor " + path + " has " + t.byteSize()
+                    + " logical bytes (shape " + Arrays.toString(t.shape()) + ", stride " + Arrays.toString(t.stride())
+                    + "), over the hashing limit of " + limit + " bytes: raise it with --max-hash-bytes");
+        }
+        return t.sha256(limit);
     }
 }

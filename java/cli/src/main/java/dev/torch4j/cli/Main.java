@@ -24,7 +24,7 @@ import java.util.ServiceLoader;
 @Command(name = "torch4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Read, inspect and check PyTorch model files without Python.",
         subcommands = {InspectCommand.class, ScanCommand.class, ConvertCommand.class, InfoCommand.class,
-                BytecodeVersionCommand.class},
+                BytecodeVersionCommand.class, ReportCommand.class, DiffCommand.class},
         exitCodeListHeading = "%nExit status (every command):%n",
         exitCodeList = {"0:success", "1:a finding or a difference (scan: dangerous globals)",
                 "2:usage error or bad input; nothing written", "3:a native backend the command needs is missing"})

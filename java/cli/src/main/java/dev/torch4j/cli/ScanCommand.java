@@ -1,25 +1,36 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.io.AtomicFile;
 import dev.torch4j.json.JsonWriter;
+import dev.torch4j.scan.Finding;
+import dev.torch4j.scan.ModelScanner;
+import dev.torch4j.scan.ScanLimits;
+import dev.torch4j.scan.ScanResult;
+import dev.torch4j.scan.Severity;
+import dev.torch4j.scan.Verdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code torch4j scan FILE...}: looks for globals that could run code in every pickle of each file.
- * Exit 0: all clean; 1: a dangerous global was found (this wins over read errors: it is the
- * actionable verdict); 2: some file could not be read (and nothing dangerous was found).
+ * {@code torch4j scan PATH...}: rates every pickle global, nested payload and TorchScript operator
+ * of files and directory trees (the work is {@link ModelScanner}'s; this class only formats).
+ * Exit 0: clean (unknown third-party classes count as clean unless {@code --strict}); 1: something
+ * dangerous (this wins over read errors: it is the actionable verdict); 2: some file unreadable.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-        description = {"Check PyTorch files for pickled globals that could run code (os.system, eval, ...).",
+        description = {"Check model files and directory trees for anything that would run code when Python loads them.",
                 "Nothing in the files is ever executed. Exit status: 0 clean, 1 dangerous, 2 unreadable."})
 final class ScanCommand implements Callable<Integer> {
     static final int EXIT_CLEAN = 0;
@@ -27,72 +38,111 @@ final class ScanCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Files to scan.")
-    List<Path> files;
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories (scanned recursively, any extension).")
+    List<Path> paths;
 
-    @Option(names = "--json", description = "Write JSON: {files: [{file, verdict, findings: [{entry, offset, global}], error}]}.")
+    @Option(names = "--json", description = "Write JSON: {files: [{file, verdict, findings: [{global, use, severity, entry, offset, chain, reason}], error}], summary}.")
     boolean json;
 
-    private record Result(Path file, List<FileScan.Finding> findings, String error) {
-        static Result of(Path file, FileScan.Report report) {
-            return new Result(file, report.findings(), report.error() == null ? null : Errors.message(report.error()));
-        }
+    @Option(names = "--sarif", paramLabel = "FILE", description = "Also write a SARIF 2.1.0 report (for code-scanning dashboards).")
+    Path sarif;
 
-        String verdict() {
-            return !findings.isEmpty() ? "dangerous" : error != null ? "error" : "clean";
-        }
-    }
+    @Option(names = "--strict", description = "Count unknown third-party classes as failures (exit 1).")
+    boolean strict;
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean debug = spec.root().commandLine().getParseResult().hasMatchedOption("--debug");
-        List<Result> results = new ArrayList<>();
-        for (Path f : files) {
+        List<Path> files = new ArrayList<>();
+        java.util.Set<Path> walked = new java.util.HashSet<>();
+        List<ScanResult> results = new ArrayList<>();
+        for (Path p : paths) {
             try {
-                results.add(Result.of(f, FileScan.scan(f)));
-            } catch (Exception e) {
-                results.add(new Result(f, List.of(), Errors.message(e)));
-                if (debug) e.printStackTrace(err);
+                List<Path> found = ModelScanner.files(p);
+                if (java.nio.file.Files.isDirectory(p)) walked.addAll(found);
+                files.addAll(found);
+            } catch (IOException e) {
+                results.add(new ScanResult(p.toString(), List.of(), Errors.message(e)));
+            }
+        }
+        try (Terminal.Progress progress = Terminal.progress(err, "scanned", files.size(),
+                !json && files.size() > 1 && Terminal.stderrIsTerminal())) {
+            int done = 0;
+            for (Path f : files) {
+                ScanResult r = ModelScanner.scan(f, ScanLimits.DEFAULT, walked.contains(f));
+                results.add(r);
+                if (!json) {
+                    progress.close(); // keep the progress line off the results
+                    writeText(r, out, err);
+                    out.flush();
+                }
+                progress.accept(++done);
             }
         }
         if (json) writeJson(results, out);
-        else writeText(results, out, err);
+        else out.println(summary(results));
+        if (sarif != null) {
+            String report = Sarif.report(results, Main.Version.number());
+            AtomicFile.write(sarif, true, ch -> {
+                ByteBuffer b = ByteBuffer.wrap(report.getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) ch.write(b);
+            });
+        }
         out.flush();
         err.flush();
-        boolean dangerous = results.stream().anyMatch(r -> !r.findings().isEmpty());
+        boolean dangerous = results.stream().anyMatch(r -> r.verdict() == Verdict.DANGEROUS
+                || (strict && r.verdict() == Verdict.UNKNOWN));
         boolean unreadable = results.stream().anyMatch(r -> r.error() != null);
         return dangerous ? EXIT_DANGEROUS : unreadable ? Main.EXIT_ERROR : EXIT_CLEAN;
     }
 
-    private static void writeText(List<Result> results, PrintWriter out, PrintWriter err) {
-        for (Result r : results) {
-            if (r.error() != null) err.println("torch4j: " + r.error());
-            if (r.error() == null && r.findings().isEmpty()) out.println(r.file() + ": clean");
-            for (FileScan.Finding f : r.findings()) {
-                out.println(r.file() + ": DANGEROUS " + f.global()
-                        + (f.entry() != null ? " in entry " + f.entry() : "") + " at byte " + f.offset());
-            }
+    private void writeText(ScanResult r, PrintWriter out, PrintWriter err) {
+        if (r.error() != null) err.println("torch4j: " + r.error());
+        Verdict v = r.verdict();
+        if (v == Verdict.UNREADABLE || v == Verdict.SKIPPED) return;
+        long unknown = r.findings().stream().filter(f -> f.severity() == Severity.UNKNOWN).count();
+        if (v == Verdict.CLEAN) out.println(r.file() + ": clean");
+        else if (v == Verdict.UNKNOWN) out.println(r.file() + ": unknown (" + unknown + " third-party global" + (unknown == 1 ? "" : "s") + ")");
+        for (Finding f : r.findings()) {
+            if (f.severity() == Severity.UNKNOWN && v == Verdict.UNKNOWN && !strict) continue;
+            out.println(r.file() + ": " + f.severity() + " " + f.global() + " (" + f.use().label() + ")"
+                    + (f.chain().isEmpty() ? "" : " in " + f.chainText())
+                    + (f.offset() >= 0 ? " at byte " + f.offset() : "") + ": " + f.reason());
         }
     }
 
-    private static void writeJson(List<Result> results, PrintWriter out) throws java.io.IOException {
+    static String summary(List<ScanResult> results) {
+        int[] n = new int[Verdict.values().length];
+        for (ScanResult r : results) n[r.verdict().ordinal()]++;
+        return results.size() + " file" + (results.size() == 1 ? "" : "s") + " scanned: "
+                + n[Verdict.DANGEROUS.ordinal()] + " dangerous, " + n[Verdict.UNKNOWN.ordinal()] + " unknown, "
+                + n[Verdict.UNREADABLE.ordinal()] + " unreadable, " + n[Verdict.CLEAN.ordinal()] + " clean"
+                + (n[Verdict.SKIPPED.ordinal()] > 0 ? ", " + n[Verdict.SKIPPED.ordinal()] + " skipped (not model files)" : "");
+    }
+
+    private static void writeJson(List<ScanResult> results, PrintWriter out) throws IOException {
         JsonWriter w = new JsonWriter(out, true);
         w.beginObject().name("files").beginArray();
-        for (Result r : results) {
+        for (ScanResult r : results) {
             w.beginObject();
-            w.name("file").value(r.file().toString());
-            w.name("verdict").value(r.verdict());
+            w.name("file").value(r.file());
+            w.name("verdict").value(r.verdict().id());
             w.name("findings").beginArray();
-            for (FileScan.Finding f : r.findings()) {
-                w.beginObject().name("entry").value(f.entry()).name("offset").value(f.offset())
-                        .name("global").value(f.global()).endObject();
+            for (Finding f : r.findings()) {
+                w.beginObject().name("global").value(f.global()).name("use").value(f.use().label())
+                        .name("severity").value(f.severity().name().toLowerCase(java.util.Locale.ROOT))
+                        .name("entry").value(f.entry()).name("offset").value(f.offset())
+                        .name("chain").beginArray();
+                for (String c : f.chain()) w.value(c);
+                w.endArray().name("reason").value(f.reason()).endObject();
             }
             w.endArray();
             if (r.error() != null) w.name("error").value(r.error());
             w.endObject();
         }
-        w.endArray().endObject();
+        w.endArray();
+        w.name("summary").value(summary(results));
+        w.endObject();
         w.finish();
     }
 }

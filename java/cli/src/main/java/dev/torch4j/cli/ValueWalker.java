@@ -17,6 +17,8 @@ import java.util.Set;
  * Collects the non-tensor leaves of a loaded object tree (epoch, hyper-parameters, optimizer
  * settings...) by the same dotted paths as tensors, so {@code inspect} can summarize them.
  * Objects torch4j only knows by name appear as {@code <module.Class>}; their public attributes are walked.
+ * A container met again (a pickle shares it by memo) is shown as a reference to its first path,
+ * never walked twice: 30 levels of lists holding the one below twice are 2^30 paths in 1 KB.
  */
 final class ValueWalker {
     /** A leaf: its path, Python-style type name and a JSON-friendly value. */
@@ -24,14 +26,31 @@ final class ValueWalker {
 
     private static final int MAX_DEPTH = 64;
     private static final int MAX_TEXT = 200;
+    /** Nodes walked at most, whatever the graph: real files have far fewer non-tensor values. */
+    private static final long MAX_NODES = 1_000_000;
+    /** Integers wider than this (about 100 decimal digits) are shown by size, not digit by digit. */
+    private static final int MAX_INT_BITS = 330;
 
     private final int limit;
     private final List<Value> values = new ArrayList<>();
     private final Set<Object> visiting = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Every container walked so far, with the path it was first seen at. */
+    private final Map<Object, String> firstPath = new IdentityHashMap<>();
+    private long nodes;
     private int hidden;
+
+    /** Tensors listed as tensors; any other tensor in the tree (a numpy array left out by --torch-tensors-only) is a value. */
+    private final Set<Tensor> listed;
 
     ValueWalker(int limit) {
         this.limit = limit;
+        this.listed = null;
+    }
+
+    ValueWalker(int limit, java.util.Collection<Tensor> listedTensors) {
+        this.limit = limit;
+        this.listed = Collections.newSetFromMap(new IdentityHashMap<>());
+        this.listed.addAll(listedTensors);
     }
 
     List<Value> values() { return values; }
@@ -44,16 +63,29 @@ final class ValueWalker {
     }
 
     private void walk(String path, Object v, int depth) {
-        if (v instanceof Tensor) return;
+        if (v instanceof Tensor t) {
+            if (listed != null && !listed.contains(t)) add(path, "ndarray", "<ndarray " + t.dtype().pythonName() + " " + java.util.Arrays.toString(t.shape()) + ">");
+            return;
+        }
+        if (++nodes > MAX_NODES) {
+            if (nodes == MAX_NODES + 1) add(path, "...", "<stopped after " + MAX_NODES + " values>");
+            return;
+        }
         if (depth > MAX_DEPTH) {
             add(path, "...", "<nested deeper than " + MAX_DEPTH + ">");
             return;
         }
         if (v instanceof Map<?, ?> || v instanceof List<?> || v instanceof PyObject) {
-            if (!visiting.add(v)) {
+            if (visiting.contains(v)) {
                 add(path, "...", "<recursive reference>");
                 return;
             }
+            String first = firstPath.putIfAbsent(v, path);
+            if (first != null) {
+                add(path, "ref", "<same object as " + (first.isEmpty() ? "the root" : first) + ">");
+                return;
+            }
+            visiting.add(v);
             try {
                 walkContainer(path, v, depth);
             } finally {
@@ -63,6 +95,7 @@ final class ValueWalker {
         }
         if (v == null) add(path, "None", null);
         else if (v instanceof Boolean b) add(path, "bool", b);
+        else if (v instanceof BigInteger b && b.bitLength() > MAX_INT_BITS) add(path, "int", "<int of " + b.bitLength() + " bits>");
         else if (v instanceof Long || v instanceof Integer || v instanceof BigInteger) add(path, "int", v);
         else if (v instanceof Double d) add(path, "float", d);
         else if (v instanceof String s) add(path, "str", clip(s));

@@ -33,13 +33,15 @@ class ScanCommandTest {
         boolean dangerous = expected.scanVerdict().equals("dangerous");
         assertEquals(dangerous ? 1 : 0, run.exit(), run::toString);
         Map<?, ?> file = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(run.out())).get("files")).get(0);
-        assertEquals(expected.scanVerdict(), file.get("verdict"));
+        // A whole pickled model of the user's own class is "unknown": clean for the exit status.
+        if (dangerous) assertEquals("dangerous", file.get("verdict"));
+        else assertTrue(List.of("clean", "unknown").contains(file.get("verdict")), file::toString);
         List<String> want = new ArrayList<>();
         for (Map<String, Object> f : expected.findings()) want.add(f.get("entry") + " " + f.get("global") + " " + f.get("offset"));
         List<String> got = new ArrayList<>();
         for (Object o : (List<?>) file.get("findings")) {
             Map<?, ?> f = (Map<?, ?>) o;
-            got.add(f.get("entry") + " " + f.get("global") + " " + f.get("offset"));
+            if (f.get("severity").equals("dangerous")) got.add(f.get("entry") + " " + f.get("global") + " " + f.get("offset"));
         }
         assertEquals(want, got);
         assertFalse(Files.exists(Fixtures.MARKER), "payload ran");
@@ -50,7 +52,43 @@ class ScanCommandTest {
         CliRun run = CliRun.of("scan", Fixtures.file("zip/mlp_state_dict.pt").toString(), evil.toString());
         assertEquals(1, run.exit(), run::toString);
         assertTrue(run.out().contains(Fixtures.file("zip/mlp_state_dict.pt") + ": clean"), run::toString);
-        assertTrue(run.out().contains(evil + ": DANGEROUS posix.system in entry zip_data_pkl/data.pkl at byte 187"), run::toString);
+        assertTrue(run.out().contains(evil + ": DANGEROUS posix.system (called) in zip_data_pkl/data.pkl at byte 187: "), run::toString);
+        assertTrue(run.out().endsWith("2 files scanned: 1 dangerous, 0 unknown, 0 unreadable, 1 clean\n"), run::toString);
+    }
+
+    @Test void treesJsonChainAndSummary() throws Exception {
+        Path dir = Fixtures.file("scan");
+        CliRun run = CliRun.of("scan", "--json", dir.toString());
+        assertEquals(1, run.exit(), run::toString);
+        Map<?, ?> doc = (Map<?, ?>) Json.parse(run.out());
+        List<?> files = (List<?>) doc.get("files");
+        Map<?, ?> nested = files.stream().map(o -> (Map<?, ?>) o)
+                .filter(f -> f.get("file").equals(dir.resolve("c4_zip_nested.pt").toString())).findFirst().orElseThrow();
+        Map<?, ?> finding = (Map<?, ?>) ((List<?>) nested.get("findings")).get(0);
+        assertEquals("posix.system", finding.get("global"));
+        assertEquals("called", finding.get("use"));
+        List<?> chain = (List<?>) finding.get("chain");
+        assertEquals("c4_zip_nested/data.pkl", chain.get(0));
+        assertTrue(((String) chain.get(1)).startsWith("torch.storage._load_from_bytes payload"), chain::toString);
+        // scan-expected.json is not a model file: skipped in a tree, not unreadable.
+        assertTrue(((String) doc.get("summary")).endsWith("1 skipped (not model files)"), doc::toString);
+    }
+
+    @Test void strictFailsOnUnknownAndSarifIsWritten(@TempDir Path dir) throws Exception {
+        Path model = Fixtures.file("scan/ok_whole_module_subclass.pt");
+        assertEquals(0, CliRun.of("scan", model.toString()).exit());
+        Path sarif = dir.resolve("report.sarif");
+        CliRun strict = CliRun.of("scan", "--strict", "--sarif", sarif.toString(), model.toString(),
+                Fixtures.file("scan/c5_torch_os_system.pkl").toString());
+        assertEquals(1, strict.exit(), strict::toString);
+        Map<?, ?> log = (Map<?, ?>) Json.parse(Files.readString(sarif));
+        assertEquals("2.1.0", log.get("version"));
+        Map<?, ?> runObj = (Map<?, ?>) ((List<?>) log.get("runs")).get(0);
+        List<?> results = (List<?>) runObj.get("results");
+        assertTrue(results.stream().map(o -> (Map<?, ?>) o).anyMatch(r -> r.get("level").equals("error")
+                && ((Map<?, ?>) r.get("message")).get("text").toString().contains("torch.os.system")), results::toString);
+        assertTrue(results.stream().map(o -> (Map<?, ?>) o).anyMatch(r -> r.get("level").equals("warning")
+                && ((Map<?, ?>) r.get("message")).get("text").toString().contains("acme_models.nets.TinyNet")), results::toString);
     }
 
     @Test void unreadableFileExits2(@TempDir Path dir) throws Exception {

@@ -38,7 +38,7 @@ public final class Converter {
         OutputFormat format = o.to() != null ? o.to() : OutputFormat.fromExtension(out);
         if (format == null && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("cannot tell the output format from '" + out.getFileName()
-                    + "': use --to pth or --to safetensors");
+                    + "': choose pth or safetensors");
         }
         if (Files.isDirectory(out)) {
             if (format == null) format = OutputFormat.SAFETENSORS;
@@ -103,7 +103,7 @@ public final class Converter {
         try {
             new TorchSaver().overwrite(o.force()).progress(o.progress()).saveTo(tree, out);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + "; use --state-dict to write just the tensors", e);
+            throw new IllegalArgumentException(e.getMessage() + "; convert only the state dict to write just the tensors", e);
         }
         return new ConvertResult(countTensors(tree), Files.size(out), Map.of(), List.of(), List.of(out), 0);
     }
@@ -200,7 +200,7 @@ public final class Converter {
     private static void refuseExisting(List<Path> outputs, boolean force) throws IOException {
         if (force) return;
         for (Path p : outputs) {
-            if (Files.exists(p)) throw new FileAlreadyExistsException(p.toString(), null, "already exists (use --force to replace it)");
+            if (Files.exists(p)) throw new FileAlreadyExistsException(p.toString(), null, "already exists");
         }
     }
 

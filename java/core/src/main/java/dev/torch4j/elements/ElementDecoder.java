@@ -73,7 +73,7 @@ public final class ElementDecoder {
         return (float) ((v >>> 1) | (v & 1)) * 2f;
     }
 
-    static double unsignedToDouble(long v) {
+    public static double unsignedToDouble(long v) {
         if (v >= 0) return (double) v;
         return (double) ((v >>> 1) | (v & 1)) * 2d;
     }

@@ -11,5 +11,9 @@ public enum Container {
     /** A plain pickle stream. */
     PICKLE,
     /** A safetensors file: 8-byte header length, JSON header, raw tensor data. */
-    SAFETENSORS
+    SAFETENSORS,
+    /** numpy's {@code .npy}: magic, header dict, array bytes (or a pickle for object arrays). */
+    NPY,
+    /** A whole file compressed the way {@code joblib.dump(compress=...)} does (zlib, gzip, bz2, xz, lzma, lz4). */
+    COMPRESSED
 }

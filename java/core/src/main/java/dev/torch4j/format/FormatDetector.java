@@ -1,6 +1,7 @@
 package dev.torch4j.format;
 
 import dev.torch4j.TorchFileException;
+import dev.torch4j.numpy.JoblibCompression;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -22,6 +23,9 @@ public final class FormatDetector {
     /** Opcodes a protocol 0/1 pickle can start with (no PROTO opcode before protocol 2). */
     private static final String TEXT_PICKLE_STARTS = "(cdl}])NIFLSVGJKMTUXiqhgp\u0088\u0089";
 
+    /** numpy's {@code .npy} magic: {@code \x93NUMPY}. */
+    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
     private FormatDetector() {}
 
     /**
@@ -35,6 +39,7 @@ public final class FormatDetector {
                     + describeBytes(head, (int) Math.min(size, head.length)));
         }
         if (startsWith(head, 0, new byte[] {'P', 'K', 3, 4})) return Container.ZIP;
+        if (startsWith(head, 0, NPY_MAGIC)) return Container.NPY;
         if (startsWith(head, 0, new byte[] {'P', 'K', 5, 6})) {
             throw new TorchFileException(file, null, 0, "empty zip archive: no torch.save data.pkl inside");
         }
@@ -57,8 +62,11 @@ public final class FormatDetector {
             return startsWith(head, payload, LEGACY_MAGIC_LONG1) ? Container.LEGACY : Container.PICKLE;
         }
         if (startsWith(head, 0, LEGACY_MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII))) return Container.LEGACY;
+        // lzma starts with ']' (a text pickle's EMPTY_LIST) but a pickle never continues with 0x00.
+        if ("lzma".equals(JoblibCompression.detect(head))) return Container.COMPRESSED;
         if (TEXT_PICKLE_STARTS.indexOf((char) b0) >= 0 && lastByte == '.') return Container.PICKLE;
         if (looksLikeSafetensors(head, size)) return Container.SAFETENSORS;
+        if (JoblibCompression.detect(head) != null) return Container.COMPRESSED;
         throw new TorchFileException(file, null, 0, "not a PyTorch file (no zip, legacy torch.save, tar or pickle "
                 + "signature); it starts with " + describeBytes(head, Math.min(head.length, 16)));
     }

@@ -5,6 +5,7 @@ import dev.torch4j.read.StateDicts;
 import dev.torch4j.read.TensorPaths;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.Format;
+import dev.torch4j.numpy.ArrayViews;
 import dev.torch4j.tensor.Tensor;
 
 import java.io.Closeable;
@@ -21,7 +22,15 @@ final class OpenedCheckpoint implements Checkpoint {
     private Map<String, Tensor> tensors;
     private Map<String, Tensor> stateDict;
 
+    private final boolean torchTensorsOnly;
+
     OpenedCheckpoint(Path path, LoadedFile loaded, Closeable resource) {
+        this(path, loaded, resource, false);
+    }
+
+    /** @param torchTensorsOnly leave numpy arrays and scalars out of the tensor lists (PyTorch's own view) */
+    OpenedCheckpoint(Path path, LoadedFile loaded, Closeable resource, boolean torchTensorsOnly) {
+        this.torchTensorsOnly = torchTensorsOnly;
         this.path = path;
         this.loaded = loaded;
         this.resource = resource;
@@ -33,14 +42,18 @@ final class OpenedCheckpoint implements Checkpoint {
 
     @Override public synchronized Map<String, Tensor> tensors() {
         if (tensors == null) {
-            tensors = Collections.unmodifiableMap(TensorPaths.collect(loaded.root(), loaded.scriptClasses()));
+            Map<String, Tensor> all = TensorPaths.collect(loaded.root(), loaded.scriptClasses());
+            if (torchTensorsOnly) all.values().removeIf(ArrayViews::isNumpy);
+            tensors = Collections.unmodifiableMap(all);
         }
         return tensors;
     }
 
     @Override public synchronized Map<String, Tensor> stateDict() {
         if (stateDict == null) {
-            stateDict = Collections.unmodifiableMap(StateDicts.select(loaded.root(), tensors(), loaded.scriptClasses()));
+            Map<String, Tensor> selected = new java.util.LinkedHashMap<>(StateDicts.select(loaded.root(), tensors(), loaded.scriptClasses()));
+            if (torchTensorsOnly) selected.values().removeIf(ArrayViews::isNumpy);
+            stateDict = Collections.unmodifiableMap(selected);
         }
         return stateDict;
     }

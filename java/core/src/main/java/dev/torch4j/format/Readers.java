@@ -9,6 +9,7 @@ import dev.torch4j.zip.ZipArchive;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
+import dev.torch4j.numpy.JoblibCompression;
 
 /** Dispatches bytes to the reader for their container. */
 public final class Readers {
@@ -17,14 +18,38 @@ public final class Readers {
     static LoadedFile read(ReadContext ctx, Container container, ByteRegion bytes, ZipArchiveSource zip)
             throws TorchFileException {
         return switch (container) {
-            case ZIP -> ZipTorchReader.read(ctx, zip.open());
+            case ZIP -> {
+                ZipArchive archive = zip.open();
+                yield NumpyFileReader.isNpz(archive) ? NumpyFileReader.readNpz(ctx, archive) : ZipTorchReader.read(ctx, archive);
+            }
             case LEGACY -> LegacyReader.read(ctx, bytes);
             case LEGACY_TAR -> LegacyTarReader.read(ctx, bytes);
             case PICKLE -> PickleFileReader.read(ctx, bytes);
+            case NPY -> NumpyFileReader.readNpy(ctx, bytes);
+            case COMPRESSED -> readCompressed(ctx, bytes);
             // Safetensors has no pickle and no object tree: TorchReader hands it to SafetensorsFile first.
             case SAFETENSORS -> throw new TorchFileException(ctx.file(), null, 0,
                     "a safetensors payload cannot be nested inside a torch.save file");
         };
+    }
+
+    /**
+     * A whole file compressed as joblib does: inflated into memory (bounded by the entry limit), then
+     * read as the pickle inside. Compressions the JDK cannot decode are refused by name.
+     */
+    private static LoadedFile readCompressed(ReadContext ctx, ByteRegion bytes) throws TorchFileException {
+        byte[] head = new byte[(int) Math.min(bytes.size(), FormatDetector.HEAD_BYTES)];
+        bytes.copyTo(0, head, 0, head.length);
+        String method = JoblibCompression.detect(head);
+        byte[] inner = JoblibCompression.decompress(ctx.file(), bytes, method, ctx.options().maxEntryBytes());
+        byte[] innerHead = java.util.Arrays.copyOf(inner, Math.min(inner.length, FormatDetector.HEAD_BYTES));
+        int last = inner.length == 0 ? -1 : inner[inner.length - 1] & 0xff;
+        Container c = FormatDetector.detect(ctx.file() + " (" + method + "-decompressed)", innerHead, inner.length, last);
+        if (c != Container.PICKLE) {
+            throw new TorchFileException(ctx.file(), null, 0, "a " + method + "-compressed " + c.name().toLowerCase(java.util.Locale.ROOT)
+                    + " file: only compressed pickles (joblib.dump(compress=...)) are read; decompress it first");
+        }
+        return PickleFileReader.read(ctx, new HeapRegion(inner), method);
     }
 
     /** A torch.save payload embedded in a pickle ({@code _load_from_bytes}). */
@@ -32,7 +57,7 @@ public final class Readers {
         byte[] head = java.util.Arrays.copyOf(payload, Math.min(payload.length, FormatDetector.HEAD_BYTES));
         int last = payload.length == 0 ? -1 : payload[payload.length - 1] & 0xff;
         Container c = FormatDetector.detect(ctx.file() + " (nested payload)", head, payload.length, last);
-        if (c == Container.PICKLE) {
+        if (c == Container.PICKLE || c == Container.NPY || c == Container.COMPRESSED) {
             throw new TorchFileException(ctx.file(), null, -1, "_load_from_bytes payload is not a torch.save file");
         }
         return read(ctx, c, new HeapRegion(payload), () -> ZipArchive.open(ctx.file() + " (nested payload)", payload,

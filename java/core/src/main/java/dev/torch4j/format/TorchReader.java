@@ -7,9 +7,12 @@ import dev.torch4j.zip.ZipArchive;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.TorchFileException;
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.io.ByteSource;
 import dev.torch4j.io.MappedFile;
 import dev.torch4j.safetensors.SafetensorsFile;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -41,21 +44,64 @@ public final class TorchReader {
         Container container = FormatDetector.detect(file, head, size, last);
         if (container == Container.SAFETENSORS) return SafetensorsFile.open(path);
         MappedFile mapped = MappedFile.open(path);
+        return read(file, path, container, mapped, mapped, options);
+    }
+
+    /**
+     * Opens a file read through {@code source} (a channel, a remote stream, bytes in memory):
+     * detection reads the first and last bytes, the readers then pull what they parse. Closing the
+     * checkpoint closes the source. {@code name} is the file's name in messages.
+     */
+    public static Checkpoint open(String name, ByteSource source, LoadOptions options) throws IOException {
+        ByteRegion region;
         try {
-            ReadContext ctx = new ReadContext(file, options, size, Readers::readNested);
-            LoadedFile loaded = Readers.read(ctx, container, mapped,
-                    () -> ZipArchive.open(path, mapped, options.maxEntryBytes()));
+            region = source.toRegion();
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        Closeable resource = region instanceof Closeable c ? c : source;
+        Path path = pathOf(name);
+        Container container;
+        try {
+            long size = region.size();
+            byte[] head = new byte[(int) Math.min(size, FormatDetector.HEAD_BYTES)];
+            region.copyTo(0, head, 0, head.length);
+            int last = size > 0 ? region.get(size - 1) & 0xff : -1;
+            container = FormatDetector.detect(name, head, size, last);
+            if (container == Container.SAFETENSORS) return SafetensorsFile.open(path, region, resource);
+        } catch (IOException | RuntimeException e) {
+            resource.close();
+            if (e instanceof UncheckedIOException u) {
+                throw new TorchFileException(name, null, -1, "cannot read: " + u.getCause().getMessage(), u);
+            }
+            throw e;
+        }
+        return read(name, path, container, region, resource, options);
+    }
+
+    /** The source's name as a path for {@link Checkpoint#path()} (a NUL, the one character no path takes, becomes '?'). */
+    private static Path pathOf(String name) {
+        return Path.of(name.replace('\0', '?'));
+    }
+
+    private static Checkpoint read(String file, Path path, Container container, ByteRegion bytes, Closeable resource,
+                                   LoadOptions options) throws IOException {
+        try {
+            ReadContext ctx = new ReadContext(file, options, bytes.size(), Readers::readNested);
+            LoadedFile loaded = Readers.read(ctx, container, bytes,
+                    () -> ZipArchive.open(file, bytes, options.maxEntryBytes()));
             LightningInfo.describe(loaded.root(), loaded.metadata());
-            return new OpenedCheckpoint(path, loaded, mapped);
+            return new OpenedCheckpoint(path, loaded, resource, options.torchTensorsOnly());
         } catch (TorchFileException e) {
-            mapped.close();
+            resource.close();
             throw e;
         } catch (UncheckedIOException e) {
-            mapped.close();
+            resource.close();
             if (e.getCause() instanceof TorchFileException t) throw t;
             throw new TorchFileException(file, null, -1, "cannot read: " + e.getCause().getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
-            mapped.close();
+            resource.close();
             throw new TorchFileException(file, null, -1, "cannot read (" + e.getClass().getSimpleName() + "): "
                     + e.getMessage(), e);
         }

@@ -113,7 +113,7 @@ public final class AtomicFile {
 
     private static void refuseExisting(Path target, Path absolute, boolean overwrite) throws IOException {
         if (!overwrite && Files.exists(absolute)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "already exists (use --force to replace it)");
+            throw new FileAlreadyExistsException(target.toString(), null, "already exists");
         }
     }
 
@@ -147,7 +147,7 @@ public final class AtomicFile {
     private static void moveIntoPlace(Path target, Path absolute, Path temp, boolean overwrite) throws IOException {
         keepPermissions(absolute, temp);
         if (!overwrite && Files.exists(absolute)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing (use --force to replace it)");
+            throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing");
         }
         try {
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -36,6 +36,11 @@ public interface ByteRegion {
         return null;
     }
 
+    /** A window onto {@code [offset, offset+length)} of {@code parent}, for regions without a cheaper subRegion. */
+    static ByteRegion view(ByteRegion parent, long offset, long length) {
+        return new RegionView(parent, offset, length);
+    }
+
     static void checkRange(long size, long offset, long length) {
         if (offset < 0 || length < 0 || offset > size - length) {
             throw new IndexOutOfBoundsException("range [" + offset + ", +" + length + ") outside region of " + size + " bytes");

@@ -1,6 +1,6 @@
 package dev.torch4j.numpy;
 
-import dev.torch4j.pickle.PyStateful;
+import dev.torch4j.python.PyStateful;
 import dev.torch4j.python.PyTuple;
 import dev.torch4j.tensor.DType;
 

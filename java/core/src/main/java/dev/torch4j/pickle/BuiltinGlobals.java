@@ -1,5 +1,6 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.PickleLimits;
 import dev.torch4j.python.PyComplex;
 import dev.torch4j.python.PyDict;
 import dev.torch4j.python.PyFrozenSet;

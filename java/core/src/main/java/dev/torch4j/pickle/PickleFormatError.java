@@ -5,8 +5,8 @@ package dev.torch4j.pickle;
  * loop turns it into a {@link dev.torch4j.TorchFileException} naming file, entry, offset and opcode.
  * No stack trace: hostile input may raise many of these and the trace says nothing useful.
  */
-final class PickleFormatError extends RuntimeException {
-    PickleFormatError(String reason) {
+public final class PickleFormatError extends RuntimeException {
+    public PickleFormatError(String reason) {
         super(reason, null, false, false);
     }
 }

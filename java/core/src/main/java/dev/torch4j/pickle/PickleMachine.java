@@ -1,5 +1,7 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.PickleLimits;
+import dev.torch4j.python.PyStateful;
 import dev.torch4j.python.PyFrozenSet;
 import dev.torch4j.python.PyGlobal;
 import dev.torch4j.python.PyObject;
@@ -42,7 +44,11 @@ public final class PickleMachine {
     private final SafetyPolicy policy;
     private final PickleLimits limits;
     private final GlobalResolver resolver;
+    private final InertCallables inert;
+    private BuildHook buildHook;
     private long position;
+    /** Offset of the opcode being run, for refusals raised inside callables. */
+    private long currentOp;
 
     // Per-load state.
     private Object[] stack;
@@ -72,6 +78,15 @@ public final class PickleMachine {
         this.policy = policy;
         this.limits = config.limits() != null ? config.limits() : PickleLimits.DEFAULT;
         this.resolver = config.resolver() != null ? config.resolver().orElse(BuiltinGlobals.INSTANCE) : BuiltinGlobals.INSTANCE;
+        this.inert = new InertCallables(policy, resolver, config.allowUnsafeGlobals(),
+                c -> callableNames == null ? null : callableNames.get(c),
+                global -> new UnsafePickleException(config.file(), config.entry(), currentOp, global));
+    }
+
+    /** Runs {@code hook} after every BUILD (joblib's inline array bytes); returns this machine. */
+    public PickleMachine withBuildHook(BuildHook hook) {
+        this.buildHook = hook;
+        return this;
     }
 
     /**
@@ -94,6 +109,7 @@ public final class PickleMachine {
             PickleInput in = new PickleInput(input, position);
             while (true) {
                 opAt = in.position();
+                currentOp = opAt;
                 op = -1;
                 op = in.readByte();
                 switch (op) {
@@ -127,8 +143,8 @@ public final class PickleMachine {
                     case BININT -> push((long) in.readInt32());
                     case BININT1 -> push((long) in.readByte());
                     case BININT2 -> push(in.readUnsigned(2));
-                    case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(in.readByte())));
-                    case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(signedLength(in.readInt32()))));
+                    case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG1", in.readByte()))));
+                    case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG4", in.readInt32()))));
                     case FLOAT -> push(TextArgs.parseFloat(in.readAsciiLine()));
                     case BINFLOAT -> push(in.readDoubleBigEndian());
 
@@ -259,7 +275,10 @@ public final class PickleMachine {
                         if (!(kwargs instanceof Map<?, ?> kw)) throw new PickleFormatError("NEWOBJ_EX keyword arguments must be a dict");
                         push(invoke(cls, tuple(args, "NEWOBJ_EX arguments"), kw));
                     }
-                    case BUILD -> build(pop());
+                    case BUILD -> {
+                        build(pop());
+                        if (buildHook != null) afterBuild(in);
+                    }
                     case PERSID -> push(persistentLoad(in.readAsciiLine()));
                     case BINPERSID -> push(persistentLoad(pop()));
                     case EXT1, EXT2, EXT4 -> {
@@ -417,6 +436,11 @@ public final class PickleMachine {
     private Object global(String module, String name, long opAt) throws UnsafePickleException {
         String[] py3 = Py2Names.map(module, name);
         if (policy.isDangerous(module, name)) {
+            PyCallable rebuilt = inert.resolve(py3[0], py3[1]);
+            if (rebuilt != null) {
+                callableNames.put(rebuilt, py3[0] + "." + py3[1]);
+                return rebuilt;
+            }
             if (!config.allowUnsafeGlobals()) {
                 throw new UnsafePickleException(config.file(), config.entry(), opAt, module + "." + name);
             }
@@ -499,6 +523,19 @@ public final class PickleMachine {
         } else if (state != null) {
             throw new PickleFormatError("cannot set state on " + Values.typeName(target));
         }
+    }
+
+    private void afterBuild(PickleInput in) throws TorchFileException {
+        Object built = peek();
+        Object result;
+        try {
+            result = buildHook.afterBuild(built, new InlineData(in, input, config, policy));
+        } catch (TorchFileException | PickleFormatError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PickleFormatError("reading the data that follows " + Values.typeName(built) + ": " + reason(e));
+        }
+        if (result != built) stack[sp - 1] = result;
     }
 
     private Object persistentLoad(Object pid) throws TorchFileException {

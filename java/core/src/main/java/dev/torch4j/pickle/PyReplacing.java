@@ -1,5 +1,7 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.python.PyStateful;
+
 /**
  * A stateful placeholder whose BUILD produces a different final value, e.g. numpy's
  * {@code _reconstruct} result that becomes a tensor once BUILD supplies shape, dtype and bytes.

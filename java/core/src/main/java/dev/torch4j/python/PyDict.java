@@ -1,6 +1,5 @@
 package dev.torch4j.python;
 
-import dev.torch4j.pickle.PyStateful;
 import dev.torch4j.pickle.Values;
 import java.util.LinkedHashMap;
 import java.util.Map;

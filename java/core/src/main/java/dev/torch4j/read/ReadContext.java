@@ -4,6 +4,7 @@ import dev.torch4j.rebuild.TorchGlobals;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
+import dev.torch4j.pickle.BuildHook;
 import dev.torch4j.pickle.GlobalResolver;
 import dev.torch4j.pickle.PersistentLoader;
 import dev.torch4j.pickle.PickleMachine;
@@ -18,17 +19,20 @@ public final class ReadContext {
     /** Nested torch.save payloads inside payloads: real files use one level; hostile ones could recurse. */
     static final int MAX_NESTING = 4;
     /**
-     * Nested payloads read per file, all depths together, at least. Depth alone does not bound the
-     * work: one memoized payload can be loaded once per 8 pickle bytes, and each load parses a whole
-     * file. Real files hold one payload per storage (pickle.dump of tensors), each a few hundred bytes
-     * at least, so the budget also grows with the file: one load per 64 bytes of it.
+     * Nested payloads read per file, all depths together: 1,000 plus one per 256 bytes of the file.
+     * Depth alone does not bound the work: one memoized payload can be loaded once per 5 pickle
+     * bytes, and each load parses a whole file. Real files hold one payload per storage
+     * (pickle.dump of tensors), each a whole torch.save archive of far more than 256 bytes, so a
+     * genuine file stays well inside; a 1 MB fan-out of one payload stops after about 5,000 loads.
      */
-    static final int MIN_NESTED_LOADS = 20_000;
+    static final int MIN_NESTED_LOADS = 1_000;
+    static final int FILE_BYTES_PER_NESTED_LOAD = 256;
     /**
-     * Nested payload bytes per file, at least ({@code _codecs.encode} can mint a fresh copy per call);
-     * the budget is twice the file size when that is more, so big genuine pickles still load.
+     * Nested payload bytes per file: 64 MiB plus twice the file size. A genuine payload is stored
+     * in the file (protocol 2 writes bytes as latin-1 text, at most twice as long in UTF-8), while
+     * {@code _codecs.encode} can mint a fresh copy per call, each kept alive by its tensors.
      */
-    static final long MIN_NESTED_BYTES = 1L << 30;
+    static final long MIN_NESTED_BYTES = 64L << 20;
 
     /** Work spent on nested payloads, shared by a file's contexts at every depth, and its limits. */
     private static final class NestedBudget {
@@ -38,8 +42,8 @@ public final class ReadContext {
         long bytes;
 
         NestedBudget(long fileSize) {
-            this.maxLoads = Math.max(MIN_NESTED_LOADS, fileSize / 64);
-            this.maxBytes = Math.max(MIN_NESTED_BYTES, 2 * fileSize);
+            this.maxLoads = MIN_NESTED_LOADS + fileSize / FILE_BYTES_PER_NESTED_LOAD;
+            this.maxBytes = MIN_NESTED_BYTES + 2 * fileSize;
         }
     }
 
@@ -85,11 +89,18 @@ public final class ReadContext {
 
     public Unpickled unpickle(ByteRegion region, long start, String entry, PersistentLoader loader, List<?> tensorTable)
             throws TorchFileException {
+        return unpickle(region, start, entry, loader, tensorTable, null);
+    }
+
+    /** As above, with a hook run after every BUILD (joblib's inline arrays), or null. */
+    public Unpickled unpickle(ByteRegion region, long start, String entry, PersistentLoader loader, List<?> tensorTable,
+                              BuildHook hook) throws TorchFileException {
         PersistentLoader pl = loader != null ? loader : pid -> {
             throw new IllegalArgumentException("persistent id " + PyValues.describe(pid) + " in a plain pickle");
         };
         PickleMachine machine = new PickleMachine(region, start, new PickleMachine.Config(file, entry,
                 resolver(tensorTable), pl, options.allowUnsafeGlobals(), options.limits()));
+        if (hook != null) machine.withBuildHook(hook);
         Object value = machine.load();
         return new Unpickled(value, machine.position());
     }
@@ -99,9 +110,14 @@ public final class ReadContext {
         if (depth >= MAX_NESTING) {
             throw new IllegalArgumentException("torch.save payloads nested more than " + MAX_NESTING + " deep");
         }
-        if (++budget.loads > budget.maxLoads || (budget.bytes += payload.length) > budget.maxBytes) {
-            throw new IllegalArgumentException("more than " + budget.maxLoads + " nested torch.save payloads or "
-                    + budget.maxBytes + " payload bytes in one file (limit)");
+        // Counted before the payload is parsed: a refused load costs nothing.
+        if (++budget.loads > budget.maxLoads) {
+            throw new IllegalArgumentException("more than " + budget.maxLoads + " nested torch.save payloads in one "
+                    + "file (limit: " + MIN_NESTED_LOADS + " plus one per " + FILE_BYTES_PER_NESTED_LOAD + " bytes of the file)");
+        }
+        if ((budget.bytes += payload.length) > budget.maxBytes) {
+            throw new IllegalArgumentException("more than " + budget.maxBytes + " bytes of nested torch.save payloads "
+                    + "in one file (limit: 64 MiB plus twice the file size)");
         }
         ReadContext inner = new ReadContext(file, options, depth + 1, budget, nestedReader);
         return nestedReader.read(inner, payload).root();

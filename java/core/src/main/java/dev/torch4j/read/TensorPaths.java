@@ -28,11 +28,21 @@ public final class TensorPaths {
     // each visit may add a map entry; deep recursion must also fit a default 1 MB thread stack.
     private static final int MAX_DEPTH = 256;
     private static final long MAX_VISITS = 1_000_000L;
+    /**
+     * A container met again (shared by memo, like a submodule registered twice) is walked again, so
+     * its tensors get every name PyTorch's state_dict() gives them; but only within this many visits
+     * in all, since a tower of lists sharing the one below spells 2^n names in n levels.
+     */
+    private static final long MAX_SHARED_VISITS = 10_000L;
 
     private final ScriptClasses scriptClasses;
     private final Map<String, Tensor> out = new LinkedHashMap<>();
     private final Set<Object> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Object> walked = Collections.newSetFromMap(new IdentityHashMap<>());
     private long visits;
+    private long sharedVisits;
+    /** How many shared containers enclose the current visit (walked for the second time or more). */
+    private int insideShared;
 
     private TensorPaths(ScriptClasses scriptClasses) {
         this.scriptClasses = scriptClasses;
@@ -47,12 +57,13 @@ public final class TensorPaths {
 
     private void visit(Object o, String path, int depth) {
         if (o == null || depth > MAX_DEPTH || ++visits > MAX_VISITS) return;
+        if (insideShared > 0 && ++sharedVisits > MAX_SHARED_VISITS) return;
         if (o instanceof Tensor t) {
             out.putIfAbsent(path, t);
             return;
         }
         if (o instanceof ParameterState p) {
-            out.putIfAbsent(path, p.tensor());
+            if (p.tensor() != null) out.putIfAbsent(path, p.tensor());
             return;
         }
         if (o instanceof SparseTensor s) {
@@ -61,6 +72,8 @@ public final class TensorPaths {
         }
         if (!(o instanceof Map<?, ?> || o instanceof List<?> || o instanceof PyObject)) return;
         if (!onPath.add(o)) return; // a cycle
+        boolean shared = !walked.add(o);
+        if (shared) insideShared++;
         try {
             if (o instanceof Map<?, ?> m) {
                 for (Map.Entry<?, ?> e : m.entrySet()) visit(e.getValue(), join(path, keyName(e.getKey())), depth + 1);
@@ -71,6 +84,7 @@ public final class TensorPaths {
             }
         } finally {
             onPath.remove(o);
+            if (shared) insideShared--;
         }
     }
 

@@ -150,8 +150,12 @@ public final class TorchGlobals implements GlobalResolver {
         return index == null ? type : type + ":" + toLong(index, "device index");
     }
 
-    /** A Parameter pickled directly (2017 files): {@code Parameter(data, requires_grad)}; BUILD state follows. */
+    /**
+     * A Parameter pickled directly (2017 files): {@code Parameter(data, requires_grad)}; BUILD state follows.
+     * PyTorch 0.1 pickled it with NEWOBJ and no arguments: the data then arrives with the BUILD state.
+     */
     private static Object parameter(PyTuple args) {
+        if (args.isEmpty()) return ParameterState.awaitingData();
         return new ParameterState(asTensor(arg(args, 0, "Parameter"), "Parameter"), toBoolean(optionalArg(args, 1), true));
     }
 

@@ -35,12 +35,13 @@ public final class SafetensorsFile implements Checkpoint {
     public static final long MAX_HEADER_BYTES = 100_000_000L;
 
     private final Path path;
-    private final MappedFile file;
+    /** What to close: the mapping, or a paged source. */
+    private final java.io.Closeable file;
     private final long headerSize;
     private final Map<String, Tensor> tensors;
     private final Map<String, String> userMetadata;
 
-    private SafetensorsFile(Path path, MappedFile file, long headerSize, Map<String, Tensor> tensors,
+    private SafetensorsFile(Path path, java.io.Closeable file, long headerSize, Map<String, Tensor> tensors,
                             Map<String, String> userMetadata) {
         this.path = path;
         this.file = file;
@@ -52,14 +53,29 @@ public final class SafetensorsFile implements Checkpoint {
     public static SafetensorsFile open(Path path) throws IOException {
         MappedFile file = MappedFile.open(path);
         try {
-            return parse(path, file);
+            return parse(path, file, file);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
     }
 
-    private static SafetensorsFile parse(Path path, MappedFile file) throws IOException {
+    /**
+     * A safetensors file read from {@code bytes} (a paged remote source, bytes in memory);
+     * {@code resource} is closed with the file, or at once when the header is rejected.
+     * {@code path} names the file in messages.
+     */
+    public static SafetensorsFile open(Path path, dev.torch4j.io.ByteRegion bytes, java.io.Closeable resource)
+            throws IOException {
+        try {
+            return parse(path, bytes, resource);
+        } catch (IOException | RuntimeException e) {
+            resource.close();
+            throw e;
+        }
+    }
+
+    private static SafetensorsFile parse(Path path, dev.torch4j.io.ByteRegion file, java.io.Closeable resource) throws IOException {
         long size = file.size();
         if (size < 8) throw TorchFileException.at(path, null, 0, "too short for a safetensors header length (" + size + " bytes)");
         long n = file.slice(0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
@@ -133,7 +149,7 @@ public final class SafetensorsFile implements Checkpoint {
             tensors.put(name, new Tensor(dtype, shape, Tensor.contiguousStrides(shape), 0, storage));
         }
         checkNoOverlap(path, ranges, rangeNames);
-        return new SafetensorsFile(path, file, n, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+        return new SafetensorsFile(path, resource, n, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
     }
 
     private static void checkNoOverlap(Path path, List<long[]> ranges, List<String> names) throws TorchFileException {
@@ -184,5 +200,11 @@ public final class SafetensorsFile implements Checkpoint {
     /** Bytes of JSON header (data starts at {@code 8 + headerSize()}). */
     public long headerSize() { return headerSize; }
 
-    @Override public void close() { file.close(); }
+    @Override public void close() {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // a mapping releases nothing eagerly; a paged source that fails to close has nothing left to give
+        }
+    }
 }

@@ -111,7 +111,20 @@ public final class Tensor {
     public void writeTo(java.io.OutputStream out) throws java.io.IOException { TensorData.writeTo(this, out); }
 
     /** Hex sha256 of {@link #toByteArray()}, streamed without materialising the whole tensor. */
-    public String sha256() { return TensorData.sha256(this); }
+    public String sha256() { return TensorData.sha256(this, DEFAULT_MAX_HASH_BYTES); }
+
+    /**
+     * What {@link #sha256()} reads at most: 64 GiB of row-major bytes. A view with stride 0
+     * ({@code torch.zeros(1).expand(2**40)}, legal and 759 bytes on disk) has terabytes of logical
+     * bytes, and hashing reads every one (about 1 GB/s): no shortcut exists for SHA-256.
+     */
+    public static final long DEFAULT_MAX_HASH_BYTES = 64L << 30;
+
+    /**
+     * Hex sha256 of {@link #toByteArray()}, refusing with an {@link java.io.UncheckedIOException}
+     * (naming the limit) when {@link #byteSize()} is over {@code maxLogicalBytes}.
+     */
+    public String sha256(long maxLogicalBytes) { return TensorData.sha256(this, maxLogicalBytes); }
 
     @Override public String toString() {
         return "Tensor[" + dtype.pythonName() + ", " + Arrays.toString(shape)

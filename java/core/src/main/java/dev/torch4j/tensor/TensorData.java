@@ -75,7 +75,13 @@ final class TensorData {
         }
     }
 
-    static String sha256(Tensor t) {
+    static String sha256(Tensor t, long maxLogicalBytes) {
+        if (t.byteSize() > maxLogicalBytes) {
+            throw new java.io.UncheckedIOException(new java.io.IOException("tensor of shape "
+                    + java.util.Arrays.toString(t.shape()) + " and stride " + java.util.Arrays.toString(t.stride())
+                    + " has " + t.byteSize() + " logical bytes, over the hashing limit of " + maxLogicalBytes
+                    + " (Tensor.sha256(maxLogicalBytes); inspect --max-hash-bytes)"));
+        }
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");

@@ -60,7 +60,12 @@ final class TensorLayout {
         for (long s : stride) {
             if (s < 0) throw new IllegalArgumentException("negative stride in " + Arrays.toString(stride));
         }
-        if (numel(shape) == 0) return; // an empty view reads nothing, wherever it points
+        long numel = numel(shape);
+        // Views with stride 0 may have any numel over a tiny storage, but byteSize() must still be a long.
+        if (numel > Long.MAX_VALUE / dtype.itemSize()) {
+            throw new IllegalArgumentException(describe(dtype, shape, stride, offset) + ": logical size in bytes overflows");
+        }
+        if (numel == 0) return; // an empty view reads nothing, wherever it points
         try {
             long last = offset;
             for (int i = 0; i < shape.length; i++) {

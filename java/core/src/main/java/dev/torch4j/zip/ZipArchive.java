@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +32,41 @@ public final class ZipArchive {
     private final long maxEntryBytes;
     private final Map<String, Entry> entries;
 
-    /** One archive member as the central directory declares it. */
-    public record Entry(String name, int method, long size, long compressedSize, long localHeaderOffset, long dataOffset) {}
+    /** One archive member as the central directory declares it ({@code flags}: its general-purpose bits). */
+    public record Entry(String name, int method, long size, long compressedSize, long localHeaderOffset, long dataOffset, int flags) {
+        /** Bit 0: the entry is encrypted (libtorch's miniz refuses to read it). */
+        public boolean encrypted() { return (flags & 1) != 0; }
+    }
+
+    /** Entries by ASCII-lower-cased name: libtorch (miniz) finds records case-insensitively. */
+    private final Map<String, Entry> folded;
 
     private ZipArchive(String file, ByteRegion bytes, long maxEntryBytes, Map<String, Entry> entries) {
         this.file = file;
         this.bytes = bytes;
         this.maxEntryBytes = maxEntryBytes;
         this.entries = entries;
+        Map<String, Entry> f = new LinkedHashMap<>();
+        for (Entry e : entries.values()) f.putIfAbsent(fold(e.name()), e);
+        this.folded = f;
+    }
+
+    /**
+     * Every central-directory entry, duplicates and directories included, without the checks
+     * {@link #open} makes: for scanners that must see what any reader could pick.
+     */
+    public static List<Entry> directory(String file, ByteRegion bytes) throws TorchFileException {
+        return ZipDirectory.read(file, bytes);
+    }
+
+    /** ASCII lower case, as miniz compares names (non-ASCII bytes compare exactly). */
+    public static String fold(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        return b.toString();
     }
 
     /**
@@ -49,6 +77,18 @@ public final class ZipArchive {
         return open(path.toString(), bytes, maxEntryBytes);
     }
 
+    /**
+     * An archive whose entries are served even when names repeat (the first of each name wins):
+     * for scanners, which report ambiguity themselves and read every entry through {@link #read(Entry)}.
+     */
+    public static ZipArchive openAll(String file, ByteRegion bytes, long maxEntryBytes) throws TorchFileException {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Entry entry : ZipDirectory.read(file, bytes)) {
+            if (!entry.name().endsWith("/")) entries.putIfAbsent(entry.name(), entry);
+        }
+        return new ZipArchive(file, bytes, maxEntryBytes, Collections.unmodifiableMap(entries));
+    }
+
     /** An archive held in memory (a nested {@code _load_from_bytes} payload). */
     public static ZipArchive open(String file, byte[] data, long maxEntryBytes) throws TorchFileException {
         return open(file, new HeapRegion(data), maxEntryBytes);
@@ -56,11 +96,21 @@ public final class ZipArchive {
 
     // The directory is parsed from the bytes we already hold (ZipDirectory), not by a zip library:
     // that way every failure names the record and offset at fault, and nothing is read twice.
-    private static ZipArchive open(String file, ByteRegion bytes, long maxEntryBytes) throws TorchFileException {
+    public static ZipArchive open(String file, ByteRegion bytes, long maxEntryBytes) throws TorchFileException {
         Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<String, String> seen = new HashMap<>();
         for (Entry entry : ZipDirectory.read(file, bytes)) {
             if (entry.name().endsWith("/")) continue; // a directory
-            entries.putIfAbsent(entry.name(), entry);
+            // PyTorch looks records up case-insensitively and may pick either of two such entries:
+            // an archive that can be read two ways is refused rather than read one way here.
+            String other = seen.putIfAbsent(fold(entry.name()), entry.name());
+            if (other != null) {
+                throw new TorchFileException(file, entry.name(), -1, other.equals(entry.name())
+                        ? "the archive holds two entries of this name (ambiguous: refused)"
+                        : "entries " + other + " and " + entry.name() + " differ only in letter case, and PyTorch "
+                        + "finds records case-insensitively (ambiguous: refused)");
+            }
+            entries.put(entry.name(), entry);
         }
         return new ZipArchive(file, bytes, maxEntryBytes, Collections.unmodifiableMap(entries));
     }
@@ -70,14 +120,26 @@ public final class ZipArchive {
     /** Entry names in the order they are stored. */
     public List<String> names() { return new ArrayList<>(entries.keySet()); }
 
-    public boolean contains(String name) { return entries.containsKey(name); }
+    /** Whether a record of this name exists, matched case-insensitively as libtorch does. */
+    public boolean contains(String name) { return entry(name) != null; }
 
-    public Entry entry(String name) { return entries.get(name); }
+    /** The entry of this name: exact, else the one that matches case-insensitively (as libtorch finds it). */
+    public Entry entry(String name) {
+        Entry e = entries.get(name);
+        return e != null ? e : folded.get(fold(name));
+    }
 
     /** The uncompressed bytes of an entry: mapped when STORED, inflated when DEFLATED. */
     public ByteRegion read(String name) throws TorchFileException {
-        Entry e = entries.get(name);
+        Entry e = entry(name);
         if (e == null) throw new TorchFileException(file, name, -1, "entry missing from the archive");
+        return read(e);
+    }
+
+    /** The uncompressed bytes of one directory entry (one of {@link #directory}'s). */
+    public ByteRegion read(Entry e) throws TorchFileException {
+        String name = e.name();
+        if (e.encrypted()) throw headerError(name, e.localHeaderOffset(), "entry is encrypted (PyTorch cannot read it either)");
         long start = dataOffset(e);
         if (e.compressedSize() < 0 || start > bytes.size() - e.compressedSize()) {
             throw headerError(name, start, "entry data (" + e.compressedSize() + " bytes at file offset "
@@ -101,6 +163,28 @@ public final class ZipArchive {
         byte[] out = new byte[(int) r.size()];
         r.copyTo(0, out, 0, out.length);
         return new String(out, StandardCharsets.UTF_8).trim();
+    }
+
+    /** The name the entry's local header gives (it may differ from the central directory's in a forged archive). */
+    public String localName(Entry e) throws TorchFileException {
+        long lho = checkLocalHeader(e);
+        int nameLength = (bytes.get(lho + 26) & 0xff) | (bytes.get(lho + 27) & 0xff) << 8;
+        if (lho + LOCAL_HEADER_SIZE + nameLength > bytes.size()) throw headerError(e.name(), lho, "local header name runs past the end of the file");
+        byte[] b = new byte[nameLength];
+        bytes.copyTo(lho + LOCAL_HEADER_SIZE, b, 0, nameLength);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private long checkLocalHeader(Entry e) throws TorchFileException {
+        long lho = e.localHeaderOffset();
+        if (lho < 0 || lho > bytes.size() - LOCAL_HEADER_SIZE) {
+            throw headerError(e.name(), lho, "local header offset " + lho + " outside the "
+                    + bytes.size() + "-byte file (truncated?)");
+        }
+        if (bytes.get(lho) != 'P' || bytes.get(lho + 1) != 'K' || bytes.get(lho + 2) != 3 || bytes.get(lho + 3) != 4) {
+            throw headerError(e.name(), lho, "no local file header at byte " + lho);
+        }
+        return lho;
     }
 
     private long dataOffset(Entry e) throws TorchFileException {
@@ -131,6 +215,12 @@ public final class ZipArchive {
     private static final long MAX_DEFLATE_RATIO = 1032;
     /** Output grows only as inflated bytes arrive, so a lying size field costs no memory up front. */
     private static final int INITIAL_INFLATE_BUFFER = 1 << 16;
+    /**
+     * Deflated entries up to this size are inflated into memory (random access, as pickles and
+     * small storages need); larger ones are inflated as they are read (InflatingRegion), so a
+     * 1 MiB deflate bomb of 1 GiB costs a 1 MiB window, not a 1 GiB array.
+     */
+    static final long MAX_INFLATE_IN_MEMORY = 64L << 20;
 
     private ByteRegion inflate(Entry e, long start) throws TorchFileException {
         long size = e.size();
@@ -145,6 +235,9 @@ public final class ZipArchive {
         if (size > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
             throw headerError(e.name(), start, "declares " + size + " bytes from only "
                     + e.compressedSize() + " deflated bytes, more than deflate can produce");
+        }
+        if (size > MAX_INFLATE_IN_MEMORY) {
+            return new InflatingRegion(file, e.name(), bytes.subRegion(start, e.compressedSize()), size);
         }
         byte[] out = new byte[(int) Math.min(size, INITIAL_INFLATE_BUFFER)];
         ByteBuffer in = bytes.slice(start, (int) e.compressedSize());

@@ -74,6 +74,7 @@ final class ZipDirectory {
             if (p > cdEnd - CENTRAL_HEADER_SIZE || i32(p) != CENTRAL_HEADER) {
                 throw error(p, "central directory header " + i + " of " + count + " missing (corrupt directory)");
             }
+            int flags = u16(p + 8);
             int method = u16(p + 10);
             long compressed = u32(p + 20);
             long uncompressed = u32(p + 24);
@@ -96,7 +97,7 @@ final class ZipDirectory {
             for (long v : values) {
                 if (v < 0) throw error(p, "entry " + name + ": ZIP64 size or offset " + v + " is negative");
             }
-            out.add(new ZipArchive.Entry(name, method, values[0], values[1], values[2], -1));
+            out.add(new ZipArchive.Entry(name, method, values[0], values[1], values[2], -1, flags));
             p = next;
         }
         return out;

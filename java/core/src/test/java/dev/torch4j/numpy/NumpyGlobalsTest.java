@@ -1,7 +1,7 @@
 package dev.torch4j.numpy;
 
 import dev.torch4j.io.HeapRegion;
-import dev.torch4j.pickle.PickleLimits;
+import dev.torch4j.PickleLimits;
 import dev.torch4j.pickle.PickleMachine;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;

@@ -1,5 +1,6 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.PickleLimits;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.numpy.NumpyGlobals;
 import dev.torch4j.io.HeapRegion;

@@ -1,5 +1,6 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.PickleLimits;
 import dev.torch4j.testing.Fixtures;
 import dev.torch4j.python.PyTuple;
 import dev.torch4j.TorchFileException;

@@ -1,5 +1,7 @@
 package dev.torch4j.coreml;
 
+import dev.torch4j.testing.ReferencePython;
+
 import dev.torch4j.json.Json;
 import dev.torch4j.libtorch.LibtorchBackend;
 import org.junit.jupiter.api.Assumptions;
@@ -17,12 +19,12 @@ import java.util.stream.Stream;
 /**
  * The test oracle: reference PyTorch (/usr/bin/python3) plus the pure-Python coremltools 6.2 in the
  * project's shared/oracles folder, driven by src/test/python/coreml_oracle.py. Off CI a missing piece
- * skips the tests that need it; under CI (CI=true) it fails them, so a broken set-up cannot pass green.
+ * skips the tests that need it; under CI (TORCH4J_REQUIRE_ORACLE=1) it fails them, so a broken set-up cannot pass green.
  */
 final class CoreMlOracle {
     private CoreMlOracle() {}
 
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path PYTHON = ReferencePython.interpreter();
     private static final String ORACLE_DIR = "shared/oracles/coremltools-6.2";
     private static Path fixtures;
     private static String unavailable;
@@ -39,7 +41,7 @@ final class CoreMlOracle {
     }
 
     private static boolean underCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
+        return ReferencePython.required();
     }
 
     /** Skips (or, under CI, fails) unless libtorch, PyTorch and coremltools are all there; generates the fixtures once. */

@@ -33,6 +33,13 @@ public record Availability(boolean available, String reason, String libtorchVers
         if (available) {
             m.put("load_ms", loadMillis);
             m.put("mobile_bytecode_version", bytecodeVersion);
+            // OpenBLAS picks its kernels from CPUID when it loads unless OPENBLAS_CORETYPE forces some:
+            // a forced Haswell on an AVX-512 machine made small matmuls 5-8x slower here.
+            String core = System.getenv("OPENBLAS_CORETYPE");
+            m.put("openblas_coretype", core == null ? "auto-detected" : core + " (forced by OPENBLAS_CORETYPE)");
+            String blasThreads = System.getenv("OPENBLAS_NUM_THREADS");
+            m.put("openblas_num_threads", blasThreads == null ? "auto (set OPENBLAS_NUM_THREADS=1 for 1 intra-op thread)" : blasThreads);
+            m.put("javacpp_max_physical_bytes", System.getProperty(NativeLoader.MAX_PHYSICAL_BYTES, "default"));
         }
         return m;
     }

@@ -12,7 +12,17 @@ import java.nio.charset.Charset;
 final class NativeLoader {
     private NativeLoader() {}
 
+    /** JavaCPP's setting that, when positive, makes every native object it registers read the process's RSS. */
+    static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+
     static Availability load() {
+        // Must precede the first use of any JavaCPP class: Pointer reads it once, when it initialises.
+        // JavaCPP's default checks the resident set size (a /proc read) at every native object it
+        // registers, ~3 us each, several per TorchScript call: a third of a small model's call. torch4j
+        // frees its handles deterministically and needs no GC pressure valve; a value the user set wins.
+        if (System.getProperty(MAX_PHYSICAL_BYTES) == null && !Boolean.getBoolean("torch4j.libtorch.keepJavacppMemoryCheck")) {
+            System.setProperty(MAX_PHYSICAL_BYTES, "0");
+        }
         long t0 = System.nanoTime();
         // Loads openblas, c10, torch_cpu, torch and the JNI bridge (extracting them to the cache once).
         PrintStream err = System.err;

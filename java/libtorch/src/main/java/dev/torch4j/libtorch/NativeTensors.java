@@ -53,8 +53,10 @@ public final class NativeTensors {
         try (PointerScope scope = new PointerScope()) {
             if (n.is_quantized()) throw new LibtorchException("quantized libtorch tensors are not converted; dequantize first");
             DType dtype = DTypes.fromNative(n.scalar_type());
-            long[] shape = n.sizes().vec().get();
-            org.bytedeco.pytorch.Tensor c = n.contiguous();
+            // dim()/size(i) rather than sizes().vec(): no native vector objects per call.
+            long[] shape = new long[(int) n.dim()];
+            for (int i = 0; i < shape.length; i++) shape[i] = n.size(i);
+            org.bytedeco.pytorch.Tensor c = n.is_contiguous() ? n : n.contiguous();
             long nbytes = c.nbytes();
             if (nbytes > Integer.MAX_VALUE - 8) {
                 throw new LibtorchException("libtorch tensor of " + nbytes + " bytes is too large for a heap copy (2 GiB)");
@@ -67,7 +69,6 @@ public final class NativeTensors {
             throw rethrow("reading a libtorch tensor", e);
         }
     }
-
 
     /** See {@link TensorArena#borrow}. The result is not tracked; the arena only receives its pin. */
     static org.bytedeco.pytorch.Tensor borrowOrCopy(Tensor t, TensorArena arena) {

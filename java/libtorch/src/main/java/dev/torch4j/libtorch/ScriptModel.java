@@ -2,7 +2,10 @@ package dev.torch4j.libtorch;
 
 import dev.torch4j.TorchFileException;
 import dev.torch4j.tensor.Tensor;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.FunctionVector;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -25,10 +29,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A TorchScript module ({@code torch.jit.save} archive) loaded by libtorch: run its methods on
  * torch4j tensors, read its parameters and buffers. Close it to free the native module at once.
  *
- * <p><b>Thread safety:</b> one instance may be shared: method calls ({@code forward} and the
- * others) run concurrently under a read lock (libtorch's interpreter is re-entrant for inference);
- * {@link #train(boolean)} and {@link #close()} take the write lock, so close waits for running calls
- * and calls after close fail cleanly.
+ * <p><b>Thread safety:</b> one instance may be shared: any number of threads may call its methods at
+ * once (libtorch runs TorchScript methods re-entrantly; each call has its own inputs and outputs);
+ * {@link #train(boolean)} and {@link #close()} wait for running calls, and calls after close fail
+ * cleanly. Calls run in inference mode unless {@link #withGradients(boolean)}. Intra-op parallelism
+ * is process-wide: {@link LibtorchThreads}.
  *
  * <p>Load only trusted files: a TorchScript archive is code, and libtorch's loader is not hardened
  * against hostile input the way torch4j's pure-Java reader is.
@@ -38,6 +43,15 @@ public final class ScriptModel implements AutoCloseable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private JitModule module;
     private volatile boolean borrowInputs;
+    private volatile boolean gradients;
+    /**
+     * Set once a call ran with gradients: from then on inference calls use a no-grad guard rather than
+     * InferenceMode, because the TorchScript executor's plans recorded under autograd reject the
+     * inference tensors InferenceMode creates ("Inference tensors cannot be saved for backward").
+     */
+    private volatile boolean ranWithGradients;
+    /** find_method results by name: the lookup is a string compare per method plus four native objects. */
+    private final ConcurrentHashMap<String, MethodOptional> methods = new ConcurrentHashMap<>();
 
     private ScriptModel(Path path, JitModule module) {
         this.path = path;
@@ -74,6 +88,21 @@ public final class ScriptModel implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether calls record autograd history (default false: calls run under libtorch's InferenceMode,
+     * like {@code torch.inference_mode()}, which skips autograd bookkeeping and keeps no graph alive).
+     * Outputs are copies either way; enable it for methods that call {@code torch.autograd.grad} or
+     * rely on {@code requires_grad} inside the model.
+     */
+    public ScriptModel withGradients(boolean on) {
+        this.gradients = on;
+        return this;
+    }
+
+    public boolean gradientsEnabled() {
+        return gradients;
+    }
+
     public ScriptModel eval() {
         return train(false);
     }
@@ -103,22 +132,85 @@ public final class ScriptModel implements AutoCloseable {
      */
     public Object run(String method, Object... args) {
         return read(m -> {
-            try (TensorArena arena = new TensorArena(); PointerScope scope = new PointerScope()) {
-                MethodOptional found = m.find_method(method);
-                if (!found.has_value()) {
-                    throw new IllegalArgumentException(path + " has no method '" + method + "'; it has " + methodNames(m));
-                }
-                IValueVector in = new IValueVector();
-                for (Object a : args) in.push_back(IValues.toIValue(a, arena, borrowInputs));
-                IValue out;
+            MethodOptional found = method(m, method);
+            boolean grad = gradients;
+            if (grad) ranWithGradients = true;
+            TensorArena[] arena = new TensorArena[1]; // created only when a tensor is borrowed
+            try (PointerScope scope = new PointerScope()) {
+                // Guards are thread-local RAII objects in libtorch: made and closed on this thread.
+                Pointer guard = grad ? null : ranWithGradients ? new NoGradGuard() : new InferenceMode();
                 try {
-                    out = found.get().apply(in);
-                } catch (RuntimeException e) {
-                    throw LibtorchException.wrap(path.getFileName() + "." + method, e);
+                    IValueVector in = new IValueVector();
+                    boolean borrow = borrowInputs;
+                    for (Object a : args) {
+                        if (a instanceof Tensor t) {
+                            in.push_back(new IValue(CallInputs.toNative(t, borrow, () -> arena(arena))));
+                        } else {
+                            in.push_back(IValues.toIValue(a, null, false));
+                        }
+                    }
+                    IValue out;
+                    try {
+                        out = found.get().apply(in);
+                    } catch (RuntimeException e) {
+                        throw LibtorchException.wrap(path.getFileName() + "." + method, e);
+                    }
+                    return IValues.fromIValue(out);
+                } finally {
+                    if (guard != null) guard.close();
                 }
-                return IValues.fromIValue(out);
+            } finally {
+                if (arena[0] != null) arena[0].close();
             }
         });
+    }
+
+    private static TensorArena arena(TensorArena[] holder) {
+        if (holder[0] == null) holder[0] = new TensorArena();
+        return holder[0];
+    }
+
+    /**
+     * Runs {@code forward} once on samples of equal shape stacked along a new first dimension, and
+     * splits its tensor output back into one tensor per sample (views of one heap copy).
+     */
+    public List<Tensor> forwardBatch(List<Tensor> samples) {
+        Tensor out = forward(InputTensors.stack(samples));
+        long[] shape = out.shape();
+        if (shape.length == 0 || shape[0] != samples.size()) {
+            throw new LibtorchException("forward of " + path + " returned shape " + java.util.Arrays.toString(shape)
+                    + " for a batch of " + samples.size() + ": its first dimension is not the batch");
+        }
+        long[] stride = out.stride();
+        long[] itemShape = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+        long[] itemStride = java.util.Arrays.copyOfRange(stride, 1, stride.length);
+        List<Tensor> items = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            items.add(new Tensor(out.dtype(), itemShape, itemStride, out.storageOffset() + i * stride[0], out.storage()));
+        }
+        return items;
+    }
+
+    /** The cached method, looked up once per name; the error lists the methods there are. */
+    private MethodOptional method(JitModule m, String name) {
+        MethodOptional found = methods.get(name);
+        if (found != null) return found;
+        MethodOptional fresh = m.find_method(name);
+        if (!fresh.has_value()) {
+            fresh.close();
+            throw new IllegalArgumentException(path + " has no method '" + name + "'; it has " + methodNames(m));
+        }
+        found = methods.putIfAbsent(name, fresh);
+        if (found != null) {
+            fresh.close();
+            return found;
+        }
+        return fresh;
+    }
+
+    private void dropMethods() {
+        methods.values().forEach(MethodOptional::close);
+        methods.clear();
     }
 
     public boolean hasMethod(String name) {
@@ -185,6 +277,7 @@ public final class ScriptModel implements AutoCloseable {
         try {
             if (module == null) throw new IllegalStateException("script model " + path + " is closed");
             if (next != module) {
+                dropMethods();
                 module.close();
                 module = next;
             }
@@ -211,6 +304,7 @@ public final class ScriptModel implements AutoCloseable {
         lock.writeLock().lock();
         try {
             if (module != null) {
+                dropMethods();
                 module.close();
                 module = null;
             }

@@ -193,7 +193,7 @@ class MobileExportTest {
         try (ScriptModel m = ScriptModel.load(Oracle.fixture("model.pt"))) {
             java.io.IOException exists = assertThrows(java.io.IOException.class,
                     () -> MobileExporter.export(m, b, MobileExporter.Options.DEFAULT, false));
-            assertEquals(b + ": already exists (use --force to replace it)", exists.getMessage());
+            assertEquals(b + ": already exists", exists.getMessage());
         }
         Path probe = Files.createFile(dir.resolve("repro-a").resolve("probe"));
         assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(a), "created like any new file");

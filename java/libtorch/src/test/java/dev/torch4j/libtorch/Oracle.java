@@ -63,6 +63,20 @@ final class Oracle {
         return fixtures;
     }
 
+    private static Path inference;
+
+    /** gen_inference_fixtures.py's output (models, .npy inputs and PyTorch's outputs), generated once per JVM. */
+    static synchronized Path inferenceFixture(String name) throws IOException {
+        if (inference == null) {
+            Path dir = Files.createTempDirectory("torch4j-inference-fixtures");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            int rc = run(300, PYTHON.toString(), script("gen_inference_fixtures.py").toString(), dir.toString());
+            if (rc != 0) throw new IOException("gen_inference_fixtures.py failed with exit code " + rc);
+            inference = dir;
+        }
+        return inference.resolve(name);
+    }
+
     static Path fixture(String name) throws IOException {
         return fixtures().resolve(name);
     }

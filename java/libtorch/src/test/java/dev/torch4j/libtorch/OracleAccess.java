@@ -16,6 +16,10 @@ public final class OracleAccess {
         return Oracle.fixture(name);
     }
 
+    public static Path inferenceFixture(String name) throws IOException {
+        return Oracle.inferenceFixture(name);
+    }
+
     public static Path tempDir() throws IOException {
         return Oracle.tempDir();
     }

@@ -21,7 +21,7 @@ final class ArchiveLayout {
         int bestDepth = Integer.MAX_VALUE;
         for (String name : zip.names()) {
             int slash = name.lastIndexOf('/');
-            String base = name.substring(slash + 1);
+            String base = ZipArchive.fold(name.substring(slash + 1)); // libtorch matches records case-insensitively
             if (!ROOT_RECORDS.contains(base)) continue;
             String prefix = name.substring(0, slash + 1);
             int depth = (int) prefix.chars().filter(c -> c == '/').count();

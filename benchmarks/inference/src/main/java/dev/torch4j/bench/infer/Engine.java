@@ -1,0 +1,18 @@
+package dev.torch4j.bench.infer;
+
+import java.nio.file.Path;
+
+/** One way of running a TorchScript model from Java: float[] in, float[] out (first output tensor). */
+interface Engine extends AutoCloseable {
+    float[] run(float[] input, long[] shape) throws Exception;
+
+    /** Loads the engine's classes only when chosen, so one fork never loads two libtorch builds. */
+    static Engine open(String name, Path model, int threads) throws Exception {
+        return switch (name) {
+            case "torch4j" -> new Torch4jEngine(model, threads);
+            case "javacpp" -> new JavaCppEngine(model, threads);
+            case "djl" -> new DjlEngine(model, threads);
+            default -> throw new IllegalArgumentException("unknown engine " + name);
+        };
+    }
+}

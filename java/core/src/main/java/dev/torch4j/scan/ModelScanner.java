@@ -1,0 +1,173 @@
+package dev.torch4j.scan;
+
+import dev.torch4j.LoadOptions;
+import dev.torch4j.Torch;
+import dev.torch4j.TorchFileException;
+import dev.torch4j.UnsafePickleException;
+import dev.torch4j.format.Container;
+import dev.torch4j.format.FormatDetector;
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.io.HeapRegion;
+import dev.torch4j.io.MappedFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Checks model files for anything that would run code when Python loads them, without executing
+ * or importing anything. The same scan serves the {@code torch4j scan} command and any JVM service
+ * that vets uploads:
+ *
+ * <pre>{@code
+ * ScanResult r = ModelScanner.scan(Path.of("model.pt"));
+ * if (r.verdict() == Verdict.DANGEROUS) reject(r.dangerous());
+ * }</pre>
+ *
+ * Every pickle of a file is read: zip entries ({@code *.pkl}, found case-insensitively, as
+ * libtorch finds records), the pickles of legacy and plain files, payloads that a pickle hands to a
+ * loader ({@code torch.storage._load_from_bytes}, {@code pickle.loads}, {@code torch.load},
+ * {@code numpy.load}, ...), numpy object arrays, TorchScript {@code code/} and mobile operator
+ * lists. A scan never throws for bad input: a file that cannot be read completely has an error
+ * (with file, entry and byte offset) and keeps what was found before it.
+ */
+public final class ModelScanner {
+    private ModelScanner() {}
+
+    /** Scans one file with the default budgets. */
+    public static ScanResult scan(Path file) {
+        return scan(file, ScanLimits.DEFAULT);
+    }
+
+    public static ScanResult scan(Path file, ScanLimits limits) {
+        return scan(file, limits, false);
+    }
+
+    /**
+     * @param skipOthers when the file is not a model file of any kind, return a skipped result
+     *                   rather than an unreadable one (for directory walks, which meet READMEs)
+     */
+    public static ScanResult scan(Path file, ScanLimits limits, boolean skipOthers) {
+        String name = file.toString();
+        ScanSession session = new ScanSession(name, limits);
+        try (MappedFile bytes = MappedFile.open(file)) {
+            if (skipOthers && !recognized(name, bytes)) return new ScanResult(name, List.of(), null, true);
+            if (isTar(name, bytes)) return scanTarWithLoader(file);
+            session.scanContainer(bytes, List.of(), 0, null);
+        } catch (NoSuchFileException e) {
+            return new ScanResult(name, List.of(), name + ": no such file");
+        } catch (AccessDeniedException e) {
+            return new ScanResult(name, List.of(), name + ": permission denied");
+        } catch (TorchFileException e) {
+            return new ScanResult(name, session.findings(), e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            return new ScanResult(name, session.findings(), name + ": " + message(e));
+        } catch (RuntimeException e) {
+            // A scanner bug must not read as "clean": the file is reported unreadable.
+            return new ScanResult(name, session.findings(), name + ": internal error while scanning: " + e);
+        }
+        return result(name, session);
+    }
+
+    /** Scans bytes held in memory ({@code name} labels the findings, as a file name would). */
+    public static ScanResult scan(String name, byte[] bytes) {
+        return scan(name, new HeapRegion(bytes), ScanLimits.DEFAULT);
+    }
+
+    public static ScanResult scan(String name, ByteRegion bytes, ScanLimits limits) {
+        ScanSession session = new ScanSession(name, limits);
+        try {
+            session.scanContainer(bytes, List.of(), 0, null);
+        } catch (RuntimeException e) {
+            return new ScanResult(name, session.findings(), name + ": internal error while scanning: " + e);
+        }
+        return result(name, session);
+    }
+
+    /**
+     * Scans every regular file under {@code root} (any extension; symbolic links are not followed),
+     * in sorted path order, handing each result to {@code each} as it is made. A file root is
+     * scanned alone.
+     */
+    public static List<ScanResult> scanTree(Path root, Consumer<ScanResult> each) throws IOException {
+        List<Path> files = files(root);
+        List<ScanResult> out = new ArrayList<>(files.size());
+        for (Path f : files) {
+            ScanResult r = scan(f, ScanLimits.DEFAULT, Files.isDirectory(root));
+            out.add(r);
+            if (each != null) each.accept(r);
+        }
+        return out;
+    }
+
+    /** The regular files a tree scan of {@code root} visits, sorted. */
+    public static List<Path> files(Path root) throws IOException {
+        if (!Files.isDirectory(root)) return List.of(root);
+        try (Stream<Path> s = Files.walk(root, new FileVisitOption[0])) {
+            return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+    }
+
+    private static ScanResult result(String name, ScanSession session) {
+        TorchFileException e = session.error();
+        return new ScanResult(name, session.findings(), e == null ? null : e.getMessage());
+    }
+
+    /** Whether the bytes are any kind of file the scanner reads (zip, pickle, legacy, tar, safetensors, .npy). */
+    private static boolean recognized(String name, ByteRegion bytes) {
+        if (bytes.size() >= 6 && bytes.get(0) == (byte) 0x93 && bytes.get(1) == 'N' && bytes.get(2) == 'U') return true;
+        try {
+            byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
+            bytes.copyTo(0, head, 0, head.length);
+            int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
+            FormatDetector.detect(name, head, bytes.size(), last);
+            return true;
+        } catch (TorchFileException e) {
+            return false;
+        }
+    }
+
+    private static boolean isTar(String name, ByteRegion bytes) {
+        try {
+            byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
+            bytes.copyTo(0, head, 0, head.length);
+            int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
+            return FormatDetector.detect(name, head, bytes.size(), last) == Container.LEGACY_TAR;
+        } catch (TorchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The 0.1.x tar layout mixes pickles with raw data inside tar members; the loader reads them
+     * all and stops at the first global its denylist refuses, which is reported.
+     */
+    private static ScanResult scanTarWithLoader(Path file) {
+        String name = file.toString();
+        try {
+            Torch.open(file, LoadOptions.DEFAULT).close();
+            return new ScanResult(name, List.of(), null);
+        } catch (UnsafePickleException e) {
+            return new ScanResult(name, List.of(new Finding(e.global(), Use.CALLED, Severity.DANGEROUS, e.entry(),
+                    e.offset(), e.entry() == null ? List.of() : List.of(e.entry()), "refused by the loader's denylist")), null);
+        } catch (TorchFileException e) {
+            return new ScanResult(name, List.of(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            return new ScanResult(name, List.of(), name + ": " + message(e));
+        }
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof UncheckedIOException u && u.getCause() != null) return message(u.getCause());
+        if (e instanceof TorchFileException) return e.getMessage();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,223 @@
+package dev.torch4j.scan;
+
+import dev.torch4j.numpy.JoblibCompression;
+
+import dev.torch4j.TorchFileException;
+import dev.torch4j.format.Container;
+import dev.torch4j.format.FormatDetector;
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.io.HeapRegion;
+import dev.torch4j.pickle.PickleFlow;
+import dev.torch4j.PickleLimits;
+import dev.torch4j.zip.ZipArchive;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scans one file: finds its pickles (zip entries, the five of a legacy file, the run of a plain
+ * pickle file, the pickle inside a numpy object array), its TorchScript code, and every payload a
+ * pickle hands to a loader, each with the chain that leads to it. Budgets bound nesting depth,
+ * payload count and the bytes that must be decoded to reach a payload.
+ */
+final class ScanSession {
+    /** Legacy torch.save: magic number, protocol version, sys_info, the object, storage keys. */
+    private static final int LEGACY_PICKLES = 5;
+    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    private final String file;
+    private final ScanLimits limits;
+    private final List<Finding> findings = new ArrayList<>();
+    private TorchFileException error;
+    private int payloads;
+    private long materialized;
+
+    ScanSession(String file, ScanLimits limits) {
+        this.file = file;
+        this.limits = limits;
+    }
+
+    List<Finding> findings() { return findings; }
+
+    TorchFileException error() { return error; }
+
+    void fail(TorchFileException e) {
+        if (error == null) error = e;
+    }
+
+    /** Scans a whole file or payload; {@code chain} leads to it; an error is kept, not thrown. */
+    void scanContainer(ByteRegion bytes, List<String> chain, int depth, String entry) {
+        try {
+            if (startsWith(bytes, NPY_MAGIC)) {
+                scanNpy(bytes, chain, depth, entry);
+                return;
+            }
+            byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
+            bytes.copyTo(0, head, 0, head.length);
+            int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
+            Container c = FormatDetector.detect(label(chain, entry), head, bytes.size(), last);
+            switch (c) {
+                case ZIP -> scanZip(bytes, chain, depth);
+                case LEGACY -> scanPickles(bytes, 0, entry, chain, depth, LEGACY_PICKLES, false);
+                case PICKLE -> scanPickles(bytes, 0, entry, chain, depth, Integer.MAX_VALUE, false);
+                case LEGACY_TAR -> throw new TorchFileException(file, entry, 0,
+                        "a 0.1.x tar-layout torch.save nested in another file is not scanned");
+                case SAFETENSORS -> { } // a JSON header and raw numbers: nothing in it can run code
+                case NPY -> scanNpy(bytes, chain, depth, entry);
+                case COMPRESSED -> {
+                    // joblib's whole-file compression: the pickle inside, decoded within the payload budget.
+                    String method = JoblibCompression.detect(head);
+                    byte[] inner = JoblibCompression.decompress(file, bytes, method, limits.maxPayloadBytes());
+                    scanPickles(materialize(inner), 0, entry, chain, depth, Integer.MAX_VALUE, false);
+                }
+            }
+        } catch (TorchFileException e) {
+            fail(e);
+        }
+    }
+
+    /** A payload a loader would unpickle: scanned as a file of its own, within the budgets. */
+    void scanNested(ByteRegion payload, List<String> chain, int depth, String entry, long offset) {
+        if (depth > limits.maxDepth()) {
+            fail(new TorchFileException(file, entry, offset, "payloads nested more than " + limits.maxDepth()
+                    + " deep (limit): not scanned"));
+            return;
+        }
+        if (++payloads > limits.maxPayloads()) {
+            fail(new TorchFileException(file, entry, offset, "more than " + limits.maxPayloads()
+                    + " nested payloads (limit): the rest is not scanned"));
+            return;
+        }
+        scanContainer(payload, chain, depth, null);
+    }
+
+    /** Bytes decoded to reach a payload count against the budget (they are held while it is scanned). */
+    void chargeMaterialized(long n) {
+        materialized += n;
+        if (n > limits.maxPayloadBytes() || materialized > limits.maxDecodedBytes()) {
+            throw new BudgetExceeded("decoding " + n + " more bytes of nested payloads would pass the limit of "
+                    + limits.maxDecodedBytes() + " bytes");
+        }
+    }
+
+    ByteRegion materialize(byte[] b) {
+        chargeMaterialized(b.length);
+        return new HeapRegion(b);
+    }
+
+    /** Thrown through the pickle walk when a budget is exhausted; becomes the file's error. */
+    static final class BudgetExceeded extends RuntimeException {
+        BudgetExceeded(String m) { super(m, null, false, false); }
+    }
+
+    private void scanPickles(ByteRegion bytes, long start, String entry, List<String> chain, int depth, int count,
+                             boolean operatorList) throws TorchFileException {
+        long at = start;
+        for (int i = 0; i < count; i++) {
+            PickleRater rater = new PickleRater(this, entry, chain, depth, operatorList);
+            PickleFlow flow = new PickleFlow(file, entry, PickleLimits.DEFAULT);
+            try {
+                at = flow.walk(bytes, at, rater);
+            } catch (BudgetExceeded e) {
+                throw new TorchFileException(file, entry, at, e.getMessage());
+            } finally {
+                findings.addAll(rater.findings());
+            }
+            // A plain file may hold more pickles; what follows the last one is not a pickle.
+            if (at >= bytes.size() || (count == Integer.MAX_VALUE && bytes.get(at) != (byte) 0x80)) break;
+        }
+    }
+
+    /** A .npy file: an object array is a pickle after the header; other arrays are plain numbers. */
+    private void scanNpy(ByteRegion bytes, List<String> chain, int depth, String entry) throws TorchFileException {
+        if (bytes.size() < 10) throw new TorchFileException(file, entry, 0, "truncated .npy header");
+        int major = bytes.get(6) & 0xff;
+        long headerLength = major == 1 ? (bytes.get(8) & 0xff) | (bytes.get(9) & 0xff) << 8
+                : (bytes.get(8) & 0xffL) | (bytes.get(9) & 0xffL) << 8 | (bytes.get(10) & 0xffL) << 16 | (bytes.get(11) & 0xffL) << 24;
+        long start = (major == 1 ? 10 : 12) + headerLength;
+        if (start > bytes.size() || headerLength > 1 << 20) throw new TorchFileException(file, entry, 8, "bad .npy header length " + headerLength);
+        byte[] h = new byte[(int) headerLength];
+        bytes.copyTo(major == 1 ? 10 : 12, h, 0, h.length);
+        String header = new String(h, StandardCharsets.ISO_8859_1);
+        if (header.contains("'|O'") || header.contains("\"|O\"")) scanPickles(bytes, start, entry, chain, depth, 1, false);
+    }
+
+    private void scanZip(ByteRegion bytes, List<String> chain, int depth) throws TorchFileException {
+        String where = label(chain, null);
+        List<ZipArchive.Entry> all = ZipArchive.directory(where, bytes);
+        ZipArchive zip = ZipArchive.openAll(where, bytes, limits.maxPayloadBytes());
+        Map<String, String> folded = new HashMap<>();
+        for (ZipArchive.Entry e : all) {
+            if (e.name().endsWith("/")) continue;
+            String other = folded.putIfAbsent(ZipArchive.fold(e.name()), e.name());
+            if (other != null) {
+                findings.add(new Finding(e.name(), Use.ARCHIVE, Severity.DANGEROUS, e.name(), -1, with(chain, e.name()),
+                        other.equals(e.name()) ? "two entries of this name: readers may pick either (PyTorch and this scan could see different pickles)"
+                                : "differs from entry " + other + " only in letter case: PyTorch finds records case-insensitively and may read either"));
+            }
+            String local;
+            try {
+                local = zip.localName(e);
+            } catch (TorchFileException ex) {
+                fail(ex);
+                continue;
+            }
+            if (!local.equals(e.name())) {
+                findings.add(new Finding(e.name(), Use.ARCHIVE, Severity.DANGEROUS, e.name(), e.localHeaderOffset(),
+                        with(chain, e.name()), "the local header names it " + local + ": readers that trust local headers see another archive"));
+            }
+        }
+        for (ZipArchive.Entry e : all) {
+            if (e.name().endsWith("/")) continue;
+            String lower = ZipArchive.fold(e.name());
+            List<String> inner = with(chain, e.name());
+            boolean pickle = lower.endsWith(".pkl") || lower.endsWith(".debug_pkl") || lower.endsWith(".pickle");
+            boolean code = lower.endsWith(".py") && (lower.startsWith("code/") || lower.contains("/code/"));
+            boolean nested = lower.endsWith(".pt") || lower.endsWith(".pth") || lower.endsWith(".ckpt") || lower.endsWith(".ptl")
+                    || lower.endsWith(".npy") || lower.endsWith(".joblib") || lower.endsWith(".zip") || lower.endsWith(".bin")
+                    && !lower.contains("/data/");
+            if (!pickle && !code && !nested) continue;
+            ByteRegion data;
+            try {
+                data = zip.read(e);
+            } catch (TorchFileException ex) {
+                fail(ex);
+                continue;
+            }
+            try {
+                if (pickle) {
+                    scanPickles(data, 0, e.name(), inner, depth, 1, lower.endsWith("bytecode.pkl"));
+                } else if (code) {
+                    if (data.size() > limits.maxPayloadBytes()) throw new TorchFileException(file, e.name(), 0, "script source too large to scan");
+                    byte[] b = new byte[(int) data.size()];
+                    data.copyTo(0, b, 0, b.length);
+                    findings.addAll(ScriptOps.scanSource(new String(b, StandardCharsets.UTF_8), e.name(), inner));
+                } else if (depth < limits.maxDepth()) {
+                    scanContainer(data, inner, depth + 1, e.name());
+                }
+            } catch (TorchFileException ex) {
+                fail(ex);
+            }
+        }
+    }
+
+    private static List<String> with(List<String> chain, String link) {
+        List<String> out = new ArrayList<>(chain);
+        out.add(link);
+        return out;
+    }
+
+    private String label(List<String> chain, String entry) {
+        if (chain.isEmpty()) return file;
+        return file + " (" + String.join(" -> ", chain) + ")";
+    }
+
+    private static boolean startsWith(ByteRegion b, byte[] magic) {
+        if (b.size() < magic.length) return false;
+        for (int i = 0; i < magic.length; i++) if (b.get(i) != magic[i]) return false;
+        return true;
+    }
+}

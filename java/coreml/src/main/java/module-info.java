@@ -1,0 +1,16 @@
+/**
+ * torch4j-coreml: checks a TorchScript model's ops against what the Core ML converter supports and
+ * writes Core ML NeuralNetwork (.mlmodel) files. Reads the graph through torch4j-libtorch.
+ */
+module dev.torch4j.coreml {
+    requires dev.torch4j.libtorch;
+    requires com.google.protobuf;
+    requires org.bytedeco.javacpp;
+    requires org.bytedeco.pytorch;
+    requires static info.picocli;
+
+    exports dev.torch4j.coreml;
+    opens dev.torch4j.coreml.cli to info.picocli;
+
+    provides dev.torch4j.spi.CliExtension with dev.torch4j.coreml.cli.ExportCoreMlExtension;
+}

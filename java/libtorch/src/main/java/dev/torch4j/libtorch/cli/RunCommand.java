@@ -1,0 +1,257 @@
+package dev.torch4j.libtorch.cli;
+
+import dev.torch4j.spi.ExitCodes;
+
+import dev.torch4j.TorchFileException;
+import dev.torch4j.json.JsonWriter;
+import dev.torch4j.libtorch.LibtorchBackend;
+import dev.torch4j.libtorch.LibtorchException;
+import dev.torch4j.libtorch.LibtorchThreads;
+import dev.torch4j.libtorch.LibtorchUnavailableException;
+import dev.torch4j.libtorch.ScriptModel;
+import dev.torch4j.numpy.NpyFile;
+import dev.torch4j.python.PyTuple;
+import dev.torch4j.tensor.Tensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * {@code torch4j run}: runs a TorchScript model on {@code .npy} inputs and writes {@code .npy} outputs;
+ * with {@code --benchmark}, times load, first call and steady-state latency like {@code trtexec} or
+ * {@code benchmark_app}. Calls run in inference mode.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+                "Run a TorchScript model (torch.jit.save) on numpy inputs with libtorch.",
+                "  run MODEL.pt --input x.npy [--input y.npy] --output out.npy",
+                "  run MODEL.pt --input x.npy --benchmark --warmup 20 --iters 200 --json"},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:ran (outputs written)", "1:the model failed on these inputs",
+                "2:usage error, missing or unreadable model or input", "3:libtorch is not available"})
+public final class RunCommand implements Callable<Integer> {
+    static final int EXIT_FAILED = ExitCodes.FINDING;
+    static final int EXIT_USAGE = ExitCodes.BAD_INPUT;
+    static final int EXIT_NO_BACKEND = ExitCodes.BACKEND_MISSING;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "TorchScript archive (torch.jit.save).")
+    Path model;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "IN.npy", description = "An input array, in argument order (repeat for several).")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.npy",
+            description = "Where to write the outputs' tensors, in order (repeat for a tuple's elements); written atomically.")
+    List<Path> outputs = new ArrayList<>();
+
+    @Option(names = "--method", paramLabel = "NAME", defaultValue = "forward", description = "Method to run (default forward).")
+    String method;
+
+    @Option(names = "--threads", paramLabel = "T", description = "libtorch intra-op threads (default: libtorch's choice).")
+    Integer threads;
+
+    @Option(names = "--benchmark", description = "Time the first call and --iters further calls after --warmup.")
+    boolean benchmark;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", description = "Untimed calls before timing (default 10).")
+    int warmup;
+
+    @Option(names = "--iters", paramLabel = "M", defaultValue = "100", description = "Timed calls (default 100).")
+    int iters;
+
+    @Option(names = "--json", description = "Print a JSON summary instead of text.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Why libtorch cannot be used, or null when it can; tests replace it to simulate a missing libtorch. */
+    Supplier<String> backendUnavailable = () -> LibtorchBackend.isAvailable() ? null : LibtorchBackend.probe().reason();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RunCommand()).execute(args));
+    }
+
+    @Override public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (threads != null && threads < 1) return usage(err, "--threads must be at least 1, not " + threads);
+        if (warmup < 0) return usage(err, "--warmup must be 0 or more, not " + warmup);
+        if (iters < 1) return usage(err, "--iters must be at least 1, not " + iters);
+        if (!Files.isRegularFile(model)) return usage(err, "model " + model + " does not exist or is not a file");
+        List<Tensor> args = new ArrayList<>();
+        for (Path in : inputs) {
+            try {
+                args.add(NpyFile.read(in));
+            } catch (NoSuchFileException e) {
+                return usage(err, "input " + in + " does not exist");
+            } catch (IOException e) {
+                return usage(err, "input " + e.getMessage());
+            }
+        }
+        String unavailable = backendUnavailable.get();
+        if (unavailable != null) {
+            err.println("run: libtorch is not available: " + unavailable);
+            return EXIT_NO_BACKEND;
+        }
+        try {
+            if (threads != null) LibtorchThreads.setIntraOp(threads);
+            long t0 = System.nanoTime();
+            ScriptModel m;
+            try {
+                m = ScriptModel.load(model);
+            } catch (TorchFileException | NoSuchFileException e) {
+                return usage(err, e.getMessage());
+            }
+            double loadMs = ms(System.nanoTime() - t0);
+            try (m) {
+                Object[] callArgs = args.toArray();
+                long f0 = System.nanoTime();
+                Object result = m.run(method, callArgs);
+                double firstMs = ms(System.nanoTime() - f0);
+                List<Tensor> tensors = new ArrayList<>();
+                collectTensors(result, tensors);
+                if (outputs.size() > tensors.size()) {
+                    err.println("run: " + outputs.size() + " --output files given, but " + method + " returned "
+                            + tensors.size() + " tensor(s)");
+                    return EXIT_FAILED;
+                }
+                for (int i = 0; i < outputs.size(); i++) NpyFile.write(outputs.get(i), tensors.get(i));
+                Latency latency = benchmark ? time(m, callArgs) : null;
+                report(out, loadMs, firstMs, tensors, latency);
+                return 0;
+            }
+        } catch (LibtorchUnavailableException e) {
+            err.println("run: " + e.getMessage());
+            return EXIT_NO_BACKEND;
+        } catch (LibtorchException | IllegalStateException e) {
+            err.println("run: " + model + ": " + e.getMessage());
+            return EXIT_FAILED;
+        } catch (IllegalArgumentException e) {
+            // An unknown --method, or an output dtype that .npy cannot hold.
+            err.println("run: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (IOException e) {
+            err.println("run: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    /** Per-call latencies in milliseconds after warm-up. */
+    record Latency(double median, double p10, double p90, double min, int iters) {
+        static Latency of(double[] ms) {
+            double[] s = ms.clone();
+            Arrays.sort(s);
+            return new Latency(percentile(s, 50), percentile(s, 10), percentile(s, 90), s[0], s.length);
+        }
+
+        /** Linear interpolation between closest ranks, as numpy.percentile does by default. */
+        static double percentile(double[] sorted, double p) {
+            double rank = p / 100.0 * (sorted.length - 1);
+            int lo = (int) Math.floor(rank);
+            int hi = Math.min(sorted.length - 1, lo + 1);
+            return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+        }
+    }
+
+    private Latency time(ScriptModel m, Object[] args) {
+        for (int i = 0; i < warmup; i++) m.run(method, args);
+        double[] ms = new double[iters];
+        for (int i = 0; i < iters; i++) {
+            long t = System.nanoTime();
+            m.run(method, args);
+            ms[i] = ms(System.nanoTime() - t);
+        }
+        return Latency.of(ms);
+    }
+
+    private void report(PrintWriter out, double loadMs, double firstMs, List<Tensor> tensors, Latency l) throws IOException {
+        int intraOp = LibtorchThreads.intraOp();
+        String libtorch = LibtorchBackend.probe().libtorchVersion();
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("model", model.toString());
+            o.put("method", method);
+            o.put("load_ms", round(loadMs));
+            o.put("first_ms", round(firstMs));
+            if (l != null) {
+                Map<String, Object> lat = new LinkedHashMap<>();
+                lat.put("median", round(l.median()));
+                lat.put("p10", round(l.p10()));
+                lat.put("p90", round(l.p90()));
+                lat.put("min", round(l.min()));
+                o.put("latency_ms", lat);
+                o.put("iters", l.iters());
+                o.put("warmup", warmup);
+            }
+            o.put("threads", intraOp);
+            o.put("libtorch", libtorch);
+            o.put("native_load_ms", LibtorchBackend.probe().loadMillis());
+            List<Object> outs = new ArrayList<>();
+            for (int i = 0; i < tensors.size(); i++) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("dtype", tensors.get(i).dtype().pythonName());
+                t.put("shape", tensors.get(i).shape());
+                if (i < outputs.size()) t.put("file", outputs.get(i).toString());
+                outs.add(t);
+            }
+            o.put("outputs", outs);
+            JsonWriter w = new JsonWriter(out, true);
+            w.value(o);
+            w.finish();
+            out.println();
+        } else {
+            out.printf("model     %s (%s, libtorch %s, %d intra-op threads)%n", model, method, libtorch, intraOp);
+            out.printf("load      %.2f ms (native libraries: %d ms)%n", loadMs, LibtorchBackend.probe().loadMillis());
+            out.printf("first     %.3f ms%n", firstMs);
+            if (l != null) {
+                out.printf("latency   median %.3f ms, p10 %.3f, p90 %.3f, min %.3f (%d iterations after %d warm-up)%n",
+                        l.median(), l.p10(), l.p90(), l.min(), l.iters(), warmup);
+            }
+            for (int i = 0; i < tensors.size(); i++) {
+                Tensor t = tensors.get(i);
+                out.printf("output %d  %s %s%s%n", i, t.dtype().pythonName(), Arrays.toString(t.shape()),
+                        i < outputs.size() ? " -> " + outputs.get(i) : "");
+            }
+        }
+        out.flush();
+    }
+
+    /** Tensors of a result in order: a tensor, or the tensors inside tuples and lists (depth first). */
+    static void collectTensors(Object result, List<Tensor> into) {
+        if (result instanceof Tensor t) {
+            into.add(t);
+        } else if (result instanceof PyTuple tuple) {
+            for (int i = 0; i < tuple.size(); i++) collectTensors(tuple.get(i), into);
+        } else if (result instanceof List<?> list) {
+            for (Object o : list) collectTensors(o, into);
+        }
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 1000.0) / 1000.0;
+    }
+
+    private static int usage(PrintWriter err, String message) {
+        err.println("run: " + message);
+        return EXIT_USAGE;
+    }
+}

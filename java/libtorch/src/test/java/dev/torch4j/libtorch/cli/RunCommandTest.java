@@ -1,0 +1,166 @@
+package dev.torch4j.libtorch.cli;
+
+import dev.torch4j.json.Json;
+import dev.torch4j.libtorch.OracleAccess;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code torch4j run} end to end: numpy inputs in, numpy outputs out, checked by numpy against PyTorch's. */
+class RunCommandTest {
+    record Run(int exit, String out, String err) {}
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @BeforeAll
+    static void ready() {
+        OracleAccess.assumeReady();
+    }
+
+    static Run run(String... args) {
+        return run(new RunCommand(), args);
+    }
+
+    static Run run(RunCommand command, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(command).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static String fx(String name) throws IOException {
+        return OracleAccess.inferenceFixture(name).toString();
+    }
+
+    /** numpy loads {@code actual} and compares it with {@code expected} (written by PyTorch) within 1e-5. */
+    static void assertNumpyClose(Path actual, String expected) throws Exception {
+        String code = "import numpy as np, sys\n"
+                + "a = np.load(sys.argv[1]); e = np.load(sys.argv[2])\n"
+                + "ok = a.dtype == e.dtype and a.shape == e.shape and (np.allclose(a, e, rtol=1e-5, atol=1e-5) if a.dtype.kind == 'f' else (a == e).all())\n"
+                + "print(a.dtype, a.shape, e.dtype, e.shape); sys.exit(0 if ok else 1)\n";
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", code, actual.toString(), expected)
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "numpy comparison of " + actual + " with " + expected + ": " + log);
+    }
+
+    @Test
+    void writesOutputsNumpyReads() throws Exception {
+        Path dir = OracleAccess.tempDir();
+        Path out = dir.resolve("y.npy");
+        Run r = run(fx("cnn.pt"), "--input", fx("cnn_x32.npy"), "--output", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("output 0  float32 [32, 10] -> " + out), r.out());
+        assertNumpyClose(out, fx("cnn_y32.npy"));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("y.npy"), files.map(p -> p.getFileName().toString()).toList(), "no temporary files left");
+        }
+    }
+
+    @Test
+    void severalInputsAndOutputs() throws Exception {
+        Path dir = OracleAccess.tempDir();
+        List<String> args = new ArrayList<>(List.of(fx("multi.pt"), "--input", fx("multi_x.npy"), "--input", fx("multi_idx.npy")));
+        for (int i = 0; i < 3; i++) args.addAll(List.of("--output", dir.resolve("y" + i + ".npy").toString()));
+        Run r = run(args.toArray(new String[0]));
+        assertEquals(0, r.exit(), r.err());
+        for (int i = 0; i < 3; i++) assertNumpyClose(dir.resolve("y" + i + ".npy"), fx("multi_y" + i + ".npy"));
+        Run tooMany = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "-o", dir.resolve("a.npy").toString(), "-o", dir.resolve("b.npy").toString());
+        assertEquals(1, tooMany.exit());
+        assertTrue(tooMany.err().contains("2 --output files given, but forward returned 1 tensor(s)"), tooMany.err());
+    }
+
+    @Test
+    void benchmarkJsonHasTheDocumentedShape() throws IOException {
+        Run r = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "--benchmark", "--warmup", "3", "--iters", "20",
+                "--threads", "1", "--json");
+        assertEquals(0, r.exit(), r.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) Json.parse(r.out());
+        for (String key : List.of("load_ms", "first_ms", "latency_ms", "iters", "threads", "libtorch")) {
+            assertTrue(o.containsKey(key), key + " in " + r.out());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lat = (Map<String, Object>) o.get("latency_ms");
+        double min = ((Number) lat.get("min")).doubleValue();
+        double p10 = ((Number) lat.get("p10")).doubleValue();
+        double median = ((Number) lat.get("median")).doubleValue();
+        double p90 = ((Number) lat.get("p90")).doubleValue();
+        assertTrue(min > 0 && min <= p10 && p10 <= median && median <= p90, lat.toString());
+        assertEquals(20L, ((Number) o.get("iters")).longValue());
+        assertEquals(1L, ((Number) o.get("threads")).longValue());
+        assertTrue(((Number) o.get("load_ms")).doubleValue() > 0);
+        assertTrue(String.valueOf(o.get("libtorch")).matches("\\d+\\.\\d+.*"), r.out());
+    }
+
+    @Test
+    void textBenchmarkReport() throws IOException {
+        Run r = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "--benchmark", "--warmup", "1", "--iters", "5");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("latency   median"), r.out());
+        assertTrue(r.out().contains("(5 iterations after 1 warm-up)"), r.out());
+    }
+
+    @Test
+    void badInputsAreUsageErrors() throws IOException {
+        Path dir = OracleAccess.tempDir();
+        Run missingModel = run(dir.resolve("absent.pt").toString(), "--input", fx("mlp_x1.npy"));
+        assertEquals(2, missingModel.exit());
+        assertTrue(missingModel.err().contains("absent.pt"), missingModel.err());
+
+        Path bad = dir.resolve("bad.npy");
+        Files.write(bad, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) 200, 0, '{'});
+        Run badNpy = run(fx("mlp.pt"), "--input", bad.toString());
+        assertEquals(2, badNpy.exit());
+        assertTrue(badNpy.err().contains(bad.toString()), badNpy.err());
+        assertFalse(badNpy.err().contains("Exception"), "no Java class names: " + badNpy.err());
+
+        Run missingInput = run(fx("mlp.pt"), "--input", dir.resolve("none.npy").toString());
+        assertEquals(2, missingInput.exit());
+        assertTrue(missingInput.err().contains("none.npy"), missingInput.err());
+
+        Run notTorchScript = run(fx("mlp_x1.npy"), "--input", fx("mlp_x1.npy"));
+        assertEquals(2, notTorchScript.exit(), notTorchScript.err());
+        assertTrue(notTorchScript.err().contains("TorchScript"), notTorchScript.err());
+
+        Run noMethod = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "--method", "nope");
+        assertEquals(2, noMethod.exit());
+        assertTrue(noMethod.err().contains("no method 'nope'"), noMethod.err());
+
+        assertEquals(2, run(fx("mlp.pt"), "--iters", "0").exit());
+        assertEquals(2, run(fx("mlp.pt"), "--bogus").exit());
+    }
+
+    @Test
+    void wrongShapeIsAModelFailure() throws IOException {
+        Run r = run(fx("mlp.pt"), "--input", fx("cnn_x1.npy"));
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("mlp.pt"), r.err());
+    }
+
+    @Test
+    void missingLibtorchExitsThree() throws IOException {
+        Path out = OracleAccess.tempDir().resolve("never.npy");
+        RunCommand c = new RunCommand();
+        c.backendUnavailable = () -> "JavaCPP pytorch presets not on the class path (simulated)";
+        Run r = run(c, fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "--output", out.toString());
+        assertEquals(3, r.exit());
+        assertTrue(r.err().contains("libtorch is not available"), r.err());
+        assertFalse(Files.exists(out));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.torch4j.spark;
+
+import dev.torch4j.scan.ModelScanner;
+import dev.torch4j.scan.ScanLimits;
+import dev.torch4j.scan.ScanResult;
+import dev.torch4j.scan.Severity;
+import dev.torch4j.scan.Verdict;
+
+import dev.torch4j.LoadOptions;
+import dev.torch4j.Torch;
+import dev.torch4j.TorchFileException;
+import dev.torch4j.UnsafePickleException;
+import dev.torch4j.format.Container;
+import dev.torch4j.format.FormatDetector;
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.io.ByteSource;
+import dev.torch4j.pickle.PickleScanner;
+import dev.torch4j.zip.ZipArchive;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one place this module touches the scanner: core's {@code dev.torch4j.scan} (which walks
+ * opcodes and never builds or calls anything) applied to the pickles the CLI's {@code scan}
+ * looks at: every {@code *.pkl}/{@code *.debug_pkl} zip entry, the five pickles of a legacy file,
+ * each pickle of a plain pickle file; the 0.1.x tar layout goes through the loader, which stops
+ * at the first dangerous global. When core grows a public scanning API ({@code dev.torch4j.scan})
+ * this class becomes a thin call to it; nothing else in the module changes.
+ *
+ * <p>Verdicts: {@code dangerous} when a global that can run code was found (this wins over read
+ * errors), {@code unknown} when the scan could not read every pickle (malformed, truncated, over
+ * a budget) and found nothing, {@code clean} when every pickle was read and none is dangerous.
+ */
+final class ScanAdapter {
+    /** A dangerous global: zip entry (null outside archives), byte offset of its opcode, qualified name. */
+    record Finding(String entry, long offset, String global) {}
+
+    /** The container, every global referenced (qualified names, first-seen order), the dangerous ones, and why the scan stopped early. */
+    record Result(String container, List<String> globals, List<Finding> findings, String error) {
+        String verdict() {
+            return !findings.isEmpty() ? "dangerous" : error != null ? "unknown" : "clean";
+        }
+    }
+
+    private static final int LEGACY_PICKLES = 5;
+
+    private ScanAdapter() {}
+
+    static Container container(String file, ByteRegion bytes) throws TorchFileException {
+        byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
+        bytes.copyTo(0, head, 0, head.length);
+        int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
+        return FormatDetector.detect(file, head, bytes.size(), last);
+    }
+
+    /**
+     * Scans {@code bytes} with core's scanner ({@link ModelScanner}: the same code as the CLI's
+     * {@code scan}), reading only through {@code bytes}: ranges of the remote file, on demand.
+     */
+    static Result scan(String file, ByteRegion bytes) {
+        String container = null;
+        try {
+            container = container(file, bytes).name().toLowerCase(java.util.Locale.ROOT);
+        } catch (TorchFileException | RuntimeException e) {
+            // not a model container: the scanner says why in its error
+        }
+        ScanResult r = ModelScanner.scan(file, bytes, ScanLimits.DEFAULT);
+        Set<String> globals = new LinkedHashSet<>();
+        List<Finding> findings = new ArrayList<>();
+        for (dev.torch4j.scan.Finding f : r.findings()) {
+            globals.add(f.global());
+            if (f.severity() == Severity.DANGEROUS) findings.add(new Finding(f.entry(), f.offset(), f.global()));
+        }
+        String error = r.error();
+        if (error == null && r.verdict() == Verdict.UNKNOWN) error = "unknown third-party classes (not failing unless strict)";
+        return new Result(container, List.copyOf(globals), findings, error);
+    }
+}
