@@ -11,6 +11,5 @@ module dev.torch4j.nativelib {
 
     provides dev.torch4j.spi.ElementConversions with dev.torch4j.nativelib.NativeElementConversions;
     provides dev.torch4j.spi.NativeBackend with dev.torch4j.nativelib.NativeLibraryBackend;
-    provides dev.torch4j.spi.CliExtension with dev.torch4j.nativelib.cli.BackportExtension,
-            dev.torch4j.nativelib.cli.BytecodeVersionExtension;
+    provides dev.torch4j.spi.CliExtension with dev.torch4j.nativelib.cli.BackportExtension;
 }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * The one exception for input torch4j cannot read: truncated, corrupted, hostile or unsupported.
  * It always says where: the file, the entry inside an archive (if any) and the byte offset
  * (within that entry, or within the file when there is no entry; -1 when not known).
+ * The static factories ({@link #truncated}, {@link #limit}, {@link #corrupted}) word the common
+ * cases the same way everywhere.
  */
 public class TorchFileException extends IOException {
     private final String file;
@@ -28,6 +30,30 @@ public class TorchFileException extends IOException {
 
     public static TorchFileException at(Path file, String entry, long offset, String reason) {
         return new TorchFileException(file == null ? null : file.toString(), entry, offset, reason);
+    }
+
+    /**
+     * The input ends before a structure it announces: {@code what} (a record, a length-prefixed
+     * string...) needs {@code needed} bytes at {@code offset} but the file or entry ends sooner.
+     */
+    public static TorchFileException truncated(String file, String entry, long offset, String what, long needed) {
+        return new TorchFileException(file, entry, offset,
+                "truncated: " + what + " needs " + needed + " bytes, but the " + (entry == null ? "file" : "entry") + " ends first");
+    }
+
+    /**
+     * A length or count in the file is above a limit torch4j keeps (against hostile input that
+     * would exhaust memory); the message names the setting that raises it.
+     */
+    public static TorchFileException limit(String file, String entry, long offset, String what, long value,
+                                           long max, String setting) {
+        return new TorchFileException(file, entry, offset,
+                what + " " + value + " is above the limit " + max + " (raise it with " + setting + ")");
+    }
+
+    /** The bytes are not what the format requires at that place. */
+    public static TorchFileException corrupted(String file, String entry, long offset, String reason) {
+        return new TorchFileException(file, entry, offset, "corrupted: " + reason);
     }
 
     private static String describe(String file, String entry, long offset, String reason) {

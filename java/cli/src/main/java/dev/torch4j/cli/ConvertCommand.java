@@ -7,7 +7,8 @@ import dev.torch4j.convert.Converter;
 import dev.torch4j.convert.OutputFormat;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.tensor.DType;
-import dev.torch4j.ProgressListener;
+import dev.torch4j.spi.ExitCodes;
+import dev.torch4j.spi.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,38 +56,33 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON summary on stdout.")
     boolean json;
 
-    @Override public Integer call() {
+    @Override public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        try {
-            DType cast = null;
-            if (dtype != null) {
-                cast = DType.fromPythonName(dtype);
-                if (cast != DType.FLOAT16 && cast != DType.BFLOAT16 && cast != DType.FLOAT32) {
-                    throw new IllegalArgumentException("--dtype must be float16, bfloat16 or float32, not '" + dtype + "'");
-                }
+        DType cast = null;
+        if (dtype != null) {
+            cast = DType.fromPythonName(dtype);
+            if (cast != DType.FLOAT16 && cast != DType.BFLOAT16 && cast != DType.FLOAT32) {
+                throw new IllegalArgumentException("--dtype must be float16, bfloat16 or float32, not '" + dtype + "'");
             }
-            long shard = maxShardSize == null ? 0 : ByteSize.parse(maxShardSize);
-            Bar bar = new Bar(err, Terminal.stderrIsTerminal());
+        }
+        long shard = maxShardSize == null ? 0 : ByteSize.parse(maxShardSize);
+        ConvertResult r;
+        try (ProgressBar bar = ProgressBar.start(err, "converting", 0, ProgressBar.Unit.BYTES)) {
             ConvertOptions options = new ConvertOptions(to == null ? null : OutputFormat.parse(to), stateDict,
                     stripPrefixes, cast, shard, force, bar);
-            ConvertResult r = Converter.convert(in, out, options);
-            bar.finish();
-            if (json) {
-                printJson(stdout, r);
-            } else {
-                stdout.println("wrote " + r.tensors() + " tensors, " + r.bytes() + " bytes to "
-                        + (r.files().size() == 1 ? r.files().get(0) : r.files().size() + " files (" + r.files().get(r.files().size() - 1) + ")"));
-                if (!r.dropped().isEmpty()) stdout.println("dropped " + r.dropped().size() + " duplicate names (same tensor as a kept one): " + r.dropped());
-                if (!r.copied().isEmpty()) stdout.println("copied " + r.copied().size() + " views that shared memory: " + r.copied());
-            }
-            stdout.flush();
-            return 0;
-        } catch (Exception e) {
-            err.println("torch4j: " + Errors.message(e));
-            err.flush();
-            return 2;
+            r = Converter.convert(in, out, options);
         }
+        if (json) {
+            printJson(stdout, r);
+        } else {
+            stdout.println("wrote " + r.tensors() + " tensors, " + r.bytes() + " bytes to "
+                    + (r.files().size() == 1 ? r.files().get(0) : r.files().size() + " files (" + r.files().get(r.files().size() - 1) + ")"));
+            if (!r.dropped().isEmpty()) stdout.println("dropped " + r.dropped().size() + " duplicate names (same tensor as a kept one): " + r.dropped());
+            if (!r.copied().isEmpty()) stdout.println("copied " + r.copied().size() + " views that shared memory: " + r.copied());
+        }
+        stdout.flush();
+        return ExitCodes.OK;
     }
 
     private static void printJson(PrintWriter out, ConvertResult r) throws java.io.IOException {
@@ -107,37 +103,5 @@ public final class ConvertCommand implements Callable<Integer> {
         w.endObject();
         w.finish();
         out.println();
-    }
-
-    /** Bytes written so far, on stderr, at most ten times a second; silent unless stderr is a terminal. */
-    private static final class Bar implements ProgressListener {
-        private final PrintWriter err;
-        private final boolean enabled;
-        private long written;
-        private long lastPrint;
-        private boolean printed;
-
-        Bar(PrintWriter err, boolean enabled) {
-            this.err = err;
-            this.enabled = enabled;
-        }
-
-        @Override public void written(long bytes) {
-            written += bytes;
-            if (!enabled) return;
-            long now = System.nanoTime();
-            if (now - lastPrint < 100_000_000L) return;
-            lastPrint = now;
-            printed = true;
-            err.print("\rconverting: " + (written >> 20) + " MiB written");
-            err.flush();
-        }
-
-        void finish() {
-            if (printed) {
-                err.print("\r\033[K");
-                err.flush();
-            }
-        }
     }
 }

@@ -4,23 +4,36 @@ import dev.torch4j.TorchFileException;
 
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
-/** Turns any exception into the one-line message users see. */
+/**
+ * Turns any exception into the one-line message users see: it names the user's file (the atomic
+ * writer already reports the target, never its temporary file) and never a Java class name.
+ */
 final class Errors {
     private Errors() {}
 
     static String message(Throwable e) {
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
         if (e instanceof TorchFileException) return e.getMessage(); // already names file, entry and offset
-        if (e instanceof NoSuchFileException n) return n.getFile() + ": no such file";
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "already exists") + " (use --force to replace it)";
+        }
+        if (e instanceof NoSuchFileException n) return n.getFile() + ": " + (n.getReason() != null ? n.getReason() : "no such file");
         if (e instanceof AccessDeniedException a) return a.getFile() + ": permission denied";
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "cannot be accessed");
+        }
         if (e instanceof UnsupportedOperationException) {
             return "not supported yet" + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
         String m = e.getMessage();
-        if (m == null || m.isBlank()) return e.getClass().getSimpleName();
-        // Internal failures keep their type so bug reports say what broke.
-        return e instanceof java.io.IOException ? m : e.getClass().getSimpleName() + ": " + m;
+        boolean expected = e instanceof java.io.IOException || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException;
+        if (m == null || m.isBlank()) return "internal error (run again with --debug to see where)";
+        // Other runtime exceptions are bugs of ours: say so, without Java jargon.
+        return expected ? m : "internal error: " + m + " (run again with --debug to see where)";
     }
 }

@@ -1,6 +1,7 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.spi.CliExtension;
+import dev.torch4j.spi.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,15 +18,19 @@ import java.util.ServiceLoader;
 
 /**
  * {@code torch4j}: the command-line tool. Each subcommand is its own class. Every failure ends as
- * one line {@code torch4j: <message>} on stderr and exit status 2; {@code --debug} adds the stack trace.
+ * one line {@code torch4j: <message>} on stderr and the status {@link ExitCodes} gives it (2 for
+ * usage and input errors, 3 when a native backend is missing); {@code --debug} adds the stack trace.
  */
 @Command(name = "torch4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Read, inspect and check PyTorch model files without Python.",
         subcommands = {InspectCommand.class, ScanCommand.class, ConvertCommand.class, InfoCommand.class,
-                ReportCommand.class, DiffCommand.class})
+                BytecodeVersionCommand.class, ReportCommand.class, DiffCommand.class},
+        exitCodeListHeading = "%nExit status (every command):%n",
+        exitCodeList = {"0:success", "1:a finding or a difference (scan: dangerous globals)",
+                "2:usage error or bad input; nothing written", "3:a native backend the command needs is missing"})
 public final class Main implements Runnable {
     /** Exit status for unreadable input, bad usage and internal errors. */
-    static final int EXIT_ERROR = 2;
+    static final int EXIT_ERROR = ExitCodes.BAD_INPUT;
 
     @Spec CommandSpec spec;
 
@@ -57,7 +62,7 @@ public final class Main implements Runnable {
             errWriter.println("torch4j: " + Errors.message(ex));
             if (debug) ex.printStackTrace(errWriter);
             errWriter.flush();
-            return EXIT_ERROR;
+            return ExitCodes.of(ex);
         });
         int code = cl.execute(args);
         outWriter.flush();
@@ -65,8 +70,10 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /** {@code torch4j} alone is a usage error: the usage goes to stderr and the status is 2. */
     @Override public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "no command given");
     }
 
     /** Subcommands from optional modules on the class path (torch4j-libtorch adds export-mobile). */

@@ -55,10 +55,15 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Write a JSON summary: {output, tensors, warnings, scan}.")
     boolean json;
 
+    @Option(names = "--force", description = "Replace an existing output file.")
+    boolean force;
+
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path target = output != null ? output : Path.of(file + ".html");
+        // Refuse before any work, like every command that writes; AtomicFile checks again at the move.
+        if (!force && java.nio.file.Files.exists(target)) throw new java.nio.file.FileAlreadyExistsException(target.toString());
         ReportPage.Facts facts = ReportPage.Facts.of(file, Main.Version.number());
         ScanResult scan = ModelScanner.scan(file);
         ReportPage page;
@@ -83,7 +88,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             page = new ReportPage(facts, inspection, tensors, scan, stats, !noStats, warnings, diff,
                     compare == null ? null : compare.toString());
-            page.write(target);
+            page.write(target, force);
         }
         if (json) {
             JsonWriter w = new JsonWriter(out, true);

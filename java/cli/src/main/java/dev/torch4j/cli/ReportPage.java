@@ -92,10 +92,10 @@ final class ReportPage {
     Boolean diffEqual() { return diff == null ? null : diff.equalWithinTolerance(); }
 
     /** Writes the page atomically (temporary file, then rename). */
-    void write(Path target) throws IOException {
+    void write(Path target, boolean overwrite) throws IOException {
         String html = render();
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(target, true, ch -> {
+        AtomicFile.write(target, overwrite, ch -> {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) ch.write(b);
         });

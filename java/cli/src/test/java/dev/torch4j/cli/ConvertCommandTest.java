@@ -4,10 +4,7 @@ import dev.torch4j.json.Json;
 import dev.torch4j.safetensors.SafetensorsFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,12 +19,11 @@ class ConvertCommandTest {
     private record Run(int code, String out, String err) {}
 
     private Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new ConvertCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        String[] all = new String[args.length + 1];
+        all[0] = "convert";
+        System.arraycopy(args, 0, all, 1, args.length);
+        CliRun r = CliRun.of(all);
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     private static Path fixture(String name) throws Exception {

@@ -38,7 +38,7 @@ class ReportBrowserTest {
     @BeforeAll static void writePage() throws Exception {
         Files.createDirectories(WORK);
         page = WORK.resolve("stats_model.html");
-        CliRun run = CliRun.of("report", Fixtures.file("report/stats_model.pt").toString(), "-o", page.toString(),
+        CliRun run = CliRun.of("report", "--force", Fixtures.file("report/stats_model.pt").toString(), "-o", page.toString(),
                 "--compare", Fixtures.file("report/stats_model.pt").toString());
         assertEquals(0, run.exit(), run::toString);
         try (Checkpoint cp = Torch.open(Fixtures.file("report/stats_model.pt"))) {
@@ -110,7 +110,7 @@ class ReportBrowserTest {
         Torch.save(sd, file);
         Path html = WORK.resolve("many.html");
         long t0 = System.nanoTime();
-        CliRun run = CliRun.of("report", file.toString(), "-o", html.toString());
+        CliRun run = CliRun.of("report", "--force", file.toString(), "-o", html.toString());
         long reportMs = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(0, run.exit(), run::toString);
         long size = Files.size(html);

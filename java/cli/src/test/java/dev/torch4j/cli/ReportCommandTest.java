@@ -97,4 +97,16 @@ class ReportCommandTest {
         assertEquals(2, run.exit(), run::toString);
         assertTrue(run.err().contains("nope.pt: no such file"), run::toString);
     }
+
+    @Test void anExistingPageIsKeptWithoutForce(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("r.html");
+        Files.writeString(out, "mine");
+        CliRun run = CliRun.of("report", "--no-stats", MODEL.toString(), "-o", out.toString());
+        assertEquals(2, run.exit(), run::toString);
+        assertEquals("torch4j: " + out + ": already exists (use --force to replace it)", run.err().strip());
+        assertEquals("mine", Files.readString(out));
+        CliRun forced = CliRun.of("report", "--no-stats", "--force", MODEL.toString(), "-o", out.toString());
+        assertEquals(0, forced.exit(), forced::toString);
+        assertTrue(Files.readString(out).startsWith("<!DOCTYPE html>") || Files.readString(out).contains("<html"));
+    }
 }

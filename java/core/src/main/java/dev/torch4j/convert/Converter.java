@@ -7,6 +7,7 @@ import dev.torch4j.python.PyDict;
 import dev.torch4j.safetensors.SafetensorsWriter;
 import dev.torch4j.safetensors.WriteReport;
 import dev.torch4j.tensor.Tensor;
+import dev.torch4j.ProgressListener;
 import dev.torch4j.io.AtomicFile;
 import dev.torch4j.torchsave.zip.TorchSaver;
 
@@ -37,7 +38,7 @@ public final class Converter {
         OutputFormat format = o.to() != null ? o.to() : OutputFormat.fromExtension(out);
         if (format == null && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("cannot tell the output format from '" + out.getFileName()
-                    + "': use --to pth or --to safetensors");
+                    + "': choose pth or safetensors");
         }
         if (Files.isDirectory(out)) {
             if (format == null) format = OutputFormat.SAFETENSORS;
@@ -102,7 +103,7 @@ public final class Converter {
         try {
             new TorchSaver().overwrite(o.force()).progress(o.progress()).saveTo(tree, out);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + "; use --state-dict to write just the tensors", e);
+            throw new IllegalArgumentException(e.getMessage() + "; convert only the state dict to write just the tensors", e);
         }
         return new ConvertResult(countTensors(tree), Files.size(out), Map.of(), List.of(), List.of(out), 0);
     }
@@ -133,8 +134,15 @@ public final class Converter {
         long totalSize = 0;
         long bytes = 0;
         int tensors = 0;
+        // One total for all shards: each shard's writer would otherwise restart the progress bar.
+        long expected = 0;
+        for (Map<String, Tensor> shard : shards) for (Tensor t : shard.values()) expected += t.byteSize();
+        ProgressListener outer = o.progress();
+        outer.expect(expected);
+        ConvertOptions perShard = new ConvertOptions(o.to(), o.stateDict(), o.stripPrefixes(), o.dtype(),
+                o.maxShardSize(), o.force(), outer::written);
         for (int i = 0; i < shards.size(); i++) {
-            ConvertResult r = writeOne(shards.get(i), files.get(i), format, o);
+            ConvertResult r = writeOne(shards.get(i), files.get(i), format, perShard);
             dropped.putAll(r.dropped());
             copied.addAll(r.copied());
             bytes += r.bytes();
@@ -192,7 +200,7 @@ public final class Converter {
     private static void refuseExisting(List<Path> outputs, boolean force) throws IOException {
         if (force) return;
         for (Path p : outputs) {
-            if (Files.exists(p)) throw new FileAlreadyExistsException(p.toString(), null, "already exists (use --force to replace it)");
+            if (Files.exists(p)) throw new FileAlreadyExistsException(p.toString(), null, "already exists");
         }
     }
 

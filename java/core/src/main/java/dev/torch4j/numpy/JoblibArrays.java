@@ -70,9 +70,7 @@ public final class JoblibArrays implements BuildHook {
     }
 
     private static boolean isJoblib(PyGlobal type) {
-        String m = type.module();
-        return (m.endsWith("numpy_pickle") || m.endsWith("numpy_pickle_compat"))
-                && (m.startsWith("joblib.") || m.contains(".joblib.") || m.equals("numpy_pickle"));
+        return JoblibLayout.isJoblibModule(type.module());
     }
 
     private Object inline(Map<Object, Object> w, InlineData data) throws TorchFileException {
@@ -93,24 +91,12 @@ public final class JoblibArrays implements BuildHook {
             if (padding > 64) throw new IllegalArgumentException("joblib padding of " + padding + " bytes at byte " + at + " (at most 16 expected)");
             data.skip(padding);
         }
-        long n = ArrayViews.byteCount(shape, itemSize(dtype));
+        long n = JoblibLayout.dataBytes(shape, dtype.descr());
         long start = data.position();
         ByteRegion bytes = data.take(n);
         DType dt = dtype.toDType();
         if (dt != null) return ArrayViews.over(bytes, dt, dtype.byteOrder(), shape, fortran, "joblib@" + start);
         return placeholder(w.get("subclass"), shape, dtype, fortran, copy(bytes));
-    }
-
-    /** numpy's item size for a type string such as {@code f8}, {@code U5} (4 bytes a character), {@code S3}, {@code V12}. */
-    static int itemSize(NumpyDType d) {
-        DType dt = d.toDType();
-        if (dt != null) return dt.itemSize();
-        String s = d.descr();
-        int i = 0;
-        while (i < s.length() && !Character.isDigit(s.charAt(i))) i++;
-        if (i == s.length()) throw new IllegalArgumentException("numpy dtype '" + s + "' has no item size");
-        int n = Integer.parseInt(s.substring(i));
-        return s.charAt(0) == 'U' ? Math.multiplyExact(n, 4) : n;
     }
 
     private static Object placeholder(Object subclass, long[] shape, NumpyDType dtype, boolean fortran, byte[] bytes) {

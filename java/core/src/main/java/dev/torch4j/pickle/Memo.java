@@ -24,6 +24,15 @@ final class Memo {
 
     int size() { return size; }
 
+    /** An independent copy (the values themselves are shared). */
+    Memo copy() {
+        Memo m = new Memo(maxEntries);
+        m.dense = dense.clone();
+        m.sparse = sparse == null ? null : new HashMap<>(sparse);
+        m.size = size;
+        return m;
+    }
+
     void put(long key, Object value) {
         if (key < 0) throw new PickleFormatError("negative memo key " + key);
         if (sparse != null && sparse.containsKey(key)) {

@@ -56,6 +56,51 @@ public final class PickleFlow {
         public String qualifiedName() { return module + "." + name; }
     }
 
+    /** None. */
+    public static final Sym PY_NONE = new Sym() {
+        @Override public String toString() { return "None"; }
+    };
+
+    /** An integer that fits a long (BININT, BININT1, BININT2, LONG1 of at most 8 bytes). */
+    public record Int(long value) implements Sym {}
+
+    /**
+     * A dict whose string keys are tracked, mutated as SETITEM and SETITEMS fill it (the memo shares
+     * it, as Python's does). Past {@value #MAX_DICT_KEYS} keys it stops tracking: {@link #get} then
+     * answers null for every key, so nothing is concluded from a partial view.
+     */
+    public static final class Dict implements Sym {
+        private final java.util.Map<String, Sym> items = new java.util.LinkedHashMap<>();
+        private boolean overflowed;
+
+        void put(Sym key, Sym value) {
+            if (overflowed) return;
+            if (!(key instanceof Str k) || items.size() >= MAX_DICT_KEYS && !items.containsKey(k.value())) {
+                overflowed = true;
+                items.clear();
+                return;
+            }
+            items.put(k.value(), value);
+        }
+
+        /** Whether every key is tracked. */
+        public boolean complete() { return !overflowed; }
+
+        /** The value of a string key, or null when absent or not tracked. */
+        public Sym get(String key) { return overflowed ? null : items.get(key); }
+
+        /** The tracked items (empty when not complete). */
+        public java.util.Map<String, Sym> items() { return java.util.Collections.unmodifiableMap(items); }
+    }
+
+    /**
+     * Data a loader reads from the stream right after a BUILD (joblib's arrays): the walk resumes at
+     * {@code end} with {@code value} in place of the built object. {@code plainReadingDiffers}: a plain
+     * {@code pickle.load} would read those bytes as opcodes (no padding byte stops it first), so they
+     * are walked that way too, from the same stack and memo, without splicing.
+     */
+    public record Splice(long end, Sym value, boolean plainReadingDiffers) {}
+
     /** A tuple whose items are tracked (TUPLE1-3, EMPTY_TUPLE, short TUPLE). */
     public record Tuple(Sym[] items) implements Sym {
         public Sym item(int i) { return i < items.length ? items[i] : null; }
@@ -80,10 +125,24 @@ public final class PickleFlow {
 
         /** A string literal (short ones only), for scanners that look for operator names. */
         default void string(String s, long offset) {}
+
+        /**
+         * BUILD met by the plain reading of a splice ({@link Splice#plainReadingDiffers}): rated like any
+         * BUILD, but it must not change values the spliced walk still uses.
+         */
+        default void plainBuild(Sym target, Sym state, long offset) { build(target, state, offset); }
+
+        /**
+         * Called after BUILD on {@code built} when the walk splices: null when nothing is spliced in,
+         * else where the walk resumes. {@code position} is the offset just past the BUILD opcode.
+         */
+        default Splice afterBuild(Sym built, ByteRegion input, long position) throws TorchFileException { return null; }
     }
 
     /** Tuples with more items than this are opaque: arguments that matter come first. */
-    private static final int MAX_TRACKED_ITEMS = 8;
+    private static final int MAX_TRACKED_ITEMS = 12;
+    /** Dicts with more string keys than this are not tracked (a wrapper's state has six). */
+    private static final int MAX_DICT_KEYS = 64;
     /** Strings longer than this stay undecoded ({@link LongText}). */
     private static final int MAX_NAME = 4096;
 
@@ -102,11 +161,16 @@ public final class PickleFlow {
      * ends in a TorchFileException naming the opcode and offset (observed events before it stand).
      */
     public long walk(ByteRegion input, long start, Observer observer) throws TorchFileException {
-        Sym[] stack = new Sym[32];
-        int sp = 0;
-        int[] marks = new int[16];
-        int mp = 0;
-        Memo memo = new Memo(limits.maxMemo());
+        return run(input, start, observer, new Sym[32], 0, new int[16], 0, new Memo(limits.maxMemo()), true);
+    }
+
+    /**
+     * The walk from {@code start} with the given stack, marks and memo (owned by this call).
+     * {@code splicing}: whether the observer may splice data after BUILD; the plain reading of a
+     * splice is walked with it off, so it never forks again.
+     */
+    private long run(ByteRegion input, long start, Observer observer, Sym[] stack, int sp, int[] marks, int mp,
+                     Memo memo, boolean splicing) throws TorchFileException {
         long opAt = start;
         int op = -1;
         try {
@@ -151,8 +215,16 @@ public final class PickleFlow {
                     }
                     case POP_MARK, LIST, DICT, FROZENSET, APPENDS, SETITEMS, ADDITEMS -> {
                         if (mp == 0) throw new PickleFormatError("no MARK on the stack");
-                        sp = marks[--mp];
-                        if (op == LIST || op == DICT || op == FROZENSET) push = OPAQUE;
+                        int from = marks[--mp];
+                        // The plain reading of a splice leaves shared dicts alone: the spliced walk goes on with them.
+                        Dict filled = op == DICT ? new Dict() : splicing && op == SETITEMS && from > 0 && stack[from - 1] instanceof Dict d ? d : null;
+                        if (filled != null) {
+                            if ((sp - from) % 2 != 0) throw new PickleFormatError("odd number of items for a dict");
+                            for (int i = from; i < sp; i += 2) filled.put(stack[i], stack[i + 1]);
+                        }
+                        sp = from;
+                        if (op == DICT) push = filled;
+                        else if (op == LIST || op == FROZENSET) push = OPAQUE;
                         else if (op != POP_MARK && sp <= (mp > 0 ? marks[mp - 1] : 0)) throw new PickleFormatError("stack underflow");
                     }
                     case DUP -> {
@@ -160,14 +232,16 @@ public final class PickleFlow {
                         push = stack[sp - 1];
                     }
                     case EMPTY_TUPLE -> push = new Tuple(new Sym[0]);
-                    case NONE, NEWTRUE, NEWFALSE, EMPTY_LIST, EMPTY_DICT, EMPTY_SET -> push = OPAQUE;
+                    case NONE -> push = PY_NONE;
+                    case EMPTY_DICT -> push = new Dict();
+                    case NEWTRUE, NEWFALSE, EMPTY_LIST, EMPTY_SET -> push = OPAQUE;
                     case INT, LONG, FLOAT -> { in.readLine(); push = OPAQUE; }
                     case PERSID -> { in.readLine(); push = observer.persistent(OPAQUE, opAt); }
-                    case BININT -> { in.readUnsigned(4); push = OPAQUE; }
-                    case BININT1 -> { in.readByte(); push = OPAQUE; }
-                    case BININT2 -> { in.readUnsigned(2); push = OPAQUE; }
+                    case BININT -> push = new Int(in.readInt32());
+                    case BININT1 -> push = new Int(in.readByte());
+                    case BININT2 -> push = new Int(in.readUnsigned(2));
                     case BINFLOAT -> { in.readUnsigned(8); push = OPAQUE; }
-                    case LONG1 -> { in.skip(in.readByte()); push = OPAQUE; }
+                    case LONG1 -> push = long1(in.readBytes(in.readByte()));
                     case LONG4 -> { in.skip(nonNegative(in.readInt32())); push = OPAQUE; }
                     case SHORT_BINBYTES -> push = bytes(in, input, in.readByte());
                     case BINBYTES -> push = bytes(in, input, in.readUnsigned(4));
@@ -185,9 +259,25 @@ public final class PickleFlow {
                     case BUILD -> {
                         requireItems(sp, base, 2);
                         Sym state = stack[--sp];
-                        observer.build(stack[sp - 1], state, opAt);
+                        if (splicing) observer.build(stack[sp - 1], state, opAt);
+                        else observer.plainBuild(stack[sp - 1], state, opAt);
+                        Splice splice = splicing ? observer.afterBuild(stack[sp - 1], input, in.position()) : null;
+                        if (splice != null) {
+                            if (splice.plainReadingDiffers()) plainReading(input, in.position(), observer, stack, sp, marks, mp, memo);
+                            if (splice.end() < in.position() || splice.end() > input.size()) {
+                                throw new PickleFormatError("spliced data ends at byte " + splice.end() + ", outside the input");
+                            }
+                            for (long left = splice.end() - in.position(); left > 0; left = splice.end() - in.position()) {
+                                in.skip(Math.min(left, Integer.MAX_VALUE));
+                            }
+                            stack[sp - 1] = splice.value();
+                        }
                     }
-                    case SETITEM -> { requireItems(sp, base, 3); sp -= 2; }
+                    case SETITEM -> {
+                        requireItems(sp, base, 3);
+                        sp -= 2;
+                        if (splicing && stack[sp - 1] instanceof Dict d) d.put(stack[sp], stack[sp + 1]);
+                    }
                     case BINPERSID -> { requireItems(sp, base, 1); sp--; push = observer.persistent(stack[sp], opAt); }
                     case TUPLE1 -> { requireItems(sp, base, 1); push = new Tuple(new Sym[] {stack[--sp]}); }
                     case TUPLE2 -> { requireItems(sp, base, 2); sp -= 2; push = new Tuple(new Sym[] {stack[sp], stack[sp + 1]}); }
@@ -254,6 +344,26 @@ public final class PickleFlow {
         } catch (IndexOutOfBoundsException | ClassCastException | IllegalArgumentException e) {
             throw new TorchFileException(file, entry, opAt, "malformed pickle: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What a plain unpickler makes of spliced bytes: opcodes, from the same stack and memo. Its events
+     * reach the observer; where it fails, a plain load would have stopped (what ran before stands).
+     */
+    private void plainReading(ByteRegion input, long at, Observer observer, Sym[] stack, int sp, int[] marks, int mp, Memo memo) {
+        try {
+            run(input, at, observer, stack.clone(), sp, marks.clone(), mp, memo.copy(), false);
+        } catch (TorchFileException e) {
+            // Not a pickle from here: a plain load raises at that byte.
+        }
+    }
+
+    private static Sym long1(byte[] b) {
+        if (b.length == 0) return new Int(0);
+        if (b.length > 8) return OPAQUE;
+        long v = b[b.length - 1]; // sign-extended top byte
+        for (int i = b.length - 2; i >= 0; i--) v = v << 8 | (b[i] & 0xff);
+        return new Int(v);
     }
 
     /** The Python 3 spelling of a Python 2 global ({@code __builtin__.set} is {@code builtins.set}). */

@@ -32,14 +32,24 @@ import java.util.TreeMap;
  * spaces so data starts on an 8-byte boundary). Shared memory cannot be expressed: like the
  * safetensors project's converter, the same tensor under several names is kept once (first name
  * in sorted order) and different views of one storage are each written as a copy; the
- * {@link WriteReport} lists both. Data is streamed and the file appears atomically.
+ * {@link WriteReport} lists both. Data is streamed and the file appears atomically. The header
+ * carries {@code "__metadata__": {"format": "pt"}} unless {@link #metadata} says otherwise.
+ *
+ * <p>Not thread-safe: configure and use one writer per thread (writing reads the tensors, which
+ * may be shared across threads).
  */
 public final class SafetensorsWriter {
-    private Map<String, String> metadata = Map.of();
+    /** Hugging Face's loaders ({@code transformers}' {@code load_state_dict}) expect this entry. */
+    private static final Map<String, String> DEFAULT_METADATA = Map.of("format", "pt");
+
+    private Map<String, String> metadata = DEFAULT_METADATA;
     private boolean overwrite = true;
     private ProgressListener progress = ProgressListener.NONE;
 
-    /** The {@code __metadata__} string map (Hugging Face expects {@code format: pt}). */
+    /**
+     * The {@code __metadata__} string map, replacing the default {@code {"format": "pt"}} (which
+     * Hugging Face tooling expects); an empty map writes no {@code __metadata__}.
+     */
     public SafetensorsWriter metadata(Map<String, String> metadata) {
         this.metadata = new TreeMap<>(metadata);
         return this;
@@ -116,6 +126,7 @@ public final class SafetensorsWriter {
         }
         byte[] header = header(plan);
         long total = 8 + header.length + offset;
+        progress.expect(offset);
         AtomicFile.write(target, overwrite, channel -> writeFile(channel, header, plan));
         return new WriteReport(plan.size(), total, Collections.unmodifiableMap(dropped), Collections.unmodifiableList(copied));
     }

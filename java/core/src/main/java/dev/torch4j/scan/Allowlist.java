@@ -53,10 +53,17 @@ final class Allowlist {
             "numpy.dtype", "numpy.ndarray", "numpy.ma.core._mareconstruct", "numpy.core.records.recarray",
             "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__generator_ctor",
             "numpy.random._pickle.__bit_generator_ctor", "numpy.random.mtrand.RandomState",
-            "numpy.random._generator.Generator",
-            // joblib's array wrapper (the arrays follow as raw bytes)
+            "numpy.random._generator.Generator");
+
+    /**
+     * joblib's array wrappers: joblib.dump pickles them by NEWOBJ (or copyreg._reconstructor) and
+     * BUILD with a plain attribute dict; they are never called, so a call stays dangerous.
+     */
+    private static final Set<String> INSTANTIATED_ONLY = Set.of(
             "joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle_compat.NDArrayWrapper",
-            "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle_compat.NDArrayWrapper");
+            "joblib.numpy_pickle_compat.ZNDArrayWrapper",
+            "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle_compat.NDArrayWrapper",
+            "sklearn.externals.joblib.numpy_pickle_compat.ZNDArrayWrapper");
 
     /** Packages whose classes may be instantiated (NEWOBJ then BUILD), as whole pickled models do. */
     private static final List<String> INSTANTIABLE_PREFIXES = List.of(
@@ -86,6 +93,11 @@ final class Allowlist {
 
     static boolean safeCall(String qualifiedName) {
         return SAFE_CALLS.contains(qualifiedName) || isTorchConstantOrStorage(qualifiedName);
+    }
+
+    /** Classes that may be instantiated (not called) although their package runs code: joblib's wrappers. */
+    static boolean instantiatedOnly(String qualifiedName) {
+        return INSTANTIATED_ONLY.contains(qualifiedName);
     }
 
     static boolean instantiable(String module, String name) {

@@ -1,5 +1,7 @@
 package dev.torch4j.scan;
 
+import dev.torch4j.TorchFileException;
+import dev.torch4j.PickleLimits;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.pickle.PickleFlow;
@@ -62,6 +64,8 @@ final class PickleRater implements PickleFlow.Observer {
             "dill.loads", "dill.load", "cloudpickle.loads", "cloudpickle.load", "pandas.read_pickle",
             "pandas.io.pickle.read_pickle", "torch.serialization._load", "torch.serialization._legacy_load");
     private static final Set<String> PARTIALS = Set.of("functools.partial", "_functools.partial");
+    /** Tensor-subclass rebuilders: as safe as the function they call and the class they instantiate. */
+    private static final Set<String> TYPE_REBUILDERS = Set.of("torch._tensor._rebuild_from_type_v2");
     private static final Set<String> GETATTRS = Set.of("builtins.getattr");
     private static final Set<String> RECONSTRUCTORS = Set.of("copyreg._reconstructor");
     private static final Set<String> NEWOBJ_HELPERS = Set.of("copyreg.__newobj__", "copyreg.__newobj_ex__");
@@ -81,16 +85,19 @@ final class PickleRater implements PickleFlow.Observer {
     private final List<Finding> extra = new ArrayList<>();
     private final Map<Sym, Boolean> payloadsScanned = new IdentityHashMap<>();
     private final boolean operatorList;
+    private final boolean joblib;
 
     /**
      * @param operatorList whether string literals are operator names to check (a mobile bytecode.pkl)
+     * @param joblib       whether the pickle is read as joblib.load reads it (array bytes after its wrappers)
      */
-    PickleRater(ScanSession session, String entry, List<String> chain, int depth, boolean operatorList) {
+    PickleRater(ScanSession session, String entry, List<String> chain, int depth, boolean operatorList, boolean joblib) {
         this.session = session;
         this.entry = entry;
         this.chain = chain;
         this.depth = depth;
         this.operatorList = operatorList;
+        this.joblib = joblib;
     }
 
     @Override public void global(Global g) {
@@ -119,10 +126,19 @@ final class PickleRater implements PickleFlow.Observer {
             markCalled(a0, offset, "functools.partial of");
             return new Partial(a0);
         }
-        if (instantiate) return new Result(q);
+        if (instantiate) return JoblibSplices.isWrapper(target) ? new JoblibSplices.Wrapper(q) : new Result(q);
+        if (q.equals("numpy.dtype") && a0 instanceof Str descr) return new JoblibSplices.DType(descr.value());
         if (GETATTRS.contains(q)) {
             site.handled = true;
             return getattr(a0, arg(args, 1), offset);
+        }
+        if (TYPE_REBUILDERS.contains(q)) {
+            // torch._tensor._rebuild_from_type_v2(func, new_type, args, state): calls func(*args), then
+            // makes the result an instance of new_type (a Tensor subclass, e.g. fastai's TensorImage).
+            site.handled = true;
+            markCalled(a0, offset, "torch._tensor._rebuild_from_type_v2 of");
+            markInstantiated(arg(args, 1), offset);
+            return new Result(q);
         }
         if (RECONSTRUCTORS.contains(q)) {
             site.handled = true;
@@ -130,11 +146,13 @@ final class PickleRater implements PickleFlow.Observer {
             Sym base = arg(args, 1);
             Global b = base instanceof Global g ? g : null;
             if (b == null || !PLAIN_BASES.contains(py3(b))) markCalled(base, offset, "copyreg._reconstructor base");
+            if (a0 instanceof Global g && JoblibSplices.isWrapper(g)) return new JoblibSplices.Wrapper(py3(g));
             return new Result(a0 instanceof Global g ? py3(g) : q);
         }
         if (NEWOBJ_HELPERS.contains(q)) {
             site.handled = true;
             markInstantiated(a0, offset);
+            if (a0 instanceof Global g && JoblibSplices.isWrapper(g)) return new JoblibSplices.Wrapper(py3(g));
             return new Result(q);
         }
         if (REBUILD_FROM_TYPE.contains(q)) {
@@ -164,6 +182,54 @@ final class PickleRater implements PickleFlow.Observer {
     }
 
     @Override public void build(Sym target, Sym state, long offset) {
+        if (target instanceof JoblibSplices.DType d) d.state = state;
+        else if (target instanceof JoblibSplices.Wrapper w) w.build(state);
+        plainBuild(target, state, offset);
+    }
+
+    /**
+     * After BUILD on joblib's wrapper, joblib.load reads the array: its bytes are skipped, or its
+     * nested pickle (an object array) walked as a plain pickle.load reads it. Unknown layout: unreadable.
+     */
+    @Override public PickleFlow.Splice afterBuild(Sym built, ByteRegion input, long position) throws TorchFileException {
+        if (!joblib || !(built instanceof JoblibSplices.Wrapper w)) return null;
+        JoblibSplices.Layout layout;
+        try {
+            layout = JoblibSplices.layout(w);
+        } catch (JoblibSplices.Unresolved e) {
+            throw new TorchFileException(session.file(), entry, position, "joblib reads an array after the "
+                    + w.type + " built before this byte, but " + e.getMessage() + ": where the pickle resumes is unknown");
+        }
+        if (layout.objects()) return new PickleFlow.Splice(objectArray(input, position), PickleFlow.OPAQUE, false);
+        long start = position;
+        boolean plainDiffers = true;
+        if (layout.aligned()) {
+            if (position >= input.size()) throw new TorchFileException(session.file(), entry, position, "joblib array padding byte missing (truncated file)");
+            int padding = input.get(position) & 0xff;
+            start = position + 1 + padding;
+            // joblib writes 1 to 16: such a byte is no opcode, so a plain pickle.load stops there.
+            plainDiffers = padding > dev.torch4j.numpy.JoblibLayout.ALIGNMENT;
+        }
+        if (layout.dataBytes() > input.size() - start) {
+            throw new TorchFileException(session.file(), entry, position, "joblib array of " + layout.dataBytes()
+                    + " bytes runs past the end of the pickle");
+        }
+        return new PickleFlow.Splice(start + layout.dataBytes(), PickleFlow.OPAQUE, plainDiffers);
+    }
+
+    /** joblib pickles an object array with pickle.dump: a plain pickle of its own, rated in a chain link of its own. */
+    private long objectArray(ByteRegion input, long position) throws TorchFileException {
+        List<String> inner = new ArrayList<>(chain);
+        inner.add("joblib object array at byte " + position);
+        PickleRater nested = new PickleRater(session, entry, inner, depth, false, false);
+        try {
+            return new PickleFlow(session.file(), entry, PickleLimits.DEFAULT).walk(input, position, nested);
+        } finally {
+            session.findings().addAll(nested.findings());
+        }
+    }
+
+    @Override public void plainBuild(Sym target, Sym state, long offset) {
         if (target instanceof Global g) {
             site(g).use(Use.ATTRIBUTE);
             danger(py3(g), Use.ATTRIBUTE, offset, "BUILD on a class or module itself sets its attributes "

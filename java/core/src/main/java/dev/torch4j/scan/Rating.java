@@ -48,7 +48,7 @@ final class Rating {
                 return "?calls third-party code (" + module + "): loading needs that package and runs it";
             }
             case INSTANTIATED -> {
-                if (Allowlist.instantiable(module, name)) return null;
+                if (Allowlist.instantiable(module, name) || !dotted && Allowlist.instantiatedOnly(q)) return null;
                 if (platform) return "!instantiates " + kind(module) + " class that is not known safe" + (dotted ? " (through an attribute path)" : "");
                 return "?instantiates a third-party class: loading needs " + module + " and runs its __setstate__";
             }

@@ -42,6 +42,9 @@ final class ScanSession {
 
     List<Finding> findings() { return findings; }
 
+    /** The scanned file's name, for messages. */
+    String file() { return file; }
+
     TorchFileException error() { return error; }
 
     void fail(TorchFileException e) {
@@ -61,8 +64,8 @@ final class ScanSession {
             Container c = FormatDetector.detect(label(chain, entry), head, bytes.size(), last);
             switch (c) {
                 case ZIP -> scanZip(bytes, chain, depth);
-                case LEGACY -> scanPickles(bytes, 0, entry, chain, depth, LEGACY_PICKLES, false);
-                case PICKLE -> scanPickles(bytes, 0, entry, chain, depth, Integer.MAX_VALUE, false);
+                case LEGACY -> scanPickles(bytes, 0, entry, chain, depth, LEGACY_PICKLES, false, false);
+                case PICKLE -> scanPickles(bytes, 0, entry, chain, depth, Integer.MAX_VALUE, false, true);
                 case LEGACY_TAR -> throw new TorchFileException(file, entry, 0,
                         "a 0.1.x tar-layout torch.save nested in another file is not scanned");
                 case SAFETENSORS -> { } // a JSON header and raw numbers: nothing in it can run code
@@ -71,7 +74,7 @@ final class ScanSession {
                     // joblib's whole-file compression: the pickle inside, decoded within the payload budget.
                     String method = JoblibCompression.detect(head);
                     byte[] inner = JoblibCompression.decompress(file, bytes, method, limits.maxPayloadBytes());
-                    scanPickles(materialize(inner), 0, entry, chain, depth, Integer.MAX_VALUE, false);
+                    scanPickles(materialize(inner), 0, entry, chain, depth, Integer.MAX_VALUE, false, true);
                 }
             }
         } catch (TorchFileException e) {
@@ -113,11 +116,12 @@ final class ScanSession {
         BudgetExceeded(String m) { super(m, null, false, false); }
     }
 
+    /** {@code joblib}: a plain or joblib-compressed pickle file, which joblib.load reads with its arrays spliced in. */
     private void scanPickles(ByteRegion bytes, long start, String entry, List<String> chain, int depth, int count,
-                             boolean operatorList) throws TorchFileException {
+                             boolean operatorList, boolean joblib) throws TorchFileException {
         long at = start;
         for (int i = 0; i < count; i++) {
-            PickleRater rater = new PickleRater(this, entry, chain, depth, operatorList);
+            PickleRater rater = new PickleRater(this, entry, chain, depth, operatorList, joblib);
             PickleFlow flow = new PickleFlow(file, entry, PickleLimits.DEFAULT);
             try {
                 at = flow.walk(bytes, at, rater);
@@ -142,7 +146,7 @@ final class ScanSession {
         byte[] h = new byte[(int) headerLength];
         bytes.copyTo(major == 1 ? 10 : 12, h, 0, h.length);
         String header = new String(h, StandardCharsets.ISO_8859_1);
-        if (header.contains("'|O'") || header.contains("\"|O\"")) scanPickles(bytes, start, entry, chain, depth, 1, false);
+        if (header.contains("'|O'") || header.contains("\"|O\"")) scanPickles(bytes, start, entry, chain, depth, 1, false, false);
     }
 
     private void scanZip(ByteRegion bytes, List<String> chain, int depth) throws TorchFileException {
@@ -189,7 +193,7 @@ final class ScanSession {
             }
             try {
                 if (pickle) {
-                    scanPickles(data, 0, e.name(), inner, depth, 1, lower.endsWith("bytecode.pkl"));
+                    scanPickles(data, 0, e.name(), inner, depth, 1, lower.endsWith("bytecode.pkl"), false);
                 } else if (code) {
                     if (data.size() > limits.maxPayloadBytes()) throw new TorchFileException(file, e.name(), 0, "script source too large to scan");
                     byte[] b = new byte[(int) data.size()];

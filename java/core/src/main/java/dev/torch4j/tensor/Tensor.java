@@ -6,6 +6,10 @@ import java.util.Arrays;
 /**
  * A PyTorch tensor read from a file: dtype, shape, strides and offset (in elements) over a
  * {@link Storage} that may be shared with other tensors. Data stays in the file until asked for.
+ *
+ * <p><b>Thread safety:</b> immutable; any number of threads may read the same tensor (or tensors
+ * sharing a storage) at once while its {@link dev.torch4j.Checkpoint} is open. Arrays and buffers
+ * it returns belong to the caller (byte buffers over the mapping are read-only views).
  */
 public final class Tensor {
     private final DType dtype;

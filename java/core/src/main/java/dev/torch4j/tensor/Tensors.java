@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Builds contiguous tensors from Java arrays, ready for {@link TorchSaver} or the safetensors
+ * Builds contiguous tensors from Java arrays, ready for {@link dev.torch4j.Torch#save} or the safetensors
  * writer: {@code Tensors.of(new float[]{1, 2, 3, 4}, 2, 2)}. The array is copied once into a
  * little-endian heap storage; an empty shape means a scalar.
  */

@@ -1,7 +1,7 @@
 package dev.torch4j.libtorch;
 
 /** libtorch's native libraries could not be loaded (missing jar, other platform, broken install). */
-public final class LibtorchUnavailableException extends IllegalStateException {
+public final class LibtorchUnavailableException extends dev.torch4j.spi.BackendUnavailableException {
     public LibtorchUnavailableException(String reason) {
         super("libtorch backend unavailable: " + reason);
     }

@@ -1,5 +1,6 @@
 package dev.torch4j.libtorch;
 
+import dev.torch4j.io.AtomicFile;
 import dev.torch4j.nativelib.MobileBytecodeTools;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.JitModule;
@@ -10,7 +11,6 @@ import org.bytedeco.pytorch.global.torch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,6 +90,21 @@ public final class MobileExporter {
      * @throws BackportUnavailableException a lower version was asked for and libtorch4j_mobile does not load
      */
     public static Result export(ScriptModel model, Path out, Options options) throws IOException {
+        return export(model, out, options, true);
+    }
+
+    /**
+     * Writes {@code model} to {@code out} through {@link AtomicFile}: a partial file never appears
+     * under that name, temporary files are removed on failure and on SIGINT/SIGTERM, and the file
+     * gets the usual permissions (umask). libtorch names the archive's root folder after the file it
+     * writes, so it writes a file named like {@code out} (in a temporary folder): the same model
+     * exported twice gives the same bytes.
+     *
+     * @param overwrite when false, an existing {@code out} is an error and is left untouched
+     * @throws IllegalArgumentException     a bytecode version above libtorch's own
+     * @throws BackportUnavailableException a lower version was asked for and libtorch4j_mobile does not load
+     */
+    public static Result export(ScriptModel model, Path out, Options options, boolean overwrite) throws IOException {
         int produced = producedBytecodeVersion();
         if (options.bytecodeVersion() > produced) {
             throw new IllegalArgumentException("bytecode version " + options.bytecodeVersion()
@@ -100,25 +115,18 @@ public final class MobileExporter {
         if (backport && !MobileBytecodeTools.isAvailable()) {
             throw new BackportUnavailableException(options.bytecodeVersion(), MobileBytecodeTools.unavailableReason());
         }
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path written = Files.createTempFile(dir, "." + out.getFileName(), ".part");
-        Path lowered = null;
-        try {
-            List<String> methods = model.read(m -> write(m, written, options));
-            Path finished = written;
-            long version = options.target() == Target.PTL ? produced : -1;
-            if (backport) {
-                lowered = Files.createTempFile(dir, "." + out.getFileName(), ".v" + options.bytecodeVersion() + ".part");
-                finished = backport(written, lowered, options.bytecodeVersion());
-                version = options.bytecodeVersion();
+        List<List<String>> methods = new ArrayList<>();
+        AtomicFile.writePath(out, overwrite, file -> {
+            if (!backport) {
+                methods.add(model.read(m -> write(m, file, options)));
+                return;
             }
-            Files.move(finished, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new Result(out, options.target(), Files.size(out), options.freeze(), methods, version);
-        } finally {
-            Files.deleteIfExists(written);
-            if (lowered != null) Files.deleteIfExists(lowered);
-        }
+            Path stage = Files.createDirectory(file.resolveSibling("produced")).resolve(file.getFileName().toString());
+            methods.add(model.read(m -> write(m, stage, options)));
+            backport(stage, file, options.bytecodeVersion());
+        });
+        long version = options.target() == Target.PTL ? (backport ? options.bytecodeVersion() : produced) : -1;
+        return new Result(out, options.target(), Files.size(out), options.freeze(), methods.get(0), version);
     }
 
     private static Path backport(Path in, Path out, int version) throws IOException {

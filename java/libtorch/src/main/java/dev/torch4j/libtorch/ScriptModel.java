@@ -29,10 +29,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A TorchScript module ({@code torch.jit.save} archive) loaded by libtorch: run its methods on
  * torch4j tensors, read its parameters and buffers. Close it to free the native module at once.
  *
- * <p>Thread-safe: any number of threads may call methods of one model at once (libtorch runs
- * TorchScript methods re-entrantly; each call has its own inputs and outputs), and {@link #close()}
- * waits for running calls. Calls run in inference mode unless {@link #withGradients(boolean)}.
- * Intra-op parallelism is process-wide: {@link LibtorchThreads}.
+ * <p><b>Thread safety:</b> one instance may be shared: any number of threads may call its methods at
+ * once (libtorch runs TorchScript methods re-entrantly; each call has its own inputs and outputs);
+ * {@link #train(boolean)} and {@link #close()} wait for running calls, and calls after close fail
+ * cleanly. Calls run in inference mode unless {@link #withGradients(boolean)}. Intra-op parallelism
+ * is process-wide: {@link LibtorchThreads}.
  *
  * <p>Load only trusted files: a TorchScript archive is code, and libtorch's loader is not hardened
  * against hostile input the way torch4j's pure-Java reader is.

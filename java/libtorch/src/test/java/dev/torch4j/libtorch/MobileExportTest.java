@@ -174,4 +174,41 @@ class MobileExportTest {
         }
         assertFalse(Files.size(out) == 0);
     }
+
+    /**
+     * Two exports of one model, by two runs of the command at different times into different
+     * folders, give the same bytes (issue 13). Separate processes, as users run it: within one
+     * process libtorch numbers the classes it creates when freezing (___torch_mangle_N), so a
+     * second freeze in the same process names them differently.
+     */
+    @Test
+    void exportsAreReproducibleAndHonourTheUmask() throws Exception {
+        Path dir = Oracle.tempDir();
+        Path a = Files.createDirectories(dir.resolve("repro-a")).resolve("model.ptl");
+        Path b = Files.createDirectories(dir.resolve("repro-b")).resolve("model.ptl");
+        exportInChildJvm(a);
+        Thread.sleep(2100); // zip timestamps have a two-second resolution
+        exportInChildJvm(b);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        try (ScriptModel m = ScriptModel.load(Oracle.fixture("model.pt"))) {
+            java.io.IOException exists = assertThrows(java.io.IOException.class,
+                    () -> MobileExporter.export(m, b, MobileExporter.Options.DEFAULT, false));
+            assertEquals(b + ": already exists", exists.getMessage());
+        }
+        Path probe = Files.createFile(dir.resolve("repro-a").resolve("probe"));
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(a), "created like any new file");
+        // The archive's root folder is the output's stem, not a temporary name.
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(a.toFile())) {
+            assertTrue(z.stream().allMatch(e -> e.getName().startsWith("model/")), "entries under model/");
+        }
+    }
+
+    private static void exportInChildJvm(Path out) throws Exception {
+        String javaCmd = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaCmd, "-cp", System.getProperty("java.class.path"),
+                "dev.torch4j.libtorch.cli.ExportMobileCommand", Oracle.fixture("model.pt").toString(), out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+    }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.torch4j.nativelib.cli.BackportCommand;
-import dev.torch4j.nativelib.cli.BytecodeVersionCommand;
 import dev.torch4j.spi.CliExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code torch4j backport} and {@code torch4j bytecode-version}, against PyTorch 1.13's lite interpreter. */
+/** {@code torch4j backport}, against PyTorch 1.13's lite interpreter, and the CLI convention it follows. */
 class MobileCliTest {
   private static final String SAVE = """
       import sys, torch
@@ -59,12 +58,12 @@ class MobileCliTest {
   }
 
   @Test
-  void bothCommandsAreRegisteredAsCliExtensions() {
+  void backportIsRegisteredAsACliExtension() {
     List<String> names = new ArrayList<>();
     for (CliExtension e : ServiceLoader.load(CliExtension.class)) {
       names.add(new CommandLine(e.command()).getCommandName());
     }
-    assertTrue(names.containsAll(List.of("backport", "bytecode-version")), names::toString);
+    assertEquals(List.of("backport"), names, "bytecode-version is pure Java now (torch4j-cli)");
   }
 
   @Test
@@ -74,20 +73,30 @@ class MobileCliTest {
     String v = PythonTorch.run(tmp, SAVE, model.toString()).strip();
     assertEquals("8", v, "PyTorch 1.13 writes bytecode v8");
 
-    Run version = run(new BytecodeVersionCommand(), model.toString());
-    assertEquals(0, version.exit(), version.err());
-    assertEquals("8", version.out().strip());
+    assertEquals(8, MobileBytecodeTools.version(model));
 
     Path out = tmp.resolve("model-v5.ptl");
     Run backport = run(new BackportCommand(), model.toString(), out.toString(), "--to", "5");
     assertEquals(0, backport.exit(), backport.err());
     assertTrue(backport.out().contains("v8 -> v5"), backport.out());
-    assertEquals("5", run(new BytecodeVersionCommand(), out.toString()).out().strip());
+    assertEquals(5, MobileBytecodeTools.version(out));
     try (var files = Files.list(tmp)) {
-      assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left behind");
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".")), "temporary file left behind");
     }
+    // The convention: an existing output is refused without --force (and left untouched), replaced with it.
+    byte[] before = Files.readAllBytes(out);
+    Run again = run(new BackportCommand(), model.toString(), out.toString(), "--to", "6");
+    assertEquals(2, again.exit());
+    assertTrue(again.err().contains(out + ": already exists (use --force"), again.err());
+    assertEquals(5, MobileBytecodeTools.version(out));
+    Run forced = run(new BackportCommand(), model.toString(), out.toString(), "--to", "6", "--force", "--json");
+    assertEquals(0, forced.exit(), forced.err());
+    assertEquals("{\"file\":\"" + model + "\",\"output\":\"" + out + "\",\"from\":8,\"to\":6}", forced.out().strip().replace(" ", ""));
+    assertEquals(6, MobileBytecodeTools.version(out));
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+    assertTrue(before.length > 0);
     String report = PythonTorch.run(tmp, LOAD, model.toString(), out.toString());
-    assertEquals("5 same", report.strip());
+    assertEquals("6 same", report.strip(), "the --force run replaced it with v6");
   }
 
   @Test
@@ -96,26 +105,26 @@ class MobileCliTest {
     Path garbage = Files.writeString(tmp.resolve("garbage.ptl"), "not a zip");
     Path out = tmp.resolve("out.ptl");
     Run r = run(new BackportCommand(), garbage.toString(), out.toString(), "--to", "5");
-    assertEquals(1, r.exit());
+    assertEquals(2, r.exit());
     assertTrue(r.err().startsWith("torch4j: "), r.err());
     assertFalse(Files.exists(out));
     try (var files = Files.list(tmp)) {
       assertEquals(1, files.count(), "only the input remains");
     }
-    Run missing = run(new BytecodeVersionCommand(), tmp.resolve("absent.ptl").toString());
-    assertEquals(1, missing.exit());
-    assertTrue(missing.err().startsWith("torch4j: no such file"), missing.err());
+    Path absent = tmp.resolve("absent.ptl");
+    Run missing = run(new BackportCommand(), absent.toString(), out.toString(), "--to", "5");
+    assertEquals(2, missing.exit());
+    assertEquals("torch4j: " + absent + ": no such file", missing.err().strip());
   }
 
   @Test
-  void missingLibtorchIsExit2WithAReason() {
+  void missingLibtorchIsExit3WithAReason() throws Exception {
     assumeTrue(!MobileBytecodeTools.isAvailable(), "tools available: covered by the fallback run");
-    Run r = run(new BackportCommand(), "in.ptl", tmp.resolve("out.ptl").toString(), "--to", "5");
-    assertEquals(2, r.exit());
+    Path in = Files.writeString(tmp.resolve("in.ptl"), "x");
+    Run r = run(new BackportCommand(), in.toString(), tmp.resolve("out.ptl").toString(), "--to", "5");
+    assertEquals(3, r.exit());
     assertTrue(r.err().startsWith("torch4j: mobile bytecode tools need libtorch"), r.err());
-    Run v = run(new BytecodeVersionCommand(), "in.ptl");
-    assertEquals(2, v.exit());
-    assertTrue(v.err().startsWith("torch4j: "), v.err());
+    assertFalse(Files.exists(tmp.resolve("out.ptl")));
   }
 
   private static void requireTools() {

@@ -61,6 +61,7 @@ public final class TorchSaver {
         // torch.save writes records in sorted(key) order: string order, "10" before "2".
         storages.sort(Comparator.comparing(TorchPickler.SavedStorage::key));
         String archive = archiveName(target);
+        progress.expect(storages.stream().mapToLong(TorchPickler.SavedStorage::byteLength).sum());
         AtomicFile.write(target, overwrite, channel -> {
             AlignedZipWriter zip = new AlignedZipWriter(channel, forceZip64);
             SerializationId id = new SerializationId();

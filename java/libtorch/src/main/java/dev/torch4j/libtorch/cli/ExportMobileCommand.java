@@ -3,16 +3,18 @@ package dev.torch4j.libtorch.cli;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
+import dev.torch4j.json.JsonWriter;
 import dev.torch4j.libtorch.BackportUnavailableException;
 import dev.torch4j.libtorch.LibtorchBackend;
 import dev.torch4j.libtorch.LibtorchException;
-import dev.torch4j.libtorch.LibtorchUnavailableException;
 import dev.torch4j.libtorch.MatchReport;
 import dev.torch4j.libtorch.MobileExporter;
 import dev.torch4j.libtorch.ScriptModel;
 import dev.torch4j.libtorch.StateDictMismatchException;
 import dev.torch4j.libtorch.WeightLoader;
 import dev.torch4j.nativelib.MobileBytecodeTools;
+import dev.torch4j.spi.BackendUnavailableException;
+import dev.torch4j.spi.ExitCodes;
 import dev.torch4j.tensor.Tensor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,12 +46,12 @@ import java.util.function.Supplier;
                 "WEIGHTS is any file torch4j reads: a state_dict (.pt/.pth/.pkl/.bin), a pickled module,",
                 "a Lightning .ckpt (with --strip-prefix model.), a TorchScript archive..."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:written", "1:unreadable input, weights that do not fit, or libtorch refused",
-                "2:usage error", "3:libtorch (or, for --bytecode-version below libtorch's, libtorch4j_mobile) is not available"})
+        exitCodeList = {"0:written", "2:usage error, unreadable input, weights that do not fit, libtorch refused,"
+                + " or OUT exists without --force", "3:libtorch (or, for --bytecode-version below libtorch's, libtorch4j_mobile) is not available"})
 public final class ExportMobileCommand implements Callable<Integer> {
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_NO_BACKEND = 3;
+    static final int EXIT_FAILED = ExitCodes.BAD_INPUT;
+    static final int EXIT_USAGE = ExitCodes.BAD_INPUT;
+    static final int EXIT_NO_BACKEND = ExitCodes.BACKEND_MISSING;
 
     @Parameters(arity = "1..2", paramLabel = "FILE",
             description = "[MODEL] OUT: the TorchScript model (omit with --architecture) and the file to write.")
@@ -83,6 +85,12 @@ public final class ExportMobileCommand implements Callable<Integer> {
                     + " up to libtorch's own (8, the default).",
                     "Lower versions are backported with torch4j-native (its linux-x86_64 jar on the class path)."})
     Integer bytecodeVersion;
+
+    @Option(names = "--force", description = "Replace OUT if it exists.")
+    boolean force;
+
+    @Option(names = "--json", description = "Write JSON: {file, target, bytes, frozen, bytecode_version, methods}.")
+    boolean json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -124,6 +132,11 @@ public final class ExportMobileCommand implements Callable<Integer> {
         if (output.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
             return usage(err, "the output would overwrite the input " + model);
         }
+        if (!force && java.nio.file.Files.exists(output)) {
+            return usage(err, output + ": already exists (use --force to replace it)");
+        }
+        // --json keeps stdout for the JSON document alone.
+        PrintWriter log = json ? new PrintWriter(java.io.Writer.nullWriter()) : out;
         try {
             LibtorchBackend.require();
             int produced = MobileExporter.producedBytecodeVersion();
@@ -137,16 +150,17 @@ public final class ExportMobileCommand implements Callable<Integer> {
             String unavailable = MobileExporter.needsBackport(options) ? backportUnavailable.get() : null;
             if (unavailable != null) throw new BackportUnavailableException(bytecodeVersion, unavailable);
             try (ScriptModel m = ScriptModel.load(model)) {
-                out.println("loaded " + model + " (methods: " + String.join(", ", m.methodNames()) + ")");
-                if (weights != null) loadWeights(m, out);
-                MobileExporter.Result r = MobileExporter.export(m, output, options);
-                out.println("wrote " + r.file() + " (" + r.target().name().toLowerCase()
+                log.println("loaded " + model + " (methods: " + String.join(", ", m.methodNames()) + ")");
+                if (weights != null) loadWeights(m, log);
+                MobileExporter.Result r = MobileExporter.export(m, output, options, force);
+                if (json) printJson(out, r);
+                log.println("wrote " + r.file() + " (" + r.target().name().toLowerCase()
                         + (r.frozen() ? ", frozen" : "") + ", " + r.bytes() + " bytes"
                         + (r.bytecodeVersion() >= 0 ? ", bytecode v" + r.bytecodeVersion() : "")
                         + (MobileExporter.needsBackport(options) ? ", backported from v" + produced : "") + ")");
             }
             return 0;
-        } catch (LibtorchUnavailableException | BackportUnavailableException e) {
+        } catch (BackendUnavailableException e) {
             err.println("export-mobile: " + e.getMessage());
             return EXIT_NO_BACKEND;
         } catch (StateDictMismatchException e) {
@@ -158,7 +172,7 @@ public final class ExportMobileCommand implements Callable<Integer> {
             return EXIT_FAILED;
         } catch (RuntimeException e) {
             // A bug of ours or an unexpected libtorch failure: still a message, not a stack trace.
-            err.println("export-mobile: internal error: " + e);
+            err.println("export-mobile: internal error: " + e.getMessage() + " (run again with --debug to see where)");
             return EXIT_FAILED;
         }
     }
@@ -174,6 +188,22 @@ public final class ExportMobileCommand implements Callable<Integer> {
             MatchReport report = new WeightLoader(stripPrefix, !noStrict).load(m, state, weights.toString());
             out.println("weights " + weights + " (" + ckpt.format().id() + "): " + report.describe());
         }
+    }
+
+    private static void printJson(PrintWriter out, MobileExporter.Result r) throws IOException {
+        JsonWriter w = new JsonWriter(out, false);
+        w.beginObject();
+        w.name("file").value(r.file().toString());
+        w.name("target").value(r.target().name().toLowerCase(java.util.Locale.ROOT));
+        w.name("bytes").value(r.bytes());
+        w.name("frozen").value(r.frozen());
+        w.name("bytecode_version").value(r.bytecodeVersion());
+        w.name("methods").beginArray();
+        for (String m : r.methods()) w.value(m);
+        w.endArray();
+        w.endObject();
+        w.finish();
+        out.println();
     }
 
     private static int usage(PrintWriter err, String message) {

@@ -1,5 +1,7 @@
 package dev.torch4j.libtorch.cli;
 
+import dev.torch4j.spi.ExitCodes;
+
 import dev.torch4j.TorchFileException;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.libtorch.LibtorchBackend;
@@ -42,9 +44,9 @@ import java.util.function.Supplier;
         exitCodeList = {"0:ran (outputs written)", "1:the model failed on these inputs",
                 "2:usage error, missing or unreadable model or input", "3:libtorch is not available"})
 public final class RunCommand implements Callable<Integer> {
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_NO_BACKEND = 3;
+    static final int EXIT_FAILED = ExitCodes.FINDING;
+    static final int EXIT_USAGE = ExitCodes.BAD_INPUT;
+    static final int EXIT_NO_BACKEND = ExitCodes.BACKEND_MISSING;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "TorchScript archive (torch.jit.save).")
     Path model;

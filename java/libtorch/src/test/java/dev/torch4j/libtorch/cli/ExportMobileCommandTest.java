@@ -167,7 +167,7 @@ class ExportMobileCommandTest {
     void lightningCheckpointNeedsItsPrefixStripped() throws IOException {
         Path out = OracleAccess.tempDir().resolve("from-ckpt.ptl");
         Run refused = run("--architecture", fx("arch.pt"), "--weights", fx("lightning.ckpt"), out.toString());
-        assertEquals(1, refused.exit());
+        assertEquals(2, refused.exit());
         assertTrue(refused.err().contains("missing keys (9)"), refused.err());
         assertTrue(refused.err().contains("unexpected keys (9)"), refused.err());
         assertTrue(refused.err().contains("--strip-prefix model."), refused.err());
@@ -182,7 +182,7 @@ class ExportMobileCommandTest {
     void strictAndNoStrict() throws IOException {
         Path out = OracleAccess.tempDir().resolve("partial.ptl");
         Run strict = run("--architecture", fx("arch.pt"), "--weights", fx("partial.pkl"), out.toString());
-        assertEquals(1, strict.exit());
+        assertEquals(2, strict.exit());
         assertTrue(strict.err().contains("missing keys (1):\n  bn.running_var"), strict.err());
         assertTrue(strict.err().contains("unexpected keys (1):\n  extra.weight"), strict.err());
 
@@ -196,7 +196,7 @@ class ExportMobileCommandTest {
                 Map.of("forward", y)));
 
         Run shape = run("--architecture", fx("arch.pt"), "--weights", fx("badshape.pkl"), "--no-strict", out.toString() + "2");
-        assertEquals(1, shape.exit());
+        assertEquals(2, shape.exit());
         assertTrue(shape.err().contains("l2.weight: weights [8, 3] vs module [3, 8]"), shape.err());
     }
 
@@ -225,16 +225,16 @@ class ExportMobileCommandTest {
         for (Run u : usage) assertEquals(2, u.exit(), u.err());
 
         Run notScript = run(fx("weights.pkl"), dir.resolve("d.ptl").toString());
-        assertEquals(1, notScript.exit());
+        assertEquals(2, notScript.exit());
         assertTrue(notScript.err().contains("weights.pkl") && notScript.err().contains("TorchScript"), notScript.err());
 
         Run missing = run(dir.resolve("absent.pt").toString(), dir.resolve("e.ptl").toString());
-        assertEquals(1, missing.exit());
+        assertEquals(2, missing.exit());
 
         Path garbage = dir.resolve("garbage.pkl");
         Files.write(garbage, new byte[] {(byte) 0x80, 2, 'x'});
         Run bad = run("--architecture", fx("arch.pt"), "--weights", garbage.toString(), dir.resolve("f.ptl").toString());
-        assertEquals(1, bad.exit());
+        assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("garbage.pkl"), bad.err());
         try (var files = Files.list(dir)) {
             assertEquals(List.of("garbage.pkl"), files.map(p -> p.getFileName().toString()).toList(), "no output, no temp files");

@@ -1,0 +1,17 @@
+package dev.torch4j.spi;
+
+/**
+ * An optional native backend (libtorch, the torch4j native library) is needed and does not load
+ * here; nothing was attempted or written. Commands end with {@link ExitCodes#BACKEND_MISSING}.
+ * The message says what is missing and how to add it.
+ */
+public class BackendUnavailableException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what is missing and how to add it
+     */
+    public BackendUnavailableException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,27 @@
+@echo off
+rem torch4j launcher for Windows: finds Java 17+ (JAVA_HOME, then PATH), passes JAVA_OPTS and
+rem TORCH4J_OPTS after the defaults (so they win), uses the class-data-sharing archive when present.
+setlocal
+set "TORCH4J_HOME=%~dp0.."
+set "JAVACMD="
+if defined JAVA_HOME if exist "%JAVA_HOME%\bin\java.exe" set "JAVACMD=%JAVA_HOME%\bin\java.exe"
+if not defined JAVACMD (
+  where java >nul 2>nul && set "JAVACMD=java"
+)
+if not defined JAVACMD (
+  echo torch4j: no Java found: install Java 17 or newer, or set JAVA_HOME 1>&2
+  exit /b 3
+)
+set "MAJOR="
+for /f "tokens=3" %%v in ('"%JAVACMD%" -version 2^>^&1 ^| findstr /i "version"') do set "JV=%%~v"
+for /f "delims=." %%m in ("%JV%") do set "MAJOR=%%m"
+if "%MAJOR%"=="1" set "MAJOR=8"
+if not defined MAJOR set "MAJOR=0"
+if %MAJOR% LSS 17 (
+  echo torch4j: needs Java 17 or newer, but %JAVACMD% is %JV%; set JAVA_HOME 1>&2
+  exit /b 3
+)
+set "CDS="
+if exist "%TORCH4J_HOME%\lib\torch4j.jsa" set "CDS=-XX:SharedArchiveFile=%TORCH4J_HOME%\lib\torch4j.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+"%JAVACMD%" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto %CDS% -Dtorch4j.home="%TORCH4J_HOME%" %JAVA_OPTS% %TORCH4J_OPTS% -cp "%TORCH4J_HOME%\lib\*" dev.torch4j.cli.Main %*
+exit /b %ERRORLEVEL%
