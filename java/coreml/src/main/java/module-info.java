@@ -2,6 +2,7 @@
  * torch4j-coreml: checks a TorchScript model's ops against what the Core ML converter supports and
  * writes Core ML NeuralNetwork (.mlmodel) files. Reads the graph through torch4j-libtorch.
  */
+@SuppressWarnings("requires-automatic") // protobuf-java names itself with Automatic-Module-Name only
 module dev.torch4j.coreml {
     requires dev.torch4j.libtorch;
     requires com.google.protobuf;

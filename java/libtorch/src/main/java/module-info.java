@@ -6,7 +6,7 @@ module dev.torch4j.libtorch {
     requires transitive dev.torch4j;
     requires dev.torch4j.nativelib;
     requires org.bytedeco.javacpp;
-    requires org.bytedeco.pytorch;
+    requires transitive org.bytedeco.pytorch;
     requires static info.picocli;
 
     exports dev.torch4j.libtorch;

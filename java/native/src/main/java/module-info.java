@@ -3,7 +3,7 @@
  * behind core's service interfaces. Without the native library every service falls back to pure Java.
  */
 module dev.torch4j.nativelib {
-    requires dev.torch4j;
+    requires transitive dev.torch4j;
     requires static info.picocli;
 
     exports dev.torch4j.nativelib;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * cases the same way everywhere.
  */
 public class TorchFileException extends IOException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
     private final String file;
     private final String entry;
     private final long offset;

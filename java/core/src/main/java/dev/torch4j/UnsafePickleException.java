@@ -6,6 +6,7 @@ package dev.torch4j;
  * to load such files inertly ({@link LoadOptions#allowUnsafeGlobals()}).
  */
 public class UnsafePickleException extends TorchFileException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
     private final String global;
 
     public UnsafePickleException(String file, String entry, long offset, String global) {

@@ -66,6 +66,10 @@ public final class ConvertCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--dtype must be float16, bfloat16 or float32, not '" + dtype + "'");
             }
         }
+        if (to == null && OutputFormat.fromExtension(out) == null && !java.nio.file.Files.isDirectory(out)) {
+            throw new IllegalArgumentException("cannot tell the output format from '" + out.getFileName()
+                    + "': use --to pth or --to safetensors");
+        }
         long shard = maxShardSize == null ? 0 : ByteSize.parse(maxShardSize);
         ConvertResult r;
         try (ProgressBar bar = ProgressBar.start(err, "converting", 0, ProgressBar.Unit.BYTES)) {

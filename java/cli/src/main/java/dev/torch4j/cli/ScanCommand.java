@@ -72,7 +72,7 @@ final class ScanCommand implements Callable<Integer> {
                 ScanResult r = ModelScanner.scan(f, ScanLimits.DEFAULT, walked.contains(f));
                 results.add(r);
                 if (!json) {
-                    progress.close(); // keep the progress line off the results
+                    progress.clear(); // keep the progress line off the results
                     writeText(r, out, err);
                     out.flush();
                 }

@@ -28,8 +28,13 @@ final class Terminal {
             if (bar != null) bar.set(done);
         }
 
-        @Override public void close() {
+        /** Erases the progress line (before printing results under it); safe to call more than once. */
+        void clear() {
             if (bar != null) bar.close();
+        }
+
+        @Override public void close() {
+            clear();
         }
     }
 }

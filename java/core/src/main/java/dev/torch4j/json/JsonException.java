@@ -4,6 +4,7 @@ import java.io.IOException;
 
 /** Malformed or over-limit JSON, with the character offset where reading stopped. */
 public final class JsonException extends IOException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
     private final long offset;
     private final String reason;
 

@@ -6,6 +6,7 @@ package dev.torch4j.pickle;
  * No stack trace: hostile input may raise many of these and the trace says nothing useful.
  */
 public final class PickleFormatError extends RuntimeException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
     public PickleFormatError(String reason) {
         super(reason, null, false, false);
     }

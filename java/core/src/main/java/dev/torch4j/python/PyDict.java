@@ -10,6 +10,7 @@ import java.util.Map;
  * the {@code _metadata} PyTorch attaches to every state_dict.
  */
 public final class PyDict extends LinkedHashMap<Object, Object> implements PyStateful {
+    @java.io.Serial private static final long serialVersionUID = 1L;
     private final String type;
     private final Map<Object, Object> attributes = new LinkedHashMap<>();
     private Object defaultFactory;

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
  * can never contain itself, so hashing it always terminates).
  */
 public final class PyFrozenSet extends LinkedHashSet<Object> {
+    @java.io.Serial private static final long serialVersionUID = 1L;
     public PyFrozenSet() {}
 
     public PyFrozenSet(Collection<?> items) { super(items); }

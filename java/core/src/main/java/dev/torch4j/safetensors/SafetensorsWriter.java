@@ -39,6 +39,9 @@ import java.util.TreeMap;
  * may be shared across threads).
  */
 public final class SafetensorsWriter {
+    /** A writer with the default settings; configure it with the methods below. */
+    public SafetensorsWriter() {}
+
     /** Hugging Face's loaders ({@code transformers}' {@code load_state_dict}) expect this entry. */
     private static final Map<String, String> DEFAULT_METADATA = Map.of("format", "pt");
 

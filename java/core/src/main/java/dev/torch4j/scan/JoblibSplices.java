@@ -51,6 +51,7 @@ final class JoblibSplices {
 
     /** Thrown when the layout is not known exactly. */
     static final class Unresolved extends Exception {
+        @java.io.Serial private static final long serialVersionUID = 1L;
         Unresolved(String why) { super(why, null, false, false); }
     }
 

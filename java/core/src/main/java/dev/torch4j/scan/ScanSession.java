@@ -113,6 +113,7 @@ final class ScanSession {
 
     /** Thrown through the pickle walk when a budget is exhausted; becomes the file's error. */
     static final class BudgetExceeded extends RuntimeException {
+        @java.io.Serial private static final long serialVersionUID = 1L;
         BudgetExceeded(String m) { super(m, null, false, false); }
     }
 

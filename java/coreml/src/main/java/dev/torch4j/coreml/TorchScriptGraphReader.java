@@ -32,6 +32,8 @@ import java.util.Map;
  * <p>The module path of each op kind comes from the unfrozen module tree, so an unsupported op can be
  * reported where it is used ({@code encoder.scan}).
  */
+// PointerScope blocks free native memory on exit; the scope variable itself is not used.
+@SuppressWarnings("try")
 final class TorchScriptGraphReader {
     private TorchScriptGraphReader() {}
 

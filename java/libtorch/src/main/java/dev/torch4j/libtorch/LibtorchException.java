@@ -5,6 +5,7 @@ package dev.torch4j.libtorch;
  * libtorch's own first lines, without its C++ stack trace.
  */
 public class LibtorchException extends RuntimeException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
     public LibtorchException(String message) {
         super(message);
     }

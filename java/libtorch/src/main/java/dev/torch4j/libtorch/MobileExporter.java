@@ -28,6 +28,8 @@ import java.util.List;
  * libtorch's backport code through torch4j-native's {@link MobileBytecodeTools}, for lite
  * interpreters older than the one that reads libtorch's version.
  */
+// PointerScope blocks free native memory on exit; the scope variable itself is not used.
+@SuppressWarnings("try")
 public final class MobileExporter {
     /** What to write. */
     public enum Target {

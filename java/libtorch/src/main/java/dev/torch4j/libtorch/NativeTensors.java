@@ -27,6 +27,8 @@ import java.util.Arrays;
  * <p>libtorch to torch4j: a contiguous copy into a heap storage, so the result outlives every native
  * object.
  */
+// PointerScope blocks free native memory on exit; the scope variable itself is not used.
+@SuppressWarnings("try")
 public final class NativeTensors {
     private NativeTensors() {}
 

@@ -38,6 +38,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Load only trusted files: a TorchScript archive is code, and libtorch's loader is not hardened
  * against hostile input the way torch4j's pure-Java reader is.
  */
+// PointerScope blocks free native memory on exit; the scope variable itself is not used.
+@SuppressWarnings("try")
 public final class ScriptModel implements AutoCloseable {
     private final Path path;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();

@@ -18,6 +18,8 @@ import java.util.Map;
  * {@code load_state_dict}: shapes must agree; with {@code strict}, every module key must be given and
  * no other key may be. Weight tensors are handed over zero-copy and copied once, into the module.
  */
+// PointerScope blocks free native memory on exit; the scope variable itself is not used.
+@SuppressWarnings("try")
 public final class WeightLoader {
     private final String stripPrefix;
     private final boolean strict;

@@ -13,6 +13,9 @@ import java.nio.ByteOrder;
  * kernels' native order.
  */
 public final class NativeElementConversions implements ElementConversions {
+    /** Created by {@link java.util.ServiceLoader}. */
+    public NativeElementConversions() {}
+
   @Override
   public String name() {
     return "native";

@@ -7,6 +7,9 @@ import java.util.Map;
 
 /** Reports torch4j's own native library (CPU fast paths, mobile bytecode tools) to {@code torch4j info}. */
 public final class NativeLibraryBackend implements NativeBackend {
+    /** Created by {@link java.util.ServiceLoader}. */
+    public NativeLibraryBackend() {}
+
   @Override public String name() {
     return "torch4j-native";
   }

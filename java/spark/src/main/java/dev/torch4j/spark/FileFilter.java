@@ -13,6 +13,7 @@ import java.util.Set;
 
 /** The pushed predicates, split into a test on file names (at listing time) and the set of formats to keep (in tasks). */
 final class FileFilter implements Serializable {
+    @java.io.Serial private static final long serialVersionUID = 1L;
     private final Filter[] filters;
     private final Set<String> formats;
 

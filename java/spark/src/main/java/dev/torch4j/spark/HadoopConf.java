@@ -8,6 +8,7 @@ import java.util.Map;
 
 /** A Hadoop {@link Configuration} carried to executors (it is not serializable itself): its entries, rebuilt there. */
 final class HadoopConf implements Serializable {
+    @java.io.Serial private static final long serialVersionUID = 1L;
     private final HashMap<String, String> entries = new HashMap<>();
     private transient Configuration conf;
 

@@ -77,7 +77,7 @@ public final class ZipTorchReader {
 
         if (mobile) {
             List<Object> table = constants == null ? null
-                    : constants.stream().filter(o -> o instanceof Tensor).map(o -> (Object) o).toList();
+                    : constants.stream().filter(o -> o instanceof Tensor).map(Object.class::cast).toList();
             Object bytecode = ctx.unpickle(zip.read(root + "bytecode.pkl"), 0, root + "bytecode.pkl",
                     new ZipStorages(zip, constantFolders, order), table).value();
             MobileInfo.describe(bytecode, zip.file(), root + "bytecode.pkl", meta);
