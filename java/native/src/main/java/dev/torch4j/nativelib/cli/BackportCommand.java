@@ -57,6 +57,9 @@ public final class BackportCommand implements Callable<Integer> {
   }
 
   private static String message(Exception e) {
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + ": " + (f.getReason() == null ? "already exists" : f.getReason()) + " (use --force to replace it)";
+    }
     if (e instanceof java.nio.file.NoSuchFileException n) {
       return n.getFile() + ": " + (n.getReason() == null ? "no such file" : n.getReason());
     }
