@@ -1,5 +1,7 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.convert.NotJustTensorsException;
+
 import dev.torch4j.convert.ByteSize;
 import dev.torch4j.convert.ConvertOptions;
 import dev.torch4j.convert.ConvertResult;
@@ -75,7 +77,12 @@ public final class ConvertCommand implements Callable<Integer> {
         try (ProgressBar bar = ProgressBar.start(err, "converting", 0, ProgressBar.Unit.BYTES)) {
             ConvertOptions options = new ConvertOptions(to == null ? null : OutputFormat.parse(to), stateDict,
                     stripPrefixes, cast, shard, force, bar);
-            r = Converter.convert(in, out, options);
+            try {
+                r = Converter.convert(in, out, options);
+            } catch (NotJustTensorsException e) {
+                // The library's hint speaks of its option; on the command line that option is --state-dict.
+                throw new IllegalArgumentException(e.getCause().getMessage() + "; use --state-dict to write just the tensors", e);
+            }
         }
         if (json) {
             printJson(stdout, r);

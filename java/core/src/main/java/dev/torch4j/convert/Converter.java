@@ -103,7 +103,7 @@ public final class Converter {
         try {
             new TorchSaver().overwrite(o.force()).progress(o.progress()).saveTo(tree, out);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + "; convert only the state dict to write just the tensors", e);
+            throw new NotJustTensorsException(e.getMessage() + "; convert only the state dict to write just the tensors", e);
         }
         return new ConvertResult(countTensors(tree), Files.size(out), Map.of(), List.of(), List.of(out), 0);
     }

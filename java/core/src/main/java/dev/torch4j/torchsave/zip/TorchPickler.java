@@ -97,7 +97,7 @@ final class TorchPickler {
         else if (obj instanceof List<?> l) saveList(l, path);
         else if (obj instanceof byte[] b) saveBytes(b);
         else if (obj instanceof dev.torch4j.python.PyBytes b) saveBytes(b.toByteArray());
-        else throw new IllegalArgumentException("cannot save " + obj.getClass().getName() + " at " + path
+        else throw new IllegalArgumentException("cannot save " + pythonType(obj) + " at " + path
                 + ": torch4j writes only what torch.load(weights_only=True) reads (tensors, dicts, lists,"
                 + " tuples, strings, numbers, booleans, None, bytes)");
     }
@@ -320,5 +320,12 @@ final class TorchPickler {
             out.putMemo(ref.pidMemo);
         }
         out.op(Opcodes.BINPERSID);
+    }
+
+    /** What a value is, in Python's words (messages reach command-line users: no Java class names). */
+    private static String pythonType(Object obj) {
+        if (obj instanceof dev.torch4j.python.PyObject o) return "an object of class " + o.type().qualifiedName();
+        if (obj instanceof dev.torch4j.python.PyGlobal g) return "the global " + g.qualifiedName();
+        return "a value of an unsupported type";
     }
 }
