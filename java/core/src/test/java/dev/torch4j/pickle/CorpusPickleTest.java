@@ -3,7 +3,8 @@ package dev.torch4j.pickle;
 import dev.torch4j.python.PyObject;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.numpy.NumpyArray;
-import dev.torch4j.io.HeapRegion;
+import dev.torch4j.scan.ModelScanner;
+import dev.torch4j.scan.ScanResult;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -38,9 +39,9 @@ class CorpusPickleTest {
                     if (o instanceof NumpyArray a) assertTrue(a.dtype().toDType() == null, "numeric array left as placeholder: " + a);
                     if (o instanceof Tensor t) assertEquals(bytes(t), TensorBytes.rowMajorLittleEndian(t).length);
                 }
-                PickleScanner.Result r = new PickleScanner(f.toString(), null).scan(new HeapRegion(data), 0);
-                assertEquals(null, r.error());
-                assertFalse(r.hasDangerous(), r.globals().toString());
+                ScanResult r = ModelScanner.scan(f.toString(), data);
+                assertNull(r.error());
+                assertTrue(r.dangerous().isEmpty(), r.findings().toString());
             }));
         }
     }

@@ -14,7 +14,6 @@ import dev.torch4j.format.Container;
 import dev.torch4j.format.FormatDetector;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.ByteSource;
-import dev.torch4j.pickle.PickleScanner;
 import dev.torch4j.zip.ZipArchive;
 
 import java.io.IOException;
