@@ -1,5 +1,7 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.spi.ProgressBar;
+
 import dev.torch4j.scan.ModelScanner;
 import dev.torch4j.scan.ScanResult;
 
@@ -74,8 +76,14 @@ final class ReportCommand implements Callable<Integer> {
             Map<String, TensorStats> stats = Map.of();
             List<Warning> warnings = List.of();
             if (!noStats) {
-                try (ProgressBar bar = new ProgressBar(err, "statistics", Terminal.stderrIsTerminal())) {
-                    StatsProgress progress = bar::update;
+                try (ProgressBar bar = ProgressBar.start(err, "statistics", 0, ProgressBar.Unit.BYTES)) {
+                    // Worker threads report; the bar itself is not thread-safe.
+                    StatsProgress progress = (done, total) -> {
+                        synchronized (bar) {
+                            bar.expect(total);
+                            bar.set(done);
+                        }
+                    };
                     stats = new TensorStatistics().of(tensors, progress);
                 }
                 warnings = WeightWarnings.find(tensors, stats);

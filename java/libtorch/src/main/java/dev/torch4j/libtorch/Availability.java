@@ -39,7 +39,7 @@ public record Availability(boolean available, String reason, String libtorchVers
             m.put("openblas_coretype", core == null ? "auto-detected" : core + " (forced by OPENBLAS_CORETYPE)");
             String blasThreads = System.getenv("OPENBLAS_NUM_THREADS");
             m.put("openblas_num_threads", blasThreads == null ? "auto (set OPENBLAS_NUM_THREADS=1 for 1 intra-op thread)" : blasThreads);
-            m.put("javacpp_max_physical_bytes", System.getProperty(NativeLoader.MAX_PHYSICAL_BYTES, "default"));
+            m.put("javacpp_max_physical_bytes", System.getProperty(LibtorchLoader.MAX_PHYSICAL_BYTES, "default"));
         }
         return m;
     }

@@ -45,7 +45,7 @@ public final class LibtorchBackend {
             return Availability.unavailable("disabled by -Dtorch4j.libtorch.disable=true", platform);
         }
         try {
-            return NativeLoader.load();
+            return LibtorchLoader.load();
         } catch (NoClassDefFoundError e) {
             return Availability.unavailable("JavaCPP pytorch presets not on the class path (" + e.getMessage() + ")", platform);
         } catch (UnsatisfiedLinkError e) {

@@ -9,8 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.Charset;
 
 /** The JavaCPP side of {@link LibtorchBackend}: kept apart so that class loads without JavaCPP. */
-final class NativeLoader {
-    private NativeLoader() {}
+final class LibtorchLoader {
+    private LibtorchLoader() {}
 
     /** JavaCPP's setting that, when positive, makes every native object it registers read the process's RSS. */
     static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
