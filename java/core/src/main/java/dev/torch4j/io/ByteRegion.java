@@ -19,9 +19,15 @@ public interface ByteRegion {
     /**
      * A read-only view of {@code [offset, offset+length)}, zero-copy where the bytes are contiguous
      * in one mapping; otherwise a copy. Byte order of the returned buffer is big-endian (Java's
-     * default); callers set the order they need.
+     * default); callers set the order they need. By default: {@link #trySlice}'s view, else a copy.
      */
-    ByteBuffer slice(long offset, int length);
+    default ByteBuffer slice(long offset, int length) {
+        ByteBuffer view = trySlice(offset, length);
+        if (view != null) return view;
+        byte[] copy = new byte[length];
+        copyTo(offset, copy, 0, length);
+        return ByteBuffer.wrap(copy).asReadOnlyBuffer();
+    }
 
     /** A sub-region sharing these bytes. */
     ByteRegion subRegion(long offset, long length);

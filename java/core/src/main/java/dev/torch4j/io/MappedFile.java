@@ -84,14 +84,6 @@ public final class MappedFile implements ByteRegion, Closeable {
         }
     }
 
-    @Override public ByteBuffer slice(long offset, int length) {
-        ByteBuffer view = trySlice(offset, length);
-        if (view != null) return view;
-        byte[] copy = new byte[length];
-        copyTo(offset, copy, 0, length);
-        return ByteBuffer.wrap(copy).asReadOnlyBuffer();
-    }
-
     @Override public ByteBuffer trySlice(long offset, int length) {
         MappedByteBuffer[] c = chunks();
         ByteRegion.checkRange(size, offset, length);

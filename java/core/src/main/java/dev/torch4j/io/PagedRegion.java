@@ -104,14 +104,6 @@ public final class PagedRegion implements ByteRegion, Closeable {
         }
     }
 
-    @Override public ByteBuffer slice(long offset, int length) {
-        ByteBuffer view = trySlice(offset, length);
-        if (view != null) return view;
-        byte[] copy = new byte[length];
-        copyTo(offset, copy, 0, length);
-        return ByteBuffer.wrap(copy).asReadOnlyBuffer();
-    }
-
     /** Zero-copy within one cached block (blocks are never written after they are filled). */
     @Override public ByteBuffer trySlice(long offset, int length) {
         ByteRegion.checkRange(size, offset, length);

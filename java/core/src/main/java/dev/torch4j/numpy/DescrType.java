@@ -11,23 +11,8 @@ record DescrType(DType dtype, ByteOrder order) {
     static DescrType parse(String descr, String file, long offset) throws TorchFileException {
         if (descr.length() < 3) throw unsupported(descr, file, offset);
         char o = descr.charAt(0);
-        DType dtype = switch (descr.substring(1)) {
-            case "f2" -> DType.FLOAT16;
-            case "f4" -> DType.FLOAT32;
-            case "f8" -> DType.FLOAT64;
-            case "i1" -> DType.INT8;
-            case "i2" -> DType.INT16;
-            case "i4" -> DType.INT32;
-            case "i8" -> DType.INT64;
-            case "u1" -> DType.UINT8;
-            case "u2" -> DType.UINT16;
-            case "u4" -> DType.UINT32;
-            case "u8" -> DType.UINT64;
-            case "b1" -> DType.BOOL;
-            case "c8" -> DType.COMPLEX64;
-            case "c16" -> DType.COMPLEX128;
-            default -> throw unsupported(descr, file, offset);
-        };
+        DType dtype = NumpyDType.dtypeOf(descr.substring(1));
+        if (dtype == null) throw unsupported(descr, file, offset);
         ByteOrder order = switch (o) {
             case '<' -> ByteOrder.LITTLE_ENDIAN;
             case '>' -> ByteOrder.BIG_ENDIAN;

@@ -37,7 +37,15 @@ public final class NumpyDType implements PyStateful {
 
     /** The torch element type, or null when numpy's type has none (strings, objects, records, datetimes). */
     public DType toDType() {
-        return switch (descr) {
+        return dtypeOf(descr);
+    }
+
+    /**
+     * The torch element type of a numpy type code without its byte order ({@code f4}, {@code u1},
+     * {@code c16}...), or null when torch has none. The one table for pickled dtypes and .npy headers.
+     */
+    static DType dtypeOf(String code) {
+        return switch (code) {
             case "b1" -> DType.BOOL;
             case "i1" -> DType.INT8;
             case "i2" -> DType.INT16;

@@ -63,12 +63,6 @@ final class InflatingRegion implements ByteRegion {
         }
     }
 
-    @Override public ByteBuffer slice(long offset, int length) {
-        byte[] copy = new byte[length];
-        copyTo(offset, copy, 0, length);
-        return ByteBuffer.wrap(copy).asReadOnlyBuffer();
-    }
-
     @Override public ByteRegion subRegion(long offset, long length) {
         return ByteRegion.view(this, offset, length);
     }
