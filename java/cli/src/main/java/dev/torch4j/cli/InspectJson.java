@@ -1,6 +1,7 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.json.JsonWriter;
+import dev.torch4j.tensor.Tensor;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,9 +24,10 @@ final class InspectJson {
         w.name("tensors").beginArray();
         for (Inspection.Row r : in.tensors()) {
             w.beginObject();
+            Tensor t = r.tensor();
             w.name("path").value(r.path());
             w.name("dtype").value(r.dtype());
-            w.name("shape").value(r.shape());
+            w.name("shape").value(t.dim(), t::size);
             if (r.sha256() != null) w.name("sha256").value(r.sha256());
             w.name("bytes").value(r.bytes());
             w.name("device").value(r.device());

@@ -7,7 +7,6 @@ import dev.torch4j.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -19,9 +18,18 @@ import java.util.function.IntConsumer;
 record Inspection(String file, String format, Map<String, Object> metadata, List<Row> tensors,
                   List<ValueWalker.Value> values, int hiddenValues, Totals totals) {
 
-    /** One tensor; sha256 is null unless hashing was asked for. */
-    record Row(String path, String dtype, long[] shape, long bytes, String device, String storage,
-               long storageOffset, String sha256) {}
+    /**
+     * One tensor; sha256 is null unless hashing was asked for. The fields are read from the tensor
+     * when written, so a file of 20,000 tensors does not hold a second copy of every shape.
+     */
+    record Row(String path, Tensor tensor, String sha256) {
+        String dtype() { return tensor.dtype().pythonName(); }
+        long[] shape() { return tensor.shape(); }
+        long bytes() { return tensor.byteSize(); }
+        String device() { return tensor.device(); }
+        String storage() { return tensor.storage().key(); }
+        long storageOffset() { return tensor.storageOffset(); }
+    }
 
     /**
      * count: tensor paths; parameters: elements of distinct tensors (tied weights counted once, as
@@ -43,30 +51,44 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
     static Inspection of(Checkpoint cp, String fileLabel, long hashLimit, IntConsumer progress, boolean arraysAsValues)
             throws TorchFileException {
         boolean hash = hashLimit >= 0;
-        List<Row> rows = new ArrayList<>();
-        Set<Storage> storages = Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<String> views = new HashSet<>();
-        Map<Storage, Integer> storageIds = new IdentityHashMap<>();
+        Map<String, Tensor> tensors = cp.tensors();
+        List<Row> rows = new ArrayList<>(tensors.size());
+        // The same view of the same storage, under another name (tied weights), is one tensor. Most
+        // storages hold one tensor: only storages met again get a set of view keys.
+        Map<Storage, Tensor> firstOnStorage = new IdentityHashMap<>(tensors.size());
+        Map<Storage, Set<String>> sharedViews = new IdentityHashMap<>();
         long parameters = 0;
         long bytes = 0;
         int done = 0;
-        for (Map.Entry<String, Tensor> e : cp.tensors().entrySet()) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
             Storage s = t.storage();
-            // The same view of the same storage, under another name (tied weights), is one tensor.
-            String view = storageIds.computeIfAbsent(s, x -> storageIds.size()) + "/" + t.storageOffset()
-                    + "/" + Arrays.toString(t.shape()) + "/" + Arrays.toString(t.stride());
-            if (views.add(view)) parameters += t.numel();
-            if (storages.add(s)) bytes += s.byteSize();
+            Tensor first = firstOnStorage.putIfAbsent(s, t);
+            if (first == null) {
+                bytes += s.byteSize();
+                parameters += t.numel();
+            } else {
+                Set<String> views = sharedViews.get(s);
+                if (views == null) {
+                    views = new HashSet<>();
+                    views.add(viewKey(first));
+                    sharedViews.put(s, views);
+                }
+                if (views.add(viewKey(t))) parameters += t.numel();
+            }
             String sha = hash ? hash(t, hashLimit, fileLabel, e.getKey()) : null;
-            rows.add(new Row(e.getKey(), t.dtype().pythonName(), t.shape(), t.byteSize(), t.device(),
-                    s.key(), t.storageOffset(), sha));
+            rows.add(new Row(e.getKey(), t, sha));
             progress.accept(++done);
         }
         ValueWalker walker = arraysAsValues ? new ValueWalker(MAX_VALUES, cp.tensors().values()) : new ValueWalker(MAX_VALUES);
         walker.walk(cp.root());
         return new Inspection(fileLabel, cp.format().id(), cp.metadata(), rows, walker.values(), walker.hidden(),
                 new Totals(rows.size(), parameters, bytes));
+    }
+
+    /** A view of its storage: tensors with equal keys on one storage are the same tensor. */
+    private static String viewKey(Tensor t) {
+        return t.storageOffset() + "/" + Arrays.toString(t.shape()) + "/" + Arrays.toString(t.stride());
     }
 
     private static String hash(Tensor t, long limit, String file, String path) throws TorchFileException {

@@ -30,6 +30,7 @@ public final class JsonWriter implements Flushable {
     private final boolean pretty;
     private NonFinite nonFinite = NonFinite.STRING;
     private final Deque<Scope> stack = new ArrayDeque<>();
+    private final char[] digits = new char[20];
 
     public JsonWriter(Appendable out, boolean pretty) {
         this.out = out;
@@ -85,8 +86,39 @@ public final class JsonWriter implements Flushable {
 
     public JsonWriter value(long v) throws IOException {
         beforeValue();
-        out.append(Long.toString(v));
+        appendLong(v);
         return this;
+    }
+
+    /**
+     * An array of {@code n} integers, {@code item.applyAsLong(i)} each, on one line like
+     * {@link #value(Object) long[]}: a tensor's shape without copying it out first.
+     */
+    public JsonWriter value(int n, java.util.function.IntToLongFunction item) throws IOException {
+        beforeValue();
+        out.append('[');
+        for (int i = 0; i < n; i++) {
+            if (i > 0) out.append(pretty ? ", " : ",");
+            appendLong(item.applyAsLong(i));
+        }
+        out.append(']');
+        return this;
+    }
+
+    /** Decimal digits straight into a Writer (no String per number: inspect writes ~5 per tensor). */
+    private void appendLong(long v) throws IOException {
+        if (!(out instanceof java.io.Writer w) || v == Long.MIN_VALUE) {
+            out.append(Long.toString(v));
+            return;
+        }
+        int p = digits.length;
+        long x = Math.abs(v);
+        do {
+            digits[--p] = (char) ('0' + (int) (x % 10));
+            x /= 10;
+        } while (x != 0);
+        if (v < 0) digits[--p] = '-';
+        w.write(digits, p, digits.length - p);
     }
 
     public JsonWriter value(double v) throws IOException {
@@ -147,7 +179,7 @@ public final class JsonWriter implements Flushable {
             for (Object o : a) value(o);
             return endArray();
         }
-        if (v instanceof long[] a) return inlineArray(a.length, i -> Long.toString(a[i]));
+        if (v instanceof long[] a) return value(a.length, i -> a[i]);
         if (v instanceof int[] a) return inlineArray(a.length, i -> Integer.toString(a[i]));
         if (v instanceof boolean[] a) return inlineArray(a.length, i -> Boolean.toString(a[i]));
         if (v instanceof double[] a) {

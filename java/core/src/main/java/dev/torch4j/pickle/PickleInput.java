@@ -6,6 +6,7 @@ import dev.torch4j.python.PyBytes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Bounded reads over a {@link ByteRegion}: every declared length is checked against the bytes
@@ -129,6 +130,31 @@ final class PickleInput {
         }
         pos += n;
         return out;
+    }
+
+    /** Strings up to this many bytes are decoded through {@link #scratch} (keys and names, nearly all of them). */
+    private static final int SCRATCH_LIMIT = 4096;
+    private byte[] scratch = new byte[64];
+
+    /**
+     * A str of {@code declared} UTF-8 bytes. ASCII text (state_dict keys, storage keys, locations)
+     * becomes a String in one copy from the input; anything else goes through {@link Utf8#decode}.
+     */
+    String readUtf8(long declared) {
+        int n = checkLength(declared);
+        if (n > SCRATCH_LIMIT) return Utf8.decode(readBytes(n));
+        if (n > scratch.length) scratch = new byte[Math.max(n, 2 * scratch.length)];
+        byte[] b = scratch;
+        if (windowed(pos, n)) {
+            window.get((int) (pos - winStart), b, 0, n);
+        } else {
+            region.copyTo(pos, b, 0, n);
+        }
+        pos += n;
+        for (int i = 0; i < n; i++) {
+            if (b[i] < 0) return Utf8.decode(Arrays.copyOf(b, n));
+        }
+        return new String(b, 0, n, StandardCharsets.ISO_8859_1); // ASCII: latin-1 is the same text
     }
 
     /**

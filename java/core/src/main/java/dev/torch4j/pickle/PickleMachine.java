@@ -154,9 +154,9 @@ public final class PickleMachine {
                     case BINSTRING -> push(TextArgs.latin1(in.readBytes(signedLength(in.readInt32()))));
                     case SHORT_BINSTRING -> push(TextArgs.latin1(in.readBytes(in.readByte())));
                     case UNICODE -> push(TextArgs.rawUnicodeEscape(in.readLine()));
-                    case SHORT_BINUNICODE -> push(Utf8.decode(in.readBytes(in.readByte())));
-                    case BINUNICODE -> push(Utf8.decode(in.readBytes(in.readUnsigned(4))));
-                    case BINUNICODE8 -> push(Utf8.decode(in.readBytes(in.readUnsigned(8))));
+                    case SHORT_BINUNICODE -> push(in.readUtf8(in.readByte()));
+                    case BINUNICODE -> push(in.readUtf8(in.readUnsigned(4)));
+                    case BINUNICODE8 -> push(in.readUtf8(in.readUnsigned(8)));
                     case SHORT_BINBYTES -> push(in.readBytes(in.readByte()));
                     // Large payloads (numpy array data) stay in the file as PyBytes views.
                     case BINBYTES -> push(in.readBytesValue(in.readUnsigned(4)));

@@ -12,7 +12,9 @@ import java.util.Map;
 public final class PyDict extends LinkedHashMap<Object, Object> implements PyStateful {
     @java.io.Serial private static final long serialVersionUID = 1L;
     private final String type;
-    private final Map<Object, Object> attributes = new LinkedHashMap<>();
+    // Created on first use: PyTorch pickles an empty OrderedDict of backward hooks per tensor, and
+    // almost none of them ever get attributes.
+    private Map<Object, Object> attributes;
     private Object defaultFactory;
 
     public PyDict(String type) {
@@ -23,7 +25,10 @@ public final class PyDict extends LinkedHashMap<Object, Object> implements PySta
     public String type() { return type; }
 
     /** Instance attributes ({@code __dict__}), e.g. {@code _metadata}; empty when the pickle set none. */
-    public Map<Object, Object> attributes() { return attributes; }
+    public Map<Object, Object> attributes() {
+        if (attributes == null) attributes = new LinkedHashMap<>();
+        return attributes;
+    }
 
     /** A {@code defaultdict}'s default factory (a {@link PyGlobal} or callable), else null. */
     public Object defaultFactory() { return defaultFactory; }
@@ -33,11 +38,11 @@ public final class PyDict extends LinkedHashMap<Object, Object> implements PySta
     @Override public void setState(Object state) {
         if (state == null) return;
         if (state instanceof Map<?, ?> m) {
-            attributes.putAll(m);
+            attributes().putAll(m);
         } else if (state instanceof PyTuple t && t.size() == 2
                 && (t.get(0) == null || t.get(0) instanceof Map) && (t.get(1) == null || t.get(1) instanceof Map)) {
-            if (t.get(0) instanceof Map<?, ?> d) attributes.putAll(d);
-            if (t.get(1) instanceof Map<?, ?> s) attributes.putAll(s);
+            if (t.get(0) instanceof Map<?, ?> d) attributes().putAll(d);
+            if (t.get(1) instanceof Map<?, ?> s) attributes().putAll(s);
         } else {
             throw new IllegalArgumentException(type + " state must be a dict, got " + Values.typeName(state));
         }

@@ -16,6 +16,12 @@ public final class PyTuple extends AbstractList<Object> {
         return items.length == 0 ? EMPTY : new PyTuple(items.clone());
     }
 
+    // Fixed-arity forms: the pickle machine builds a tuple per TUPLE1/2/3 opcode (two per tensor),
+    // and the varargs form would allocate the argument array and then its defensive copy.
+    public static PyTuple of(Object a) { return new PyTuple(new Object[] {a}); }
+    public static PyTuple of(Object a, Object b) { return new PyTuple(new Object[] {a, b}); }
+    public static PyTuple of(Object a, Object b, Object c) { return new PyTuple(new Object[] {a, b, c}); }
+
     /** The items {@code a[from..to)}: one array copy (the machine builds tuples from its stack). */
     public static PyTuple copyOfRange(Object[] a, int from, int to) {
         return from == to ? EMPTY : new PyTuple(Arrays.copyOfRange(a, from, to));

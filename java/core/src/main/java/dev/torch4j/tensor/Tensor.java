@@ -24,8 +24,10 @@ public final class Tensor {
     public Tensor(DType dtype, long[] shape, long[] stride, long storageOffset, Storage storage,
                   boolean requiresGrad, boolean parameter, Quantization quantization) {
         this.dtype = dtype;
-        this.shape = shape.clone();
-        this.stride = stride.clone();
+        // Private copies (equal tensors share one: SharedShapes), so a caller's later writes cannot
+        // move the view after it was checked.
+        this.shape = SharedShapes.of(shape);
+        this.stride = SharedShapes.of(stride);
         this.storageOffset = storageOffset;
         this.storage = storage;
         this.requiresGrad = requiresGrad;
@@ -47,6 +49,10 @@ public final class Tensor {
     public DType dtype() { return dtype; }
     public long[] shape() { return shape.clone(); }
     public long[] stride() { return stride.clone(); }
+    /** The size of dimension {@code dim} (0-based; no negative indices): {@code shape()[dim]} without the copy. */
+    public long size(int dim) { return shape[dim]; }
+    /** The stride of dimension {@code dim} in elements: {@code stride()[dim]} without the copy. */
+    public long stride(int dim) { return stride[dim]; }
     public long storageOffset() { return storageOffset; }
     public Storage storage() { return storage; }
     public boolean requiresGrad() { return requiresGrad; }

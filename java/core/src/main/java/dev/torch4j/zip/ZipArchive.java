@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -38,16 +39,32 @@ public final class ZipArchive {
         public boolean encrypted() { return (flags & 1) != 0; }
     }
 
-    /** Entries by ASCII-lower-cased name: libtorch (miniz) finds records case-insensitively. */
+    /**
+     * Entries by ASCII-lower-cased name: libtorch (miniz) finds records case-insensitively. Null when
+     * no name has an upper-case letter (PyTorch writes none): {@code entries} then serves both
+     * lookups, and a 20,000-entry archive does not pay for a second map.
+     */
     private final Map<String, Entry> folded;
+    private final Set<String> nameSet;
 
     private ZipArchive(String file, ByteRegion bytes, long maxEntryBytes, Map<String, Entry> entries) {
         this.file = file;
         this.bytes = bytes;
         this.maxEntryBytes = maxEntryBytes;
         this.entries = entries;
-        Map<String, Entry> f = new LinkedHashMap<>();
-        for (Entry e : entries.values()) f.putIfAbsent(fold(e.name()), e);
+        this.nameSet = Collections.unmodifiableSet(entries.keySet());
+        boolean anyUpper = false;
+        for (String name : entries.keySet()) {
+            if (hasUpper(name)) {
+                anyUpper = true;
+                break;
+            }
+        }
+        Map<String, Entry> f = null;
+        if (anyUpper) {
+            f = new LinkedHashMap<>();
+            for (Entry e : entries.values()) f.putIfAbsent(fold(e.name()), e);
+        }
         this.folded = f;
     }
 
@@ -61,12 +78,21 @@ public final class ZipArchive {
 
     /** ASCII lower case, as miniz compares names (non-ASCII bytes compare exactly). */
     public static String fold(String name) {
+        if (!hasUpper(name)) return name; // the usual case: no copy
         StringBuilder b = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
         }
         return b.toString();
+    }
+
+    private static boolean hasUpper(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') return true;
+        }
+        return false;
     }
 
     /**
@@ -97,13 +123,20 @@ public final class ZipArchive {
     // The directory is parsed from the bytes we already hold (ZipDirectory), not by a zip library:
     // that way every failure names the record and offset at fault, and nothing is read twice.
     public static ZipArchive open(String file, ByteRegion bytes, long maxEntryBytes) throws TorchFileException {
-        Map<String, Entry> entries = new LinkedHashMap<>();
-        Map<String, String> seen = new HashMap<>();
-        for (Entry entry : ZipDirectory.read(file, bytes)) {
-            if (entry.name().endsWith("/")) continue; // a directory
+        List<Entry> directory = ZipDirectory.read(file, bytes);
+        Map<String, Entry> entries = new LinkedHashMap<>(Math.max(16, directory.size() * 4 / 3 + 1));
+        // Names with upper-case letters by their folded form; all-lower-case names are their own
+        // folded form, so `entries` finds their clashes without a second map per entry.
+        Map<String, String> upper = new HashMap<>();
+        for (Entry entry : directory) {
+            String name = entry.name();
+            if (name.endsWith("/")) continue; // a directory
             // PyTorch looks records up case-insensitively and may pick either of two such entries:
             // an archive that can be read two ways is refused rather than read one way here.
-            String other = seen.putIfAbsent(fold(entry.name()), entry.name());
+            boolean hasUpper = hasUpper(name);
+            String f = hasUpper ? fold(name) : name;
+            String other = entries.containsKey(f) ? f : upper.get(f);
+            if (hasUpper && other == null) upper.put(f, name);
             if (other != null) {
                 throw new TorchFileException(file, entry.name(), -1, other.equals(entry.name())
                         ? "the archive holds two entries of this name (ambiguous: refused)"
@@ -120,13 +153,18 @@ public final class ZipArchive {
     /** Entry names in the order they are stored. */
     public List<String> names() { return new ArrayList<>(entries.keySet()); }
 
+    /** The entry names in stored order, as an unmodifiable view (no copy, for loops over big archives). */
+    public Set<String> nameSet() { return nameSet; }
+
     /** Whether a record of this name exists, matched case-insensitively as libtorch does. */
     public boolean contains(String name) { return entry(name) != null; }
 
     /** The entry of this name: exact, else the one that matches case-insensitively (as libtorch finds it). */
     public Entry entry(String name) {
         Entry e = entries.get(name);
-        return e != null ? e : folded.get(fold(name));
+        if (e != null) return e;
+        if (folded != null) return folded.get(fold(name));
+        return hasUpper(name) ? entries.get(fold(name)) : null;
     }
 
     /** The uncompressed bytes of an entry: mapped when STORED, inflated when DEFLATED. */

@@ -68,6 +68,7 @@ final class ZipDirectory {
                     + "-byte central directory can hold");
         }
         List<ZipArchive.Entry> out = new ArrayList<>((int) count);
+        byte[] nameBuffer = new byte[256];
         long p = cdOffset;
         long cdEnd = cdOffset + cdSize;
         for (long i = 0; i < count; i++) {
@@ -86,18 +87,24 @@ final class ZipDirectory {
             if (next > cdEnd) {
                 throw error(p, "central directory header " + i + " runs past the end of the directory");
             }
-            byte[] nameBytes = new byte[nameLength];
-            bytes.copyTo(p + CENTRAL_HEADER_SIZE, nameBytes, 0, nameLength);
-            String name = new String(nameBytes, StandardCharsets.UTF_8);
-            // ZIP64: the 32-bit fields that are all ones are in the extra field, in this order.
-            long extra = p + CENTRAL_HEADER_SIZE + nameLength;
-            long[] values = {uncompressed, compressed, localHeader};
-            boolean[] wide = {uncompressed == 0xFFFFFFFFL, compressed == 0xFFFFFFFFL, localHeader == 0xFFFFFFFFL};
-            if (wide[0] || wide[1] || wide[2]) zip64(name, extra, extraLength, values, wide);
-            for (long v : values) {
-                if (v < 0) throw error(p, "entry " + name + ": ZIP64 size or offset " + v + " is negative");
+            // One scratch buffer for every name: a 20,000-entry directory allocates only the Strings.
+            if (nameLength > nameBuffer.length) nameBuffer = new byte[nameLength];
+            bytes.copyTo(p + CENTRAL_HEADER_SIZE, nameBuffer, 0, nameLength);
+            String name = new String(nameBuffer, 0, nameLength, StandardCharsets.UTF_8);
+            if (uncompressed == 0xFFFFFFFFL || compressed == 0xFFFFFFFFL || localHeader == 0xFFFFFFFFL) {
+                // ZIP64: the 32-bit fields that are all ones are in the extra field, in this order.
+                long extra = p + CENTRAL_HEADER_SIZE + nameLength;
+                long[] values = {uncompressed, compressed, localHeader};
+                boolean[] wide = {uncompressed == 0xFFFFFFFFL, compressed == 0xFFFFFFFFL, localHeader == 0xFFFFFFFFL};
+                zip64(name, extra, extraLength, values, wide);
+                for (long v : values) {
+                    if (v < 0) throw error(p, "entry " + name + ": ZIP64 size or offset " + v + " is negative");
+                }
+                uncompressed = values[0];
+                compressed = values[1];
+                localHeader = values[2];
             }
-            out.add(new ZipArchive.Entry(name, method, values[0], values[1], values[2], -1, flags));
+            out.add(new ZipArchive.Entry(name, method, uncompressed, compressed, localHeader, -1, flags));
             p = next;
         }
         return out;

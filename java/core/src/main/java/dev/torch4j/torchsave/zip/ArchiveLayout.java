@@ -19,10 +19,9 @@ final class ArchiveLayout {
     static String rootPrefix(ZipArchive zip) throws TorchFileException {
         String best = null;
         int bestDepth = Integer.MAX_VALUE;
-        for (String name : zip.names()) {
+        for (String name : zip.nameSet()) {
             int slash = name.lastIndexOf('/');
-            String base = ZipArchive.fold(name.substring(slash + 1)); // libtorch matches records case-insensitively
-            if (!ROOT_RECORDS.contains(base)) continue;
+            if (!isRootRecord(name, slash + 1)) continue;
             String prefix = name.substring(0, slash + 1);
             int depth = (int) prefix.chars().filter(c -> c == '/').count();
             if (depth < bestDepth) {
@@ -36,5 +35,22 @@ final class ArchiveLayout {
                     + "(not a PyTorch archive); entries: " + (names.size() > 8 ? names.subList(0, 8) + "..." : names));
         }
         return best;
+    }
+
+    /**
+     * Whether {@code name} from {@code start} on is one of the root records, compared in ASCII lower
+     * case as libtorch matches records; no substring per entry (archives hold one entry per tensor).
+     */
+    private static boolean isRootRecord(String name, int start) {
+        for (String record : ROOT_RECORDS) {
+            if (name.length() - start != record.length()) continue;
+            boolean same = true;
+            for (int i = 0; i < record.length() && same; i++) {
+                char c = name.charAt(start + i);
+                same = (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) == record.charAt(i);
+            }
+            if (same) return true;
+        }
+        return false;
     }
 }

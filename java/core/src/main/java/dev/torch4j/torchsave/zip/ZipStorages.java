@@ -53,23 +53,23 @@ final class ZipStorages implements PersistentLoader {
         long byteSize = StorageTypes.byteSize(dtype, numel);
         Storage storage = byKey.get(key);
         if (storage == null) {
-            String name = null;
+            ZipArchive.Entry entry = null;
             for (String folder : folders) {
-                if (archive.contains(folder + key)) {
-                    name = folder + key;
-                    break;
-                }
+                entry = archive.entry(folder + key);
+                if (entry != null) break;
             }
-            if (name == null) {
+            if (entry == null) {
                 throw new IllegalArgumentException("storage entry " + folders.get(0) + key + " is missing from the archive");
             }
-            ZipArchive.Entry entry = archive.entry(name);
             if (entry.size() < byteSize) {
-                throw new IllegalArgumentException("storage entry " + name + " holds " + entry.size() + " bytes, "
+                throw new IllegalArgumentException("storage entry " + entry.name() + " holds " + entry.size() + " bytes, "
                         + byteSize + " declared");
             }
-            String entryName = name;
-            storage = new Storage(key, location, dtype, byteSize, order, () -> archive.read(entryName));
+            // The loader holds the entry and the archive only: capturing this reader would keep its
+            // key map (one node per storage) alive as long as the checkpoint.
+            ZipArchive.Entry found = entry;
+            ZipArchive zip = archive;
+            storage = new Storage(key, location, dtype, byteSize, order, () -> zip.read(found));
             byKey.put(key, storage);
         }
         return new StorageRef(storage, dtype, 0, numel);

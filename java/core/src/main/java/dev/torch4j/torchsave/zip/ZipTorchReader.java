@@ -31,8 +31,7 @@ public final class ZipTorchReader {
         String root = ArchiveLayout.rootPrefix(zip);
         boolean mobile = zip.contains(root + "bytecode.pkl");
         boolean oldScript = zip.contains(root + "model.json") && !zip.contains(root + "data.pkl");
-        boolean script = mobile || oldScript || zip.contains(root + "constants.pkl")
-                || zip.names().stream().anyMatch(n -> n.startsWith(root + "code/"));
+        boolean script = mobile || oldScript || zip.contains(root + "constants.pkl") || hasCode(zip, root + "code/");
         Format format = mobile ? Format.MOBILE : script ? Format.TORCHSCRIPT : Format.ZIP;
 
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -84,6 +83,13 @@ public final class ZipTorchReader {
         }
         ScriptClasses classes = script ? new ScriptClasses(zip, root + "code/") : null;
         return new LoadedFile(format, value, meta, classes);
+    }
+
+    private static boolean hasCode(ZipArchive zip, String codePrefix) {
+        for (String name : zip.nameSet()) {
+            if (name.startsWith(codePrefix)) return true;
+        }
+        return false;
     }
 
     /** A small text record, or null when absent. */
