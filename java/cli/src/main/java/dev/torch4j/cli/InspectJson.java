@@ -17,7 +17,7 @@ final class InspectJson {
     private InspectJson() {}
 
     static void write(Inspection in, PrintWriter out) throws IOException {
-        JsonWriter w = new JsonWriter(out, true);
+        JsonWriter w = JsonWriter.buffered(out, true);
         w.beginObject();
         w.name("file").value(in.file());
         w.name("format").value(in.format());

@@ -30,12 +30,20 @@ public final class JsonWriter implements Flushable {
     private final boolean pretty;
     private NonFinite nonFinite = NonFinite.STRING;
     private final Deque<Scope> stack = new ArrayDeque<>();
-    private final char[] digits = new char[20];
 
     public JsonWriter(Appendable out, boolean pretty) {
         this.out = out;
         this.pretty = pretty;
         stack.push(Scope.DOCUMENT);
+    }
+
+    /**
+     * A writer that gathers the document in its own buffer and hands it to {@code out} in blocks:
+     * for large documents. Nothing reaches {@code out} before {@link #flush()} or {@link #finish()}
+     * (or a full buffer), so write nothing else to {@code out} in between.
+     */
+    public static JsonWriter buffered(java.io.Writer out, boolean pretty) {
+        return new JsonWriter(new BufferedSink(out), pretty);
     }
 
     public JsonWriter nonFinite(NonFinite policy) {
@@ -105,20 +113,9 @@ public final class JsonWriter implements Flushable {
         return this;
     }
 
-    /** Decimal digits straight into a Writer (no String per number: inspect writes ~5 per tensor). */
     private void appendLong(long v) throws IOException {
-        if (!(out instanceof java.io.Writer w) || v == Long.MIN_VALUE) {
-            out.append(Long.toString(v));
-            return;
-        }
-        int p = digits.length;
-        long x = Math.abs(v);
-        do {
-            digits[--p] = (char) ('0' + (int) (x % 10));
-            x /= 10;
-        } while (x != 0);
-        if (v < 0) digits[--p] = '-';
-        w.write(digits, p, digits.length - p);
+        if (out instanceof BufferedSink b) b.appendLong(v);
+        else out.append(Long.toString(v));
     }
 
     public JsonWriter value(double v) throws IOException {
