@@ -7,9 +7,12 @@ import java.util.Map;
 /**
  * The pickle memo: small keys (the usual 0, 1, 2...) in a growing array, anything else in a map,
  * so a hostile LONG_BINPUT 4294967295 costs one map entry rather than a 4-billion-slot array.
+ * An empty slot of the array is null and a stored None is {@code NONE}, so growing the array
+ * (a torch.save pickle memoizes ~9 values per tensor) is a plain copy with nothing to fill.
  */
 final class Memo {
-    private static final Object ABSENT = new Object();
+    /** A memoized None in the dense array. */
+    private static final Object NONE = new Object();
     private static final int DENSE_LIMIT = 1 << 22;
 
     private final int maxEntries;
@@ -19,7 +22,6 @@ final class Memo {
 
     Memo(int maxEntries) {
         this.maxEntries = maxEntries;
-        Arrays.fill(dense, ABSENT);
     }
 
     int size() { return size; }
@@ -44,12 +46,10 @@ final class Memo {
             int k = (int) key;
             if (k >= dense.length) {
                 int n = Math.max(dense.length * 2, k + 1);
-                Object[] grown = Arrays.copyOf(dense, Math.min(n, DENSE_LIMIT));
-                Arrays.fill(grown, dense.length, grown.length, ABSENT);
-                dense = grown;
+                dense = Arrays.copyOf(dense, Math.min(n, DENSE_LIMIT));
             }
-            if (dense[k] == ABSENT) grow();
-            dense[k] = value;
+            if (dense[k] == null) grow();
+            dense[k] = value == null ? NONE : value;
         } else {
             if (sparse == null) sparse = new HashMap<>();
             if (!sparse.containsKey(key)) grow();
@@ -58,11 +58,12 @@ final class Memo {
     }
 
     Object get(long key) {
-        Object v = ABSENT;
-        if (key >= 0 && key < dense.length) v = dense[(int) key];
-        if (v == ABSENT && sparse != null && sparse.containsKey(key)) v = sparse.get(key);
-        if (v == ABSENT) throw new PickleFormatError("memo key " + key + " was never stored");
-        return v;
+        if (key >= 0 && key < dense.length) {
+            Object v = dense[(int) key];
+            if (v != null) return v == NONE ? null : v;
+        }
+        if (sparse != null && sparse.containsKey(key)) return sparse.get(key);
+        throw new PickleFormatError("memo key " + key + " was never stored");
     }
 
     private void grow() {

@@ -153,6 +153,9 @@ public final class ZipArchive {
     /** Entry names in the order they are stored. */
     public List<String> names() { return new ArrayList<>(entries.keySet()); }
 
+    /** How many entries (directories excluded). */
+    public int size() { return entries.size(); }
+
     /** The entry names in stored order, as an unmodifiable view (no copy, for loops over big archives). */
     public Set<String> nameSet() { return nameSet; }
 
