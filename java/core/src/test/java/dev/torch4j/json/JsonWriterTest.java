@@ -25,6 +25,20 @@ class JsonWriterTest {
                 + "  \"none\": null,\n  \"nested\": {\n    \"ok\": true\n  }\n}", Json.write(m, true));
     }
 
+    @Test void bufferedWriterHoldsTheDocumentUntilFinish() throws Exception {
+        StringWriter out = new StringWriter();
+        JsonWriter w = JsonWriter.buffered(out, true);
+        long[] shape = {50, 16};
+        w.beginObject().name("path").value("fc.weight").name("shape").value(shape.length, i -> shape[i])
+                .name("min").value(Long.MIN_VALUE).name("neg").value(-1234567890123L).name("zero").value(0L);
+        assertEquals("", out.toString(), "nothing reaches the writer before the buffer fills or flushes");
+        w.name("long").value("x".repeat(10_000)); // longer than the buffer: drained in blocks
+        w.endObject().finish();
+        assertEquals("{\n  \"path\": \"fc.weight\",\n  \"shape\": [50, 16],\n  \"min\": -9223372036854775808,\n"
+                + "  \"neg\": -1234567890123,\n  \"zero\": 0,\n  \"long\": \"" + "x".repeat(10_000) + "\"\n}\n",
+                out.toString());
+    }
+
     @Test void escapesWhatJsonRequires() {
         assertEquals("\"q\\\" b\\\\ n\\n t\\t c\\u0001 \u00e9 \uD83D\uDE00 \\u2028\"",
                 Json.write("q\" b\\ n\n t\t c\u0001 \u00e9 \uD83D\uDE00 \u2028"));

@@ -43,6 +43,16 @@ class PickleMachineTest {
         assertSame(shared.get(0), shared.get(1)); // the memo keeps sharing
     }
 
+    /** Python: pickle.loads(b'\x80\x02Nq\x000]h\x00a.') == [None]; b'\x80\x02h\x01.' raises UnpicklingError (memo value 1 not found). */
+    @Test
+    void memoizedNoneComesBackAsNone() throws Exception {
+        // PROTO 2, NONE, BINPUT 0, POP, EMPTY_LIST, BINGET 0, APPEND, STOP
+        byte[] p = {(byte) 0x80, 2, 'N', 'q', 0, '0', ']', 'h', 0, 'a', '.'};
+        assertEquals(java.util.Arrays.asList((Object) null), PickleFixtures.load(p, PickleFixtures.config("none.pkl", false)));
+        TorchFileException e = refuse(new byte[] {(byte) 0x80, 2, 'h', 1, '.'});
+        assertTrue(e.getMessage().contains("memo key 1 was never stored"), e.getMessage());
+    }
+
     @Test
     void recursiveListContainsItself() throws Exception {
         for (String p : List.of("recursive_list_p0", "recursive_list_p2", "recursive_list_p4")) {

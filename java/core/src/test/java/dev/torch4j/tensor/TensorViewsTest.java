@@ -48,6 +48,26 @@ class TensorViewsTest {
         check(c, tensor(c, new HeapRegion(c.bytes("storage_be")), ByteOrder.BIG_ENDIAN));
     }
 
+    /** size(d)/stride(d) are PyTorch's t.size(d)/t.stride(d); the tensor keeps its own arrays (possibly shared). */
+    @ParameterizedTest @MethodSource("cases")
+    void sizeAndStrideByDimension(TensorFixtures.ViewCase c) {
+        long[] shape = c.longs("shape");
+        long[] stride = c.longs("stride");
+        Tensor t = new Tensor(c.dtype(), shape, stride, c.offset(),
+                Storage.ofBytes("0", c.dtype(), new HeapRegion(c.bytes("storage")), ByteOrder.LITTLE_ENDIAN));
+        long[] expectedShape = shape.clone();
+        long[] expectedStride = stride.clone();
+        java.util.Arrays.fill(shape, 7); // the caller's arrays are not the tensor's
+        java.util.Arrays.fill(stride, 7);
+        assertEquals(expectedShape.length, t.dim());
+        for (int d = 0; d < t.dim(); d++) {
+            assertEquals(expectedShape[d], t.size(d), c.name());
+            assertEquals(expectedStride[d], t.stride(d), c.name());
+        }
+        assertArrayEquals(expectedShape, t.shape(), c.name());
+        assertArrayEquals(expectedStride, t.stride(), c.name());
+    }
+
     /** Mapped in 8-byte chunks, so nearly every run crosses a chunk boundary. */
     @ParameterizedTest @MethodSource("cases")
     void mappedInTinyChunks(TensorFixtures.ViewCase c) throws Exception {
