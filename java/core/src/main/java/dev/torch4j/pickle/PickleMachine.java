@@ -57,6 +57,8 @@ public final class PickleMachine {
     private int[] marks;
     private int mp;
     private Memo memo;
+    /** The input of the load in progress. */
+    private PickleInput in;
     private long objects;
     /** Bytes and items returned by callables so far (see {@link #charge}). */
     private long minted;
@@ -107,189 +109,18 @@ public final class PickleMachine {
         long opAt = position;
         int op = -1;
         try {
-            PickleInput in = new PickleInput(input, position);
+            in = new PickleInput(input, position);
             while (true) {
                 opAt = in.position();
                 currentOp = opAt;
                 op = -1;
                 op = in.readByte();
-                switch (op) {
-                    case PROTO -> {
-                        int v = in.readByte();
-                        if (v > 5) throw new PickleFormatError("unsupported protocol " + v);
-                    }
-                    case FRAME -> {
-                        long n = in.readUnsigned(8);
-                        in.checkLength(n);
-                    }
-                    case STOP -> {
-                        Object result = pop();
-                        position = in.position();
-                        return result;
-                    }
-                    case MARK -> pushMark();
-                    case POP -> {
-                        if (sp > markBase()) sp--;
-                        else if (mp > 0) popMark();
-                        else throw new PickleFormatError("stack underflow");
-                    }
-                    case POP_MARK -> sp = popMark();
-                    case DUP -> push(peek());
-
-                    case NONE -> push(null);
-                    case NEWTRUE -> push(Boolean.TRUE);
-                    case NEWFALSE -> push(Boolean.FALSE);
-                    case INT -> push(TextArgs.parseInt(in.readAsciiLine()));
-                    case LONG -> push(TextArgs.parseLong(in.readAsciiLine()));
-                    case BININT -> push((long) in.readInt32());
-                    case BININT1 -> push((long) in.readByte());
-                    case BININT2 -> push(in.readUnsigned(2));
-                    case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG1", in.readByte()))));
-                    case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG4", in.readInt32()))));
-                    case FLOAT -> push(TextArgs.parseFloat(in.readAsciiLine()));
-                    case BINFLOAT -> push(in.readDoubleBigEndian());
-
-                    // Python 2 str: decoded as latin-1, as torch.load(encoding='latin1') does.
-                    case STRING -> push(TextArgs.latin1(TextArgs.parseQuotedString(in.readLine())));
-                    case BINSTRING -> push(TextArgs.latin1(in.readBytes(signedLength(in.readInt32()))));
-                    case SHORT_BINSTRING -> push(TextArgs.latin1(in.readBytes(in.readByte())));
-                    case UNICODE -> push(TextArgs.rawUnicodeEscape(in.readLine()));
-                    case SHORT_BINUNICODE -> push(in.readUtf8(in.readByte()));
-                    case BINUNICODE -> push(in.readUtf8(in.readUnsigned(4)));
-                    case BINUNICODE8 -> push(in.readUtf8(in.readUnsigned(8)));
-                    case SHORT_BINBYTES -> push(in.readBytes(in.readByte()));
-                    // Large payloads (numpy array data) stay in the file as PyBytes views.
-                    case BINBYTES -> push(in.readBytesValue(in.readUnsigned(4)));
-                    case BINBYTES8, BYTEARRAY8 -> push(in.readBytesValue(in.readUnsigned(8)));
-                    case NEXT_BUFFER, READONLY_BUFFER ->
-                            throw new PickleFormatError("out-of-band buffers (pickle protocol 5 buffer_callback) are not supported");
-
-                    case EMPTY_LIST -> push(new ArrayList<>());
-                    case EMPTY_DICT -> push(new LinkedHashMap<>());
-                    case EMPTY_TUPLE -> push(PyTuple.EMPTY);
-                    case EMPTY_SET -> push(new LinkedHashSet<>());
-                    case LIST -> {
-                        int m = popMark();
-                        push(new ArrayList<>(Arrays.asList(Arrays.copyOfRange(stack, m, sp))));
-                        moveTop(m);
-                    }
-                    case TUPLE -> {
-                        int m = popMark();
-                        push(PyTuple.copyOfRange(stack, m, sp));
-                        moveTop(m);
-                    }
-                    case TUPLE1 -> { Object a = pop(); push(PyTuple.of(a)); }
-                    case TUPLE2 -> { Object b = pop(); Object a = pop(); push(PyTuple.of(a, b)); }
-                    case TUPLE3 -> { Object c = pop(); Object b = pop(); Object a = pop(); push(PyTuple.of(a, b, c)); }
-                    case DICT -> {
-                        int m = popMark();
-                        Map<Object, Object> d = new LinkedHashMap<>();
-                        putPairs(d, m);
-                        push(d);
-                        moveTop(m);
-                    }
-                    case FROZENSET -> {
-                        int m = popMark();
-                        PyFrozenSet s = new PyFrozenSet();
-                        addItems(s, m);
-                        push(s);
-                        moveTop(m);
-                    }
-                    case APPEND -> { Object v = pop(); append(peek(), v); }
-                    case APPENDS -> {
-                        int m = popMark();
-                        Object target = below(m);
-                        for (int i = m; i < sp; i++) append(target, stack[i]);
-                        sp = m;
-                    }
-                    case SETITEM -> { Object v = pop(); Object k = pop(); setItem(peek(), k, v); }
-                    case SETITEMS -> {
-                        int m = popMark();
-                        Object target = below(m);
-                        if ((sp - m) % 2 != 0) throw new PickleFormatError("odd number of items for SETITEMS");
-                        for (int i = m; i < sp; i += 2) setItem(target, stack[i], stack[i + 1]);
-                        sp = m;
-                    }
-                    case ADDITEMS -> {
-                        int m = popMark();
-                        Object target = below(m);
-                        if (!(target instanceof Set<?>) || target instanceof PyFrozenSet) {
-                            throw new PickleFormatError("cannot add items to " + Values.typeName(target));
-                        }
-                        @SuppressWarnings("unchecked") Set<Object> set = (Set<Object>) target;
-                        addItems(set, m);
-                        sp = m;
-                    }
-
-                    case PUT -> memoPut(parseMemoKey(in.readAsciiLine()), peek());
-                    case BINPUT -> memoPut(in.readByte(), peek());
-                    case LONG_BINPUT -> memoPut(in.readUnsigned(4), peek());
-                    case MEMOIZE -> memoPut(memo.size(), peek());
-                    case GET -> push(memo.get(parseMemoKey(in.readAsciiLine())));
-                    case BINGET -> push(memo.get(in.readByte()));
-                    case LONG_BINGET -> push(memo.get(in.readUnsigned(4)));
-
-                    case GLOBAL -> {
-                        String module = Utf8.decode(in.readLine());
-                        String name = Utf8.decode(in.readLine());
-                        push(global(module, name, opAt));
-                    }
-                    case STACK_GLOBAL -> {
-                        Object name = pop();
-                        Object module = pop();
-                        if (!(module instanceof String m) || !(name instanceof String n)) {
-                            throw new PickleFormatError("module and name must be str, got "
-                                    + Values.typeName(module) + " and " + Values.typeName(name));
-                        }
-                        push(global(m, n, opAt));
-                    }
-                    case INST -> {
-                        String module = Utf8.decode(in.readLine());
-                        String name = Utf8.decode(in.readLine());
-                        Object cls = global(module, name, opAt);
-                        int m = popMark();
-                        PyTuple args = PyTuple.copyOfRange(stack, m, sp);
-                        sp = m;
-                        push(invoke(cls, args, null));
-                    }
-                    case OBJ -> {
-                        int m = popMark();
-                        if (sp == m) throw new PickleFormatError("no class on the stack");
-                        Object cls = stack[m];
-                        PyTuple args = PyTuple.copyOfRange(stack, m + 1, sp);
-                        sp = m;
-                        push(invoke(cls, args, null));
-                    }
-                    case REDUCE -> {
-                        Object args = pop();
-                        Object f = pop();
-                        push(invoke(f, tuple(args, "REDUCE arguments"), null));
-                    }
-                    case NEWOBJ -> {
-                        Object args = pop();
-                        Object cls = pop();
-                        push(invoke(cls, tuple(args, "NEWOBJ arguments"), null));
-                    }
-                    case NEWOBJ_EX -> {
-                        Object kwargs = pop();
-                        Object args = pop();
-                        Object cls = pop();
-                        if (!(kwargs instanceof Map<?, ?> kw)) throw new PickleFormatError("NEWOBJ_EX keyword arguments must be a dict");
-                        push(invoke(cls, tuple(args, "NEWOBJ_EX arguments"), kw));
-                    }
-                    case BUILD -> {
-                        build(pop());
-                        if (buildHook != null) afterBuild(in);
-                    }
-                    case PERSID -> push(persistentLoad(in.readAsciiLine()));
-                    case BINPERSID -> push(persistentLoad(pop()));
-                    case EXT1, EXT2, EXT4 -> {
-                        long code = in.readUnsigned(op == EXT1 ? 1 : op == EXT2 ? 2 : 4);
-                        throw new PickleFormatError("extension code " + code
-                                + " refers to Python's copyreg extension registry, which torch4j does not have");
-                    }
-                    default -> throw new PickleFormatError("not a pickle opcode");
+                if (op == STOP) {
+                    Object result = pop();
+                    position = in.position();
+                    return result;
                 }
+                step(op);
             }
         } catch (PickleFormatError e) {
             throw fail(opAt, op, e.getMessage(), null);
@@ -301,10 +132,194 @@ public final class PickleMachine {
         } catch (StackOverflowError e) {
             throw fail(opAt, op, "structure nested too deeply", null);
         } finally {
+            in = null;
             stack = null;
             memo = null;
             callableNames = null;
             replacingKeys = null;
+        }
+    }
+
+    /**
+     * Runs one opcode other than STOP. A method of its own, called per opcode, rather than the body
+     * of the loop in {@link #load()}: the JIT then compiles it once, after a few hundred opcodes,
+     * where a loop body waits for ~60,000 iterations and is compiled twice (on-stack replacement,
+     * then the whole method). In a short command that was the largest compile of the run.
+     */
+    private void step(int op) throws TorchFileException {
+        PickleInput in = this.in;
+        long opAt = currentOp;
+        switch (op) {
+            case PROTO -> {
+                int v = in.readByte();
+                if (v > 5) throw new PickleFormatError("unsupported protocol " + v);
+            }
+            case FRAME -> {
+                long n = in.readUnsigned(8);
+                in.checkLength(n);
+            }
+            case MARK -> pushMark();
+            case POP -> {
+                if (sp > markBase()) sp--;
+                else if (mp > 0) popMark();
+                else throw new PickleFormatError("stack underflow");
+            }
+            case POP_MARK -> sp = popMark();
+            case DUP -> push(peek());
+
+            case NONE -> push(null);
+            case NEWTRUE -> push(Boolean.TRUE);
+            case NEWFALSE -> push(Boolean.FALSE);
+            case INT -> push(TextArgs.parseInt(in.readAsciiLine()));
+            case LONG -> push(TextArgs.parseLong(in.readAsciiLine()));
+            case BININT -> push((long) in.readInt32());
+            case BININT1 -> push((long) in.readByte());
+            case BININT2 -> push(in.readUnsigned(2));
+            case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG1", in.readByte()))));
+            case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG4", in.readInt32()))));
+            case FLOAT -> push(TextArgs.parseFloat(in.readAsciiLine()));
+            case BINFLOAT -> push(in.readDoubleBigEndian());
+
+            // Python 2 str: decoded as latin-1, as torch.load(encoding='latin1') does.
+            case STRING -> push(TextArgs.latin1(TextArgs.parseQuotedString(in.readLine())));
+            case BINSTRING -> push(TextArgs.latin1(in.readBytes(signedLength(in.readInt32()))));
+            case SHORT_BINSTRING -> push(TextArgs.latin1(in.readBytes(in.readByte())));
+            case UNICODE -> push(TextArgs.rawUnicodeEscape(in.readLine()));
+            case SHORT_BINUNICODE -> push(in.readUtf8(in.readByte()));
+            case BINUNICODE -> push(in.readUtf8(in.readUnsigned(4)));
+            case BINUNICODE8 -> push(in.readUtf8(in.readUnsigned(8)));
+            case SHORT_BINBYTES -> push(in.readBytes(in.readByte()));
+            // Large payloads (numpy array data) stay in the file as PyBytes views.
+            case BINBYTES -> push(in.readBytesValue(in.readUnsigned(4)));
+            case BINBYTES8, BYTEARRAY8 -> push(in.readBytesValue(in.readUnsigned(8)));
+            case NEXT_BUFFER, READONLY_BUFFER ->
+                    throw new PickleFormatError("out-of-band buffers (pickle protocol 5 buffer_callback) are not supported");
+
+            case EMPTY_LIST -> push(new ArrayList<>());
+            case EMPTY_DICT -> push(new LinkedHashMap<>());
+            case EMPTY_TUPLE -> push(PyTuple.EMPTY);
+            case EMPTY_SET -> push(new LinkedHashSet<>());
+            case LIST -> {
+                int m = popMark();
+                push(new ArrayList<>(Arrays.asList(Arrays.copyOfRange(stack, m, sp))));
+                moveTop(m);
+            }
+            case TUPLE -> {
+                int m = popMark();
+                push(PyTuple.copyOfRange(stack, m, sp));
+                moveTop(m);
+            }
+            case TUPLE1 -> { Object a = pop(); push(PyTuple.of(a)); }
+            case TUPLE2 -> { Object b = pop(); Object a = pop(); push(PyTuple.of(a, b)); }
+            case TUPLE3 -> { Object c = pop(); Object b = pop(); Object a = pop(); push(PyTuple.of(a, b, c)); }
+            case DICT -> {
+                int m = popMark();
+                Map<Object, Object> d = new LinkedHashMap<>();
+                putPairs(d, m);
+                push(d);
+                moveTop(m);
+            }
+            case FROZENSET -> {
+                int m = popMark();
+                PyFrozenSet s = new PyFrozenSet();
+                addItems(s, m);
+                push(s);
+                moveTop(m);
+            }
+            case APPEND -> { Object v = pop(); append(peek(), v); }
+            case APPENDS -> {
+                int m = popMark();
+                Object target = below(m);
+                for (int i = m; i < sp; i++) append(target, stack[i]);
+                sp = m;
+            }
+            case SETITEM -> { Object v = pop(); Object k = pop(); setItem(peek(), k, v); }
+            case SETITEMS -> {
+                int m = popMark();
+                Object target = below(m);
+                if ((sp - m) % 2 != 0) throw new PickleFormatError("odd number of items for SETITEMS");
+                for (int i = m; i < sp; i += 2) setItem(target, stack[i], stack[i + 1]);
+                sp = m;
+            }
+            case ADDITEMS -> {
+                int m = popMark();
+                Object target = below(m);
+                if (!(target instanceof Set<?>) || target instanceof PyFrozenSet) {
+                    throw new PickleFormatError("cannot add items to " + Values.typeName(target));
+                }
+                @SuppressWarnings("unchecked") Set<Object> set = (Set<Object>) target;
+                addItems(set, m);
+                sp = m;
+            }
+
+            case PUT -> memoPut(parseMemoKey(in.readAsciiLine()), peek());
+            case BINPUT -> memoPut(in.readByte(), peek());
+            case LONG_BINPUT -> memoPut(in.readUnsigned(4), peek());
+            case MEMOIZE -> memoPut(memo.size(), peek());
+            case GET -> push(memo.get(parseMemoKey(in.readAsciiLine())));
+            case BINGET -> push(memo.get(in.readByte()));
+            case LONG_BINGET -> push(memo.get(in.readUnsigned(4)));
+
+            case GLOBAL -> {
+                String module = Utf8.decode(in.readLine());
+                String name = Utf8.decode(in.readLine());
+                push(global(module, name, opAt));
+            }
+            case STACK_GLOBAL -> {
+                Object name = pop();
+                Object module = pop();
+                if (!(module instanceof String m) || !(name instanceof String n)) {
+                    throw new PickleFormatError("module and name must be str, got "
+                            + Values.typeName(module) + " and " + Values.typeName(name));
+                }
+                push(global(m, n, opAt));
+            }
+            case INST -> {
+                String module = Utf8.decode(in.readLine());
+                String name = Utf8.decode(in.readLine());
+                Object cls = global(module, name, opAt);
+                int m = popMark();
+                PyTuple args = PyTuple.copyOfRange(stack, m, sp);
+                sp = m;
+                push(invoke(cls, args, null));
+            }
+            case OBJ -> {
+                int m = popMark();
+                if (sp == m) throw new PickleFormatError("no class on the stack");
+                Object cls = stack[m];
+                PyTuple args = PyTuple.copyOfRange(stack, m + 1, sp);
+                sp = m;
+                push(invoke(cls, args, null));
+            }
+            case REDUCE -> {
+                Object args = pop();
+                Object f = pop();
+                push(invoke(f, tuple(args, "REDUCE arguments"), null));
+            }
+            case NEWOBJ -> {
+                Object args = pop();
+                Object cls = pop();
+                push(invoke(cls, tuple(args, "NEWOBJ arguments"), null));
+            }
+            case NEWOBJ_EX -> {
+                Object kwargs = pop();
+                Object args = pop();
+                Object cls = pop();
+                if (!(kwargs instanceof Map<?, ?> kw)) throw new PickleFormatError("NEWOBJ_EX keyword arguments must be a dict");
+                push(invoke(cls, tuple(args, "NEWOBJ_EX arguments"), kw));
+            }
+            case BUILD -> {
+                build(pop());
+                if (buildHook != null) afterBuild(in);
+            }
+            case PERSID -> push(persistentLoad(in.readAsciiLine()));
+            case BINPERSID -> push(persistentLoad(pop()));
+            case EXT1, EXT2, EXT4 -> {
+                long code = in.readUnsigned(op == EXT1 ? 1 : op == EXT2 ? 2 : 4);
+                throw new PickleFormatError("extension code " + code
+                        + " refers to Python's copyreg extension registry, which torch4j does not have");
+            }
+            default -> throw new PickleFormatError("not a pickle opcode");
         }
     }
 
