@@ -255,6 +255,9 @@ public final class JsonWriter implements Flushable {
         int run = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            // Printable text below U+2028 (not a quote or backslash) is written as is: decided here,
+            // without a call per character.
+            if (c >= 0x20 && c < 0x2028 && c != '"' && c != '\\') continue;
             String esc = escapeOf(s, i, c);
             if (esc == null) continue;
             out.append(s, run, i).append(esc);
