@@ -6,6 +6,9 @@ import java.nio.file.Path;
 interface Engine extends AutoCloseable {
     float[] run(float[] input, long[] shape) throws Exception;
 
+    /** Frees the engine's native objects; throws nothing checked. */
+    @Override void close();
+
     /** Loads the engine's classes only when chosen, so one fork never loads two libtorch builds. */
     static Engine open(String name, Path model, int threads) throws Exception {
         return switch (name) {

@@ -18,6 +18,8 @@ import java.nio.file.Path;
  * The floor: the fewest JavaCPP calls that do the same job (copy the float[] into a libtorch tensor,
  * run forward under InferenceMode, copy the first output into a float[]), no torch4j code.
  */
+// The scope and the guard act on exit (free, restore grad mode); the variables are not used.
+@SuppressWarnings("try")
 final class JavaCppEngine implements Engine {
     private final JitModule module;
     private final MethodOptional forward;
