@@ -169,7 +169,8 @@ public final class ScriptRunner implements AutoCloseable {
     }
 
     /**
-     * Output {@code index}'s bytes in libtorch's memory, C order, native byte order, read-only, without a
+     * Output {@code index}'s bytes in libtorch's memory, C order, read-only, in native byte order (as the buffer
+     * says; views made from it with duplicate() or slice() need {@code order(ByteOrder.nativeOrder())} again), without a
      * copy. Valid only until the next {@link #run()} or {@link #close()}: reading it afterwards reads
      * freed or reused memory. Copy what must be kept.
      */
@@ -177,8 +178,8 @@ public final class ScriptRunner implements AutoCloseable {
         TensorImpl t = output(index);
         long bytes = Math.multiplyExact(t.numel(), t.itemsize());
         if (bytes > Integer.MAX_VALUE) throw new LibtorchException("output " + index + " has " + bytes + " bytes, more than one buffer holds");
-        if (bytes == 0) return ByteBuffer.allocate(0).order(ByteOrder.nativeOrder()).asReadOnlyBuffer();
-        return new BytePointer(t.data()).capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder()).asReadOnlyBuffer();
+        if (bytes == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+        return new BytePointer(t.data()).capacity(bytes).asByteBuffer().asReadOnlyBuffer().order(ByteOrder.nativeOrder());
     }
 
     /** Output {@code index} as a torch4j tensor (a heap copy that outlives the runner). */
