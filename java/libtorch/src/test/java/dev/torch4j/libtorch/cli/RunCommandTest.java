@@ -104,6 +104,7 @@ class RunCommandTest {
         assertTrue(min > 0 && min <= p10 && p10 <= median && median <= p90, lat.toString());
         assertEquals(20L, ((Number) o.get("iters")).longValue());
         assertEquals(1L, ((Number) o.get("threads")).longValue());
+        assertEquals(1L, ((Number) o.get("openblas_threads")).longValue(), "--threads sizes OpenBLAS's pool too");
         assertTrue(((Number) o.get("load_ms")).doubleValue() > 0);
         assertTrue(String.valueOf(o.get("libtorch")).matches("\\d+\\.\\d+.*"), r.out());
     }
