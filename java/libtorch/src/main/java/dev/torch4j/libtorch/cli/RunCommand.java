@@ -43,7 +43,8 @@ import java.util.function.Supplier;
                 "  run MODEL.pt --input x.npy --benchmark --warmup 20 --iters 200 --json"},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:ran (outputs written)", "1:the model failed on these inputs",
-                "2:usage error, missing or unreadable model or input", "3:libtorch is not available"})
+                "2:usage error, missing or unreadable model or input",
+                "3:libtorch is not available, or the model needs the lite interpreter (bytecode-only .ptl)"})
 public final class RunCommand implements Callable<Integer> {
     static final int EXIT_FAILED = ExitCodes.FINDING;
     static final int EXIT_USAGE = ExitCodes.BAD_INPUT;
@@ -116,6 +117,14 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 m = ScriptModel.load(model);
             } catch (TorchFileException | NoSuchFileException e) {
+                if (isLiteInterpreterOnly(model)) {
+                    // libtorch's TorchScript loader reads a .ptl only when it also carries TorchScript code
+                    // (Python's _save_for_lite_interpreter writes both); bytecode-only files need the lite
+                    // interpreter, which the JavaCPP presets do not expose.
+                    err.println("run: " + model + " holds only lite-interpreter bytecode; this libtorch build (JavaCPP "
+                            + "presets) has no lite interpreter (_load_for_mobile). Run the TorchScript .pt it was exported from.");
+                    return EXIT_NO_BACKEND;
+                }
                 return usage(err, e.getMessage());
             }
             double loadMs = ms(System.nanoTime() - t0);
@@ -249,6 +258,22 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /** A zip archive with {@code bytecode.pkl} (mobile bytecode) and no {@code data.pkl} (TorchScript's module data). */
+    static boolean isLiteInterpreterOnly(Path file) {
+        boolean bytecode = false;
+        boolean data = false;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            for (java.util.Enumeration<? extends java.util.zip.ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                bytecode |= name.endsWith("/bytecode.pkl");
+                data |= name.endsWith("/data.pkl");
+            }
+        } catch (IOException e) {
+            return false; // not a zip: libtorch's own message says what is wrong
+        }
+        return bytecode && !data;
     }
 
     /** Tensors of a result in order: a tensor, or the tensors inside tuples and lists (depth first). */

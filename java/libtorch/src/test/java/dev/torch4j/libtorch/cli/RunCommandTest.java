@@ -110,6 +110,24 @@ class RunCommandTest {
     }
 
     @Test
+    void exportedPtlRunsOrSaysTheLiteInterpreterIsMissing() throws Exception {
+        Path dir = Files.createTempDirectory("run-ptl");
+        Path ptl = dir.resolve("mlp.ptl");
+        try (dev.torch4j.libtorch.ScriptModel m = dev.torch4j.libtorch.ScriptModel.load(Path.of(fx("mlp.pt")))) {
+            dev.torch4j.libtorch.MobileExporter.export(m, ptl, dev.torch4j.libtorch.MobileExporter.Options.DEFAULT);
+        }
+        Path out = dir.resolve("y.npy");
+        Run r = run(ptl.toString(), "--input", fx("mlp_x1.npy"), "--output", out.toString());
+        if (RunCommand.isLiteInterpreterOnly(ptl)) {
+            assertEquals(3, r.exit(), r.err());
+            assertTrue(r.err().contains("lite interpreter") && r.err().contains(ptl.toString()), r.err());
+        } else {
+            assertEquals(0, r.exit(), r.err());
+            assertNumpyClose(out, fx("mlp_y1.npy"));
+        }
+    }
+
+    @Test
     void textBenchmarkReport() throws IOException {
         Run r = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "--benchmark", "--warmup", "1", "--iters", "5");
         assertEquals(0, r.exit(), r.err());
