@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * once (libtorch runs TorchScript methods re-entrantly; each call has its own inputs and outputs);
  * {@link #train(boolean)} and {@link #close()} wait for running calls, and calls after close fail
  * cleanly. Calls run in inference mode unless {@link #withGradients(boolean)}. Intra-op parallelism
- * is process-wide: {@link LibtorchThreads}.
+ * is process-wide: {@link LibtorchThreads}. For many calls from one thread, {@link #runner()} is the
+ * low-overhead path (inputs copied into kept libtorch tensors, outputs read where libtorch left them).
  *
  * <p>Load only trusted files: a TorchScript archive is code, and libtorch's loader is not hardened
  * against hostile input the way torch4j's pure-Java reader is.
