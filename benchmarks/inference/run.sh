@@ -24,9 +24,11 @@ echo "results: $OUT"
 
 # CPU time per call (robust on a loaded machine; 1 intra-op thread, one JVM per engine and workload).
 for w in mlp_1 cnn_1 cnn_32; do
-  for e in torch4j javacpp djl; do
-    calls=4000; [ "$w" = cnn_32 ] && calls=200; [ "$w" = cnn_1 ] && calls=1000
-    java -Xms512m -Xmx512m -Dai.djl.offline=true -cp "benchmarks/inference/target/classes:benchmarks/inference/target/lib/*" \
-      dev.torch4j.bench.infer.CpuTime "$e" "$w" "$DIR" "$calls" "$calls" 2>/dev/null | grep '^{'
+  for e in torch4j torch4j-runner javacpp djl; do
+    # The MLP's warm-up is long: below ~20000 calls the JIT has not settled and the Java-side share swings.
+    warm=20000; calls=10000; [ "$w" = cnn_32 ] && warm=100 && calls=200; [ "$w" = cnn_1 ] && warm=1000 && calls=1000
+    java -Xms512m -Xmx512m -Dai.djl.offline=true -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 \
+      -cp "benchmarks/inference/target/classes:benchmarks/inference/target/lib/*" \
+      dev.torch4j.bench.infer.CpuTime "$e" "$w" "$DIR" "$warm" "$calls" 2>/dev/null | grep '^{'
   done
 done | tee "${OUT%.json}-cputime.jsonl"

@@ -46,6 +46,18 @@ final class CallInputs {
         }
     }
 
+    /** The shared options for a dtype; IllegalArgumentException for dtypes libtorch tensors cannot have. */
+    static TensorOptions options(DType dtype) {
+        TensorOptions o = OPTIONS[dtype.ordinal()];
+        if (o == null) DTypes.toNative(dtype); // throws the explanatory message
+        if (o == null) throw new IllegalArgumentException("dtype " + dtype.pythonName() + " cannot be handed to libtorch");
+        return o;
+    }
+
+    static MemoryFormatOptional noFormat() {
+        return NO_FORMAT;
+    }
+
     /**
      * A libtorch tensor for {@code t}: borrowed when {@code borrow} or when its memory is a user's
      * direct buffer, else one copy. {@code arena} receives borrowed tensors' pins (may be null when

@@ -23,6 +23,7 @@ final class LibtorchLoader {
         if (System.getProperty(MAX_PHYSICAL_BYTES) == null && !Boolean.getBoolean("torch4j.libtorch.keepJavacppMemoryCheck")) {
             System.setProperty(MAX_PHYSICAL_BYTES, "0");
         }
+        skipGpuPreloadsOnCpuBuilds();
         long t0 = System.nanoTime();
         // Loads openblas, c10, torch_cpu, torch and the JNI bridge (extracting them to the cache once).
         PrintStream err = System.err;
@@ -44,6 +45,25 @@ final class LibtorchLoader {
         }
         return new Availability(true, null, libtorch, javacpp, Loader.getPlatform(), ms,
                 torch.kProducedBytecodeVersion());
+    }
+
+    /** JavaCPP's platform extension setting ("-gpu" selects the CUDA builds and their preloads). */
+    static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
+
+    /**
+     * The pytorch preset declares a "-gpu" extension, and for it preloads ~20 CUDA libraries
+     * (cudart, cublas, cudnn, nccl...) before libtorch, whatever jar is present: each missing one is a
+     * scan of every jar on the class path, and any found in the system (a CUDA toolkit) is mapped into
+     * a CPU-only process. Measured here: 31 failed lookups, ~50 MB of Java garbage (touching heap pages
+     * that stay resident) and ~1 s of the load. When no -gpu build of the preset is on the class path
+     * and the user set nothing, the extension is cleared so only the CPU build's libraries load.
+     */
+    private static void skipGpuPreloadsOnCpuBuilds() {
+        if (System.getProperty(PLATFORM_EXTENSION) != null || Boolean.getBoolean("torch4j.libtorch.keepGpuPreloads")) return;
+        String gpuDir = "org/bytedeco/pytorch/" + Loader.getPlatform() + "-gpu/";
+        ClassLoader cl = LibtorchLoader.class.getClassLoader();
+        if (cl == null || cl.getResource(gpuDir) != null || cl.getResource(gpuDir + System.mapLibraryName("jnitorch")) != null) return;
+        System.setProperty(PLATFORM_EXTENSION, "");
     }
 
     /** The artifact version from the jar's Maven metadata; null when it cannot be read. */

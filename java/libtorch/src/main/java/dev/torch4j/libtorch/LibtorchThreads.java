@@ -1,5 +1,6 @@
 package dev.torch4j.libtorch;
 
+import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -12,11 +13,26 @@ import org.bytedeco.pytorch.global.torch;
 public final class LibtorchThreads {
     private LibtorchThreads() {}
 
-    /** Sets the intra-op thread count (at least 1); may be changed at any time. */
+    /** Set to true to leave OpenBLAS's thread count alone in {@link #setIntraOp}. */
+    public static final String KEEP_OPENBLAS_THREADS = "torch4j.libtorch.keepOpenblasThreads";
+
+    /**
+     * Sets the intra-op thread count (at least 1); may be changed at any time. OpenBLAS, which this
+     * libtorch build calls for matrix products and which keeps its own thread pool (sized from the
+     * core count or {@code OPENBLAS_NUM_THREADS} when it loads), is set to the same count: left alone,
+     * its threads spin beside libtorch's and a 1-thread convolution burns several cores.
+     */
     public static void setIntraOp(int threads) {
         if (threads < 1) throw new IllegalArgumentException("intra-op threads must be at least 1, not " + threads);
         LibtorchBackend.require();
         torch.set_num_threads(threads);
+        if (!Boolean.getBoolean(KEEP_OPENBLAS_THREADS)) openblas_nolapack.blas_set_num_threads(threads);
+    }
+
+    /** OpenBLAS's thread count (its own pool, see {@link #setIntraOp}); -1 when it cannot be read. */
+    public static int openBlasThreads() {
+        LibtorchBackend.require();
+        return openblas_nolapack.blas_get_num_threads();
     }
 
     public static int intraOp() {

@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * once (libtorch runs TorchScript methods re-entrantly; each call has its own inputs and outputs);
  * {@link #train(boolean)} and {@link #close()} wait for running calls, and calls after close fail
  * cleanly. Calls run in inference mode unless {@link #withGradients(boolean)}. Intra-op parallelism
- * is process-wide: {@link LibtorchThreads}.
+ * is process-wide: {@link LibtorchThreads}. For many calls from one thread, {@link #runner()} is the
+ * low-overhead path (inputs copied into kept libtorch tensors, outputs read where libtorch left them).
  *
  * <p>Load only trusted files: a TorchScript archive is code, and libtorch's loader is not hardened
  * against hostile input the way torch4j's pure-Java reader is.
@@ -52,6 +53,8 @@ public final class ScriptModel implements AutoCloseable {
      * inference tensors InferenceMode creates ("Inference tensors cannot be saved for backward").
      */
     private volatile boolean ranWithGradients;
+    /** Bumped whenever the native module is replaced: runners re-fetch their cached method then. */
+    private long generation; // written under the write lock, read under the read lock
     /** find_method results by name: the lookup is a string compare per method plus four native objects. */
     private final ConcurrentHashMap<String, MethodOptional> methods = new ConcurrentHashMap<>();
 
@@ -193,8 +196,34 @@ public final class ScriptModel implements AutoCloseable {
         return items;
     }
 
+    /**
+     * A runner for {@code forward}: the low-overhead path for repeated calls from one thread (inputs
+     * copied into buffers it keeps, outputs readable without a copy). See {@link ScriptRunner}.
+     */
+    public ScriptRunner runner() {
+        return runner("forward");
+    }
+
+    /** A runner for the named method (IllegalArgumentException when the model has none of that name). */
+    public ScriptRunner runner(String method) {
+        read(m -> method(m, method));
+        return new ScriptRunner(this, method);
+    }
+
+    boolean ranWithGradients() {
+        return ranWithGradients;
+    }
+
+    void markRanWithGradients() {
+        ranWithGradients = true;
+    }
+
+    long generation() {
+        return generation;
+    }
+
     /** The cached method, looked up once per name; the error lists the methods there are. */
-    private MethodOptional method(JitModule m, String name) {
+    MethodOptional method(JitModule m, String name) {
         MethodOptional found = methods.get(name);
         if (found != null) return found;
         MethodOptional fresh = m.find_method(name);
@@ -279,6 +308,7 @@ public final class ScriptModel implements AutoCloseable {
         try {
             if (module == null) throw new IllegalStateException("script model " + path + " is closed");
             if (next != module) {
+                generation++;
                 dropMethods();
                 module.close();
                 module = next;
@@ -306,6 +336,7 @@ public final class ScriptModel implements AutoCloseable {
         lock.writeLock().lock();
         try {
             if (module != null) {
+                generation++;
                 dropMethods();
                 module.close();
                 module = null;

@@ -158,6 +158,9 @@ class InferenceTest {
         try {
             LibtorchThreads.setIntraOp(1);
             assertEquals(1, LibtorchThreads.intraOp());
+            assertEquals(1, LibtorchThreads.openBlasThreads(), "OpenBLAS's own pool follows");
+            LibtorchThreads.setIntraOp(2);
+            assertEquals(2, LibtorchThreads.openBlasThreads());
             assertThrows(IllegalArgumentException.class, () -> LibtorchThreads.setIntraOp(0));
             assertTrue(LibtorchThreads.interOp() >= 1);
         } finally {

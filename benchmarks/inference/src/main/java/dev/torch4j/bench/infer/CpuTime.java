@@ -56,6 +56,7 @@ public final class CpuTime {
             out.forEach((k, v) -> s.append(s.length() > 1 ? ", " : "").append('"').append(k).append("\": ")
                     .append(v instanceof String ? "\"" + v + "\"" : v instanceof Double d ? String.format("%.1f", d) : v));
             System.out.println(s.append('}'));
+            if (Boolean.getBoolean("torch4j.bench.smaps")) printLargestMappings();
         }
     }
 
@@ -63,6 +64,22 @@ public final class CpuTime {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** The resident memory by mapped file (anonymous memory together), largest first, to stderr. */
+    private static void printLargestMappings() throws java.io.IOException {
+        Map<String, Long> kb = new java.util.HashMap<>();
+        String current = "[anon]";
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                int slash = line.indexOf('/');
+                current = slash < 0 ? "[anon]" : line.substring(line.lastIndexOf('/') + 1);
+            } else if (line.startsWith("Rss:")) {
+                kb.merge(current, Long.parseLong(line.replaceAll("\\D", "")), Long::sum);
+            }
+        }
+        kb.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                .forEach(e -> System.err.printf("rss %6d KiB %s%n", e.getValue(), e.getKey()));
     }
 
     /** Resident set size of this process (Linux), MB. */

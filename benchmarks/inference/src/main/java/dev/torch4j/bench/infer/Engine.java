@@ -6,10 +6,14 @@ import java.nio.file.Path;
 interface Engine extends AutoCloseable {
     float[] run(float[] input, long[] shape) throws Exception;
 
+    /** Frees the engine's native objects; throws nothing checked. */
+    @Override void close();
+
     /** Loads the engine's classes only when chosen, so one fork never loads two libtorch builds. */
     static Engine open(String name, Path model, int threads) throws Exception {
         return switch (name) {
             case "torch4j" -> new Torch4jEngine(model, threads);
+            case "torch4j-runner" -> new Torch4jRunnerEngine(model, threads);
             case "javacpp" -> new JavaCppEngine(model, threads);
             case "djl" -> new DjlEngine(model, threads);
             default -> throw new IllegalArgumentException("unknown engine " + name);

@@ -36,7 +36,7 @@ public class InferenceBench {
 
     @State(Scope.Benchmark)
     public static class Model {
-        @Param({"torch4j", "javacpp", "djl"})
+        @Param({"torch4j", "torch4j-runner", "javacpp", "djl"})
         public String engine;
 
         /** model_batch: the MLP 64-256-256-10 at batch 1; the ResNet-like CNN at batch 1 and 32. */
@@ -79,7 +79,7 @@ public class InferenceBench {
     /** Two application threads calling one model at once (1 intra-op thread each), MLP batch 1. */
     @State(Scope.Benchmark)
     public static class Shared {
-        @Param({"torch4j", "javacpp", "djl"})
+        @Param({"torch4j", "torch4j-runner", "javacpp", "djl"})
         public String engine;
 
         Engine runner;

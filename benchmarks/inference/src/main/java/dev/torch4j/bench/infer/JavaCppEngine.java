@@ -2,6 +2,7 @@ package dev.torch4j.bench.infer;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.InferenceMode;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
  * The floor: the fewest JavaCPP calls that do the same job (copy the float[] into a libtorch tensor,
  * run forward under InferenceMode, copy the first output into a float[]), no torch4j code.
  */
+// The scope and the guard act on exit (free, restore grad mode); the variables are not used.
+@SuppressWarnings("try")
 final class JavaCppEngine implements Engine {
     private final JitModule module;
     private final MethodOptional forward;
@@ -26,6 +29,8 @@ final class JavaCppEngine implements Engine {
 
     JavaCppEngine(Path file, int threads) {
         torch.set_num_threads(threads);
+        // OpenBLAS keeps its own pool: sized like torch4j's LibtorchThreads does, so the floor is comparable.
+        openblas_nolapack.blas_set_num_threads(threads);
         module = torch.load(file.toString());
         module.eval();
         forward = module.find_method("forward");

@@ -9,6 +9,7 @@ import dev.torch4j.libtorch.LibtorchException;
 import dev.torch4j.libtorch.LibtorchThreads;
 import dev.torch4j.libtorch.LibtorchUnavailableException;
 import dev.torch4j.libtorch.ScriptModel;
+import dev.torch4j.libtorch.ScriptRunner;
 import dev.torch4j.numpy.NpyFile;
 import dev.torch4j.python.PyTuple;
 import dev.torch4j.tensor.Tensor;
@@ -42,7 +43,8 @@ import java.util.function.Supplier;
                 "  run MODEL.pt --input x.npy --benchmark --warmup 20 --iters 200 --json"},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:ran (outputs written)", "1:the model failed on these inputs",
-                "2:usage error, missing or unreadable model or input", "3:libtorch is not available"})
+                "2:usage error, missing or unreadable model or input",
+                "3:libtorch is not available, or the model needs the lite interpreter (bytecode-only .ptl)"})
 public final class RunCommand implements Callable<Integer> {
     static final int EXIT_FAILED = ExitCodes.FINDING;
     static final int EXIT_USAGE = ExitCodes.BAD_INPUT;
@@ -61,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--method", paramLabel = "NAME", defaultValue = "forward", description = "Method to run (default forward).")
     String method;
 
-    @Option(names = "--threads", paramLabel = "T", description = "libtorch intra-op threads (default: libtorch's choice).")
+    @Option(names = "--threads", paramLabel = "T", description = "libtorch intra-op threads, and the size of OpenBLAS's own pool (default: their choice, usually the core count).")
     Integer threads;
 
     @Option(names = "--benchmark", description = "Time the first call and --iters further calls after --warmup.")
@@ -115,6 +117,14 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 m = ScriptModel.load(model);
             } catch (TorchFileException | NoSuchFileException e) {
+                if (isLiteInterpreterOnly(model)) {
+                    // libtorch's TorchScript loader reads a .ptl only when it also carries TorchScript code
+                    // (Python's _save_for_lite_interpreter writes both); bytecode-only files need the lite
+                    // interpreter, which the JavaCPP presets do not expose.
+                    err.println("run: " + model + " holds only lite-interpreter bytecode; this libtorch build (JavaCPP "
+                            + "presets) has no lite interpreter (_load_for_mobile). Run the TorchScript .pt it was exported from.");
+                    return EXIT_NO_BACKEND;
+                }
                 return usage(err, e.getMessage());
             }
             double loadMs = ms(System.nanoTime() - t0);
@@ -131,7 +141,7 @@ public final class RunCommand implements Callable<Integer> {
                     return EXIT_FAILED;
                 }
                 for (int i = 0; i < outputs.size(); i++) NpyFile.write(outputs.get(i), tensors.get(i));
-                Latency latency = benchmark ? time(m, callArgs) : null;
+                Latency latency = benchmark ? time(m, args, result) : null;
                 report(out, loadMs, firstMs, tensors, latency);
                 return 0;
             }
@@ -168,12 +178,29 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Latency time(ScriptModel m, Object[] args) {
-        for (int i = 0; i < warmup; i++) m.run(method, args);
+    /**
+     * Times calls the way an application making them in a loop would: through a {@link ScriptRunner}
+     * (inputs copied into libtorch's memory each call, outputs left there) when the method returns a
+     * tensor or a tuple of tensors, else through {@link ScriptModel#run} with its result conversion.
+     */
+    private Latency time(ScriptModel m, List<Tensor> args, Object firstResult) {
+        boolean tensorsOut = firstResult instanceof Tensor
+                || firstResult instanceof PyTuple t && t.stream().allMatch(Tensor.class::isInstance);
+        if (!tensorsOut) return time(() -> m.run(method, args.toArray()));
+        try (ScriptRunner r = m.runner(method)) {
+            return time(() -> {
+                for (int i = 0; i < args.size(); i++) r.input(i, args.get(i));
+                r.run();
+            });
+        }
+    }
+
+    private Latency time(Runnable call) {
+        for (int i = 0; i < warmup; i++) call.run();
         double[] ms = new double[iters];
         for (int i = 0; i < iters; i++) {
             long t = System.nanoTime();
-            m.run(method, args);
+            call.run();
             ms[i] = ms(System.nanoTime() - t);
         }
         return Latency.of(ms);
@@ -199,6 +226,7 @@ public final class RunCommand implements Callable<Integer> {
                 o.put("warmup", warmup);
             }
             o.put("threads", intraOp);
+            o.put("openblas_threads", LibtorchThreads.openBlasThreads());
             o.put("libtorch", libtorch);
             o.put("native_load_ms", LibtorchBackend.probe().loadMillis());
             List<Object> outs = new ArrayList<>();
@@ -215,7 +243,8 @@ public final class RunCommand implements Callable<Integer> {
             w.finish();
             out.println();
         } else {
-            out.printf("model     %s (%s, libtorch %s, %d intra-op threads)%n", model, method, libtorch, intraOp);
+            out.printf("model     %s (%s, libtorch %s, %d intra-op threads, OpenBLAS %d)%n", model, method, libtorch, intraOp,
+                    LibtorchThreads.openBlasThreads());
             out.printf("load      %.2f ms (native libraries: %d ms)%n", loadMs, LibtorchBackend.probe().loadMillis());
             out.printf("first     %.3f ms%n", firstMs);
             if (l != null) {
@@ -229,6 +258,22 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /** A zip archive with {@code bytecode.pkl} (mobile bytecode) and no {@code data.pkl} (TorchScript's module data). */
+    static boolean isLiteInterpreterOnly(Path file) {
+        boolean bytecode = false;
+        boolean data = false;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            for (java.util.Enumeration<? extends java.util.zip.ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                bytecode |= name.endsWith("/bytecode.pkl");
+                data |= name.endsWith("/data.pkl");
+            }
+        } catch (IOException e) {
+            return false; // not a zip: libtorch's own message says what is wrong
+        }
+        return bytecode && !data;
     }
 
     /** Tensors of a result in order: a tensor, or the tensors inside tuples and lists (depth first). */

@@ -104,8 +104,27 @@ class RunCommandTest {
         assertTrue(min > 0 && min <= p10 && p10 <= median && median <= p90, lat.toString());
         assertEquals(20L, ((Number) o.get("iters")).longValue());
         assertEquals(1L, ((Number) o.get("threads")).longValue());
+        assertEquals(1L, ((Number) o.get("openblas_threads")).longValue(), "--threads sizes OpenBLAS's pool too");
         assertTrue(((Number) o.get("load_ms")).doubleValue() > 0);
         assertTrue(String.valueOf(o.get("libtorch")).matches("\\d+\\.\\d+.*"), r.out());
+    }
+
+    @Test
+    void exportedPtlRunsOrSaysTheLiteInterpreterIsMissing() throws Exception {
+        Path dir = Files.createTempDirectory("run-ptl");
+        Path ptl = dir.resolve("mlp.ptl");
+        try (dev.torch4j.libtorch.ScriptModel m = dev.torch4j.libtorch.ScriptModel.load(Path.of(fx("mlp.pt")))) {
+            dev.torch4j.libtorch.MobileExporter.export(m, ptl, dev.torch4j.libtorch.MobileExporter.Options.DEFAULT);
+        }
+        Path out = dir.resolve("y.npy");
+        Run r = run(ptl.toString(), "--input", fx("mlp_x1.npy"), "--output", out.toString());
+        if (RunCommand.isLiteInterpreterOnly(ptl)) {
+            assertEquals(3, r.exit(), r.err());
+            assertTrue(r.err().contains("lite interpreter") && r.err().contains(ptl.toString()), r.err());
+        } else {
+            assertEquals(0, r.exit(), r.err());
+            assertNumpyClose(out, fx("mlp_y1.npy"));
+        }
     }
 
     @Test
