@@ -5,6 +5,8 @@ import dev.torch4j.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,6 +48,24 @@ final class Bytes {
         long s = 0;
         for (Tensor t : tensors.values()) s += sum(t.asByteBuffer());
         return s;
+    }
+
+    /** Pieces of at most this many bytes are handed to the cores: big tensors split, small ones whole. */
+    private static final int PIECE = 8 << 20;
+
+    /**
+     * The same sum over every core: the tensors' buffers cut into pieces of at most {@link #PIECE}
+     * bytes, summed by the common fork-join pool and the caller (a wrapping sum does not depend on
+     * the order, so the result equals {@link #sumAll}'s).
+     */
+    static long sumAllParallel(Map<String, Tensor> tensors) {
+        List<ByteBuffer> pieces = new ArrayList<>();
+        for (Tensor t : tensors.values()) {
+            ByteBuffer b = t.asByteBuffer();
+            int n = b.remaining();
+            for (int at = 0; at < n; at += PIECE) pieces.add(b.slice(b.position() + at, Math.min(PIECE, n - at)));
+        }
+        return pieces.parallelStream().mapToLong(Bytes::sum).sum();
     }
 
     static long totalBytes(Map<String, Tensor> tensors) {
