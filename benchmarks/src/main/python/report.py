@@ -2,8 +2,11 @@
 """Measures inspect's peak RSS, merges it with the JMH and PyTorch results, prints the ratio table
 and writes everything as one JSON (any python3; no torch needed).
 
-    report.py --workloads DIR --jmh JMH.json --python PY.json --cli torch4j.jar --out RESULT.json
-    report.py --table RESULT.json          (print the table of an earlier run)
+    report.py --workloads DIR --jmh JMH.json --python PY.json --cli torch4j.jar [--process ROWS.json] --out RESULT.json
+    report.py --table RESULT.json          (print the tables of an earlier run)
+
+The second table is issue 14's (work | torch4j | anchor | ratio | target | status): the whole-process
+rows of process_rows.py (ROWS.json) and the warm full read from JMH, ready for the README.
 """
 import argparse
 import json
@@ -114,15 +117,47 @@ def build_rows(res):
     return rows
 
 
-def print_table(res):
-    rows = build_rows(res)
-    cols = ["metric", "torch4j", "reference", "ratio", "target", "status", "note"]
-    width = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
+def issue14_rows(res):
+    """Issue 14's table: whole-process rows (process_rows.py) then the warm full read (JMH)."""
+    rows = list(res.get("process", {}).get("rows", []))
+    j = {tuple(k.split("|")): v for k, v in res["jmh"].items()}
+    man = res["manifest"]["workloads"]
+    for w in ("large", "pickle"):
+        copy = j.get(("FullReadBench.memcpy", w))
+        nbytes = man.get(w, {}).get("bytes")
+        if not copy or not nbytes:
+            continue
+        gbs = lambda v: nbytes / (v["ms"] / 1000) / GB
+        for bench, label in (("FullReadBench.touchOpened", "one thread"), ("FullReadBench.touchOpenedAllCores", "all cores")):
+            read = j.get((bench, w))
+            if not read:
+                continue
+            r = gbs(read) / gbs(copy)
+            rows.append({"work": f"full read, warm (JMH), `{w}`, {label}", "torch4j": f"{gbs(read):.1f} GB/s",
+                         "anchor": f"memcpy {gbs(copy):.1f} GB/s (one thread)", "ratio": f"{r:.2f}x", "target": ">= 0.8x",
+                         "status": status(r >= 0.8), "note": ""})
+    return rows
+
+
+def markdown(rows, cols):
+    width = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in cols}
     line = lambda vals: "| " + " | ".join(str(v).ljust(width[c]) for c, v in zip(cols, vals)) + " |"
     print(line(cols))
     print("|" + "|".join("-" * (width[c] + 2) for c in cols) + "|")
     for r in rows:
-        print(line([r[c] for c in cols]))
+        print(line([r.get(c, "") for c in cols]))
+
+
+def print_table(res):
+    rows = build_rows(res)
+    markdown(rows, ["metric", "torch4j", "reference", "ratio", "target", "status", "note"])
+    issue = issue14_rows(res)
+    if issue:
+        print("\nIssue 14 (whole process: the distribution's launcher; anchors in one process each):\n")
+        markdown(issue, ["work", "torch4j", "anchor", "ratio", "target", "status"])
+        notes = [f"- {r['work']}: {r['note']}" for r in issue if r.get("note")]
+        if notes:
+            print("\n" + "\n".join(notes))
     print(f"\n{res['settings']}")
     return rows
 
@@ -135,6 +170,7 @@ def main():
     ap.add_argument("--cli")
     ap.add_argument("--out")
     ap.add_argument("--settings", default="")
+    ap.add_argument("--process", help="whole-process rows written by process_rows.py --out")
     ap.add_argument("--table")
     a = ap.parse_args()
     if a.table:
@@ -145,7 +181,8 @@ def main():
            "settings": a.settings,
            "manifest": json.load(open(os.path.join(a.workloads, "workloads.json"))),
            "jmh": {f"{k[0]}|{k[1]}": v for k, v in jmh_scores(a.jmh).items()} if a.jmh and os.path.exists(a.jmh) else {},
-           "python": json.load(open(a.python)) if a.python and os.path.exists(a.python) else {}}
+           "python": json.load(open(a.python)) if a.python and os.path.exists(a.python) else {},
+           "process": json.load(open(a.process)) if a.process and os.path.exists(a.process) else {}}
     if a.cli and os.path.exists(a.cli) and os.path.exists("/usr/bin/time"):
         res["rss"] = {w: peak_rss_kib(a.cli, os.path.join(a.workloads, res["manifest"]["workloads"][w]["file"]))
                       for w in ("tiny", "large", "many") if w in res["manifest"]["workloads"]}

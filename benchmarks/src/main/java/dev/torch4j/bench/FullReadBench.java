@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code loadAndTouch}: open + index + read every byte + close, the end-to-end number
  *       compared with Python's {@code torch.load} plus the same pass;</li>
  *   <li>{@code touchOpened}: the read pass alone over an already opened file (mapping reused);</li>
+ *   <li>{@code touchOpenedAllCores}: the same pass split over every core in 8 MiB pieces;</li>
  *   <li>{@code sumDirect}: the read pass over the baseline's direct buffer (diagnostic);</li>
  *   <li>{@code memcpy}: {@code ByteBuffer.put} between two direct buffers of the tensor byte count.</li>
  * </ul>
@@ -78,6 +79,15 @@ public class FullReadBench {
     @Benchmark
     public long touchOpened(Opened opened) {
         return Bytes.sumAll(opened.checkpoint.tensors());
+    }
+
+    /**
+     * The read pass over an opened file on every core (the common fork-join pool and the caller), for
+     * the issue's "both cores where the work allows"; the memcpy baseline stays one thread.
+     */
+    @Benchmark
+    public long touchOpenedAllCores(Opened opened) {
+        return Bytes.sumAllParallel(opened.checkpoint.tensors());
     }
 
     /** Diagnostic: the same read pass over anonymous direct memory, to separate the pass's cost from the mapping's. */

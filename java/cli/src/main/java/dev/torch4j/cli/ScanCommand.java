@@ -4,7 +4,6 @@ import dev.torch4j.io.AtomicFile;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.scan.Finding;
 import dev.torch4j.scan.ModelScanner;
-import dev.torch4j.scan.ScanLimits;
 import dev.torch4j.scan.ScanResult;
 import dev.torch4j.scan.Severity;
 import dev.torch4j.scan.Verdict;
@@ -67,17 +66,17 @@ final class ScanCommand implements Callable<Integer> {
         }
         try (Terminal.Progress progress = Terminal.progress(err, "scanned", files.size(),
                 !json && files.size() > 1 && Terminal.stderrIsTerminal())) {
-            int done = 0;
-            for (Path f : files) {
-                ScanResult r = ModelScanner.scan(f, ScanLimits.DEFAULT, walked.contains(f));
+            int[] done = {0};
+            // Files are scanned on every core; results still print in path order, each as soon as it is ready.
+            ModelScanner.scanFiles(files, walked::contains, r -> {
                 results.add(r);
                 if (!json) {
                     progress.clear(); // keep the progress line off the results
                     writeText(r, out, err);
                     out.flush();
                 }
-                progress.accept(++done);
-            }
+                progress.accept(++done[0]);
+            }, Runtime.getRuntime().availableProcessors());
         }
         if (json) writeJson(results, out);
         else out.println(summary(results));

@@ -42,6 +42,16 @@ public interface ByteRegion {
         return null;
     }
 
+    /**
+     * Where {@code [offset, offset+length)} lies in an open file, so a copy to another file can stay
+     * in the kernel; null when the bytes are not one file's as they are (heap bytes, inflated zip
+     * entries). Range-checked like {@link #slice}.
+     */
+    default FileSpan fileSpan(long offset, long length) {
+        checkRange(size(), offset, length);
+        return null;
+    }
+
     /** A window onto {@code [offset, offset+length)} of {@code parent}, for regions without a cheaper subRegion. */
     static ByteRegion view(ByteRegion parent, long offset, long length) {
         return new RegionView(parent, offset, length);

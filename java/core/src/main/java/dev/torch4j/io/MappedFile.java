@@ -10,8 +10,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
- * A whole file mapped read-only, in chunks so files over 2 GiB work. Closing releases nothing
- * eagerly (the JVM unmaps when buffers are collected) but makes later use an error.
+ * A whole file mapped read-only, in chunks so files over 2 GiB work. The file stays open beside
+ * its mapping, so {@link #fileSpan} can hand copies to the kernel ({@code sendfile}) and a file
+ * renamed or replaced since opening is still the one read (like {@link java.util.zip.ZipFile}, one
+ * descriptor per open file). Closing closes the file; the mapping itself is released when its
+ * buffers are collected, and later use is an error.
  */
 public final class MappedFile implements ByteRegion, Closeable {
     /** One {@link MappedByteBuffer} holds at most 2 GiB; 1 GiB chunks keep the arithmetic simple. */
@@ -22,12 +25,14 @@ public final class MappedFile implements ByteRegion, Closeable {
     private final int chunkSize;
     /** Null once closed: one volatile read per access both finds the chunk and checks the state. */
     private volatile MappedByteBuffer[] chunks;
+    private final FileChannel channel;
 
-    private MappedFile(Path path, long size, int chunkSize, MappedByteBuffer[] chunks) {
+    private MappedFile(Path path, long size, int chunkSize, MappedByteBuffer[] chunks, FileChannel channel) {
         this.path = path;
         this.size = size;
         this.chunkSize = chunkSize;
         this.chunks = chunks;
+        this.channel = channel;
     }
 
     public static MappedFile open(Path path) throws IOException {
@@ -37,7 +42,8 @@ public final class MappedFile implements ByteRegion, Closeable {
     /** With a chosen chunk size (tests use small chunks to exercise boundary crossing). */
     static MappedFile open(Path path, int chunkSize) throws IOException {
         if (chunkSize <= 0) throw new IllegalArgumentException("chunk size must be positive: " + chunkSize);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
             long size = ch.size();
             long count = (size + chunkSize - 1) / chunkSize;
             if (count > Integer.MAX_VALUE) throw new IOException(path + ": too large to map (" + size + " bytes)");
@@ -46,8 +52,10 @@ public final class MappedFile implements ByteRegion, Closeable {
                 long start = (long) i * chunkSize;
                 chunks[i] = ch.map(FileChannel.MapMode.READ_ONLY, start, Math.min(chunkSize, size - start));
             }
-            // The mappings stay valid after the channel is closed.
-            return new MappedFile(path, size, chunkSize, chunks);
+            return new MappedFile(path, size, chunkSize, chunks, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 
@@ -94,6 +102,12 @@ public final class MappedFile implements ByteRegion, Closeable {
         return c[index].slice(pos, length); // read-only (READ_ONLY mapping), big-endian
     }
 
+    @Override public FileSpan fileSpan(long offset, long length) {
+        chunks();
+        ByteRegion.checkRange(size, offset, length);
+        return new FileSpan(channel, offset, length);
+    }
+
     @Override public ByteRegion subRegion(long offset, long length) {
         chunks();
         ByteRegion.checkRange(size, offset, length);
@@ -102,6 +116,11 @@ public final class MappedFile implements ByteRegion, Closeable {
 
     @Override public void close() {
         chunks = null;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // A read-only descriptor: nothing was buffered that closing could lose.
+        }
     }
 
     @Override public String toString() {

@@ -37,6 +37,11 @@ final class RegionView implements ByteRegion {
         return parent.trySlice(start + offset, len);
     }
 
+    @Override public FileSpan fileSpan(long offset, long len) {
+        ByteRegion.checkRange(length, offset, len);
+        return parent.fileSpan(start + offset, len);
+    }
+
     @Override public ByteRegion subRegion(long offset, long len) {
         ByteRegion.checkRange(length, offset, len);
         return new RegionView(parent, start + offset, len);

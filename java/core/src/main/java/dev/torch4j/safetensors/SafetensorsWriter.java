@@ -5,6 +5,7 @@ import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.io.AtomicFile;
+import dev.torch4j.io.FileSpan;
 import dev.torch4j.ProgressListener;
 import dev.torch4j.elements.StorageStreamer;
 
@@ -44,6 +45,9 @@ public final class SafetensorsWriter {
 
     /** Hugging Face's loaders ({@code transformers}' {@code load_state_dict}) expect this entry. */
     private static final Map<String, String> DEFAULT_METADATA = Map.of("format", "pt");
+
+    /** Progress is reported between kernel copies of at most this many bytes. */
+    private static final long KERNEL_COPY_STEP = 64L << 20;
 
     private Map<String, String> metadata = DEFAULT_METADATA;
     private boolean overwrite = true;
@@ -159,6 +163,23 @@ public final class SafetensorsWriter {
         sink.accept(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip());
         sink.accept(ByteBuffer.wrap(header));
         for (Planned p : plan) {
+            FileSpan span = fileSpanOf(p.tensor());
+            if (span != null) {
+                // Bytes already as written (contiguous, little-endian) in an open file: the kernel copies
+                // them file to file, without faulting the source mapping's pages into this process.
+                for (long done = 0; done < span.length(); ) {
+                    long n = Math.min(KERNEL_COPY_STEP, span.length() - done);
+                    try {
+                        span.copyTo(done, n, channel, position[0]);
+                    } catch (IOException e) {
+                        throw new IOException("reading tensor " + p.name() + ": " + e.getMessage(), e);
+                    }
+                    position[0] += n;
+                    done += n;
+                    progress.written(n);
+                }
+                continue;
+            }
             try {
                 StorageStreamer.copyRowMajor(p.tensor(), chunk -> {
                     int n = chunk.remaining();
@@ -169,6 +190,15 @@ public final class SafetensorsWriter {
                 throw new IOException("reading tensor " + p.name() + ": " + e.getCause().getMessage(), e.getCause());
             }
         }
+    }
+
+    /** The tensor's bytes as one span of an open file when they are exactly what safetensors stores. */
+    private static FileSpan fileSpanOf(Tensor t) {
+        long bytes = Math.multiplyExact(t.numel(), t.dtype().itemSize());
+        if (bytes == 0 || !t.isContiguous()) return null;
+        Storage s = t.storage();
+        if (s.order() != ByteOrder.LITTLE_ENDIAN && t.dtype().itemSize() > 1) return null;
+        return s.data().fileSpan(t.storageOffset() * t.dtype().itemSize(), bytes);
     }
 
     private static List<Long> boxed(long[] values) {

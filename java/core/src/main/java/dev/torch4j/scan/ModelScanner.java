@@ -114,18 +114,41 @@ public final class ModelScanner {
      * still come in sorted path order, on the calling thread.
      */
     public static List<ScanResult> scanTree(Path root, Consumer<ScanResult> each, int threads) throws IOException {
-        if (threads <= 1) return scanTree(root, each);
-        List<Path> files = files(root);
         boolean dir = Files.isDirectory(root);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "torch4j-scan");
-            t.setDaemon(true);
-            return t;
-        });
+        return scanFiles(files(root), f -> dir, each, threads);
+    }
+
+    /**
+     * Scans the given files with {@code threads} worker threads (each file by one thread; sessions share
+     * nothing), results and {@code each} calls in the given order on the calling thread, each as soon as
+     * it and all before it are done.
+     *
+     * @param skipOthers which files to skip quietly when they are no model file of any kind (those a
+     *                   directory walk met), as {@link #scan(Path, ScanLimits, boolean)}
+     */
+    public static List<ScanResult> scanFiles(List<Path> files, java.util.function.Predicate<Path> skipOthers,
+                                             Consumer<ScanResult> each, int threads) throws IOException {
+        List<ScanResult> out = new ArrayList<>(files.size());
+        if (threads <= 1 || files.size() <= 1) {
+            for (Path f : files) {
+                ScanResult r = scan(f, ScanLimits.DEFAULT, skipOthers.test(f));
+                out.add(r);
+                if (each != null) each.accept(r);
+            }
+            return out;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(threads, files.size()), r -> {
+                    Thread t = new Thread(r, "torch4j-scan");
+                    t.setDaemon(true);
+                    return t;
+                });
         try {
             List<java.util.concurrent.Future<ScanResult>> pending = new ArrayList<>(files.size());
-            for (Path f : files) pending.add(pool.submit(() -> scan(f, ScanLimits.DEFAULT, dir)));
-            List<ScanResult> out = new ArrayList<>(files.size());
+            for (Path f : files) {
+                boolean skip = skipOthers.test(f);
+                pending.add(pool.submit(() -> scan(f, ScanLimits.DEFAULT, skip)));
+            }
             for (java.util.concurrent.Future<ScanResult> fut : pending) {
                 ScanResult r = join(fut);
                 out.add(r);

@@ -38,6 +38,11 @@ final class ScriptOps {
                     + "|torch\\.([A-Za-z_][A-Za-z0-9_]*)"
                     + "|(?<![.\\w])(__import__|exec|eval))\\s*\\(");
     private static final Pattern DEF = Pattern.compile("^(\\s*)def\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
+    /**
+     * Every {@link #CALL} match begins with one of these. Most lines of generated TorchScript have none
+     * (d2go: 1,400 of 8,400), and a substring search rules them out far cheaper than the pattern.
+     */
+    private static final String[] CALL_STARTS = {"torch.", "ops.", "__import__", "exec", "eval"};
 
     /** A string from a mobile operator list, when it names a dangerous or custom operator (else null). */
     static Finding rateOperatorName(String s, String entry, long offset, List<String> chain) {
@@ -52,10 +57,12 @@ final class ScriptOps {
         String method = null;
         int lineStart = 0;
         for (String line : source.split("\n", -1)) {
-            Matcher d = DEF.matcher(line);
-            if (d.find()) method = d.group(2);
-            Matcher c = CALL.matcher(line);
-            while (c.find()) {
+            if (line.contains("def")) {
+                Matcher d = DEF.matcher(line);
+                if (d.find()) method = d.group(2);
+            }
+            Matcher c = mayCall(line) ? CALL.matcher(line) : null;
+            while (c != null && c.find()) {
                 String ns;
                 String op;
                 if (c.group(1) != null) { ns = c.group(1); op = c.group(2); }
@@ -73,6 +80,13 @@ final class ScriptOps {
             lineStart += line.length() + 1;
         }
         return out;
+    }
+
+    private static boolean mayCall(String line) {
+        for (String start : CALL_STARTS) {
+            if (line.contains(start)) return true;
+        }
+        return false;
     }
 
     private static Finding rateOp(String ns, String op, String entry, long offset, List<String> chain, String where) {

@@ -51,6 +51,32 @@ class MappedFileTest {
         }
     }
 
+    @Test void fileSpansCopyTheOpenedFilesBytesInTheKernel() throws Exception {
+        byte[] data = content(200);
+        Path f = Files.write(tmp.resolve("span.bin"), data);
+        Path out = tmp.resolve("out.bin");
+        try (MappedFile m = MappedFile.open(f, 16);
+             java.nio.channels.FileChannel target = java.nio.channels.FileChannel.open(out,
+                     java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            // Replaced under its name after opening: the span still reads the file that was opened.
+            Files.write(tmp.resolve("other.bin"), new byte[200]);
+            Files.move(tmp.resolve("other.bin"), f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            FileSpan span = m.subRegion(40, 100).fileSpan(10, 80); // file bytes [50, 130)
+            assertEquals(80, span.length());
+            span.copyTo(5, 70, target, 3); // file bytes [55, 125) to out[3..73)
+            assertEquals(73, target.position());
+            assertThrows(IndexOutOfBoundsException.class, () -> span.copyTo(20, 61, target, 0));
+            assertThrows(IndexOutOfBoundsException.class, () -> m.fileSpan(150, 51));
+            assertNull(new HeapRegion(data).fileSpan(0, 10), "heap bytes are in no file");
+        }
+        byte[] expected = new byte[73];
+        System.arraycopy(data, 55, expected, 3, 70);
+        assertArrayEquals(expected, Files.readAllBytes(out));
+        MappedFile closed = MappedFile.open(f);
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.fileSpan(0, 1));
+    }
+
     @Test void subRegionsShiftAndStayInBounds() throws Exception {
         byte[] data = content(64);
         Path f = Files.write(tmp.resolve("b.bin"), data);
