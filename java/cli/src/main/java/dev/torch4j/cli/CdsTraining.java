@@ -25,7 +25,12 @@ public final class CdsTraining {
             System.err.println("usage: CdsTraining SAMPLE.pt");
             System.exit(Main.EXIT_ERROR);
         }
-        String sample = args[0];
+        int code = train(args[0], System.err);
+        if (code != 0) System.exit(code);
+    }
+
+    /** Runs every step on {@code sample}; 0, or {@link Main#EXIT_ERROR} after naming the step that failed. */
+    static int train(String sample, PrintStream log) throws IOException {
         Path dir = Files.createTempDirectory("torch4j-cds");
         try {
             String st = dir.resolve("sample.safetensors").toString();
@@ -49,11 +54,12 @@ public final class CdsTraining {
             for (Step step : steps) {
                 int code = Main.run(step.args(), nowhere, nowhere);
                 if (code != step.exit()) {
-                    System.err.println("torch4j: class-data-sharing training: 'torch4j " + String.join(" ", step.argv())
+                    log.println("torch4j: class-data-sharing training: 'torch4j " + String.join(" ", step.argv())
                             + "' ended with status " + code + ", expected " + step.exit());
-                    System.exit(Main.EXIT_ERROR);
+                    return Main.EXIT_ERROR;
                 }
             }
+            return 0;
         } finally {
             deleteTree(dir);
         }
