@@ -47,9 +47,10 @@ public final class CdsTraining {
                     step(0, "diff", sample, st),
                     step(0, "diff", "--json", sample, pt),
                     step(0, "report", "-o", dir.resolve("sample.html").toString(), sample),
-                    // The error path (message, exit status) and the whole command tree (help).
+                    // The error path (message, exit status), the whole command tree (help) and the version.
                     step(Main.EXIT_ERROR, "inspect", dir.resolve("missing.pt").toString()),
-                    step(0, "--help"));
+                    step(0, "--help"),
+                    step(0, "--version"));
             PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
             for (Step step : steps) {
                 int code = Main.run(step.args(), nowhere, nowhere);

@@ -58,7 +58,7 @@ public final class Main implements Runnable {
             // Only the named command: picocli builds each command's model by reflection, and the
             // whole tree took ~160 ms of a cold start. Help, errors and exit codes are the same.
             cl.addSubcommand(builtIn(named));
-        } else {
+        } else if (!onlyVersion(args)) {
             // Help, no command, unknown or extension commands: the whole tree, so the list and
             // picocli's suggestions name every command.
             for (String name : COMMANDS) cl.addSubcommand(builtIn(name));
@@ -100,6 +100,16 @@ public final class Main implements Runnable {
             return COMMANDS.contains(arg) ? arg : null;
         }
         return null;
+    }
+
+    /** {@code torch4j --version} (or {@code -V}, with {@code --debug} at most): no command is needed to answer it. */
+    static boolean onlyVersion(String[] args) {
+        boolean version = false;
+        for (String arg : args) {
+            if (arg.equals("-V") || arg.equals("--version")) version = true;
+            else if (!arg.equals("--debug")) return false;
+        }
+        return version;
     }
 
     /** A fresh instance of the built-in command {@code name} (one of {@link #COMMANDS}). */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,10 +56,19 @@ class CommandTreeTest {
         assertNull(Main.namedBuiltIn(new String[] {"x.pt", "inspect"}));
     }
 
+    @Test void onlyAVersionRequestSkipsTheCommands() {
+        assertTrue(Main.onlyVersion(new String[] {"--version"}));
+        assertTrue(Main.onlyVersion(new String[] {"-V", "--debug"}));
+        assertFalse(Main.onlyVersion(new String[] {}));
+        assertFalse(Main.onlyVersion(new String[] {"--debug"}));
+        assertFalse(Main.onlyVersion(new String[] {"-hV"}));
+        assertFalse(Main.onlyVersion(new String[] {"--version", "inspect"}));
+    }
+
     @Test void oneCommandAndTheWholeTreeSayTheSame() throws IOException {
         String mlp = Fixtures.file("zip/mlp_state_dict.pt").toString();
         String missing = dir.resolve("missing.pt").toString();
-        for (List<String> args : List.of(List.of("inspect", "--help"), List.of("convert", "--help"),
+        for (List<String> args : List.of(List.of("--version"), List.of("-V"), List.of("inspect", "--help"), List.of("convert", "--help"),
                 List.of("inspect", "--nope", mlp), List.of("inspect"), List.of("diff", mlp),
                 List.of("inspect", "--json", mlp), List.of("inspect", missing), List.of("scan", "--json", mlp))) {
             Path argFile = dir.resolve("args.txt");
