@@ -23,5 +23,5 @@ if %MAJOR% LSS 17 (
 )
 set "CDS="
 if exist "%TORCH4J_HOME%\lib\torch4j.jsa" set "CDS=-XX:SharedArchiveFile=%TORCH4J_HOME%\lib\torch4j.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-"%JAVACMD%" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto %CDS% -Dtorch4j.home="%TORCH4J_HOME%" %JAVA_OPTS% %TORCH4J_OPTS% -cp "%TORCH4J_HOME%\lib\*" dev.torch4j.cli.Main %*
+"%JAVACMD%" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xshare:auto %CDS% -Dtorch4j.home="%TORCH4J_HOME%" %JAVA_OPTS% %TORCH4J_OPTS% -cp "%TORCH4J_HOME%\lib\*" dev.torch4j.cli.Main %*
 exit /b %ERRORLEVEL%

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
@@ -23,14 +24,16 @@ import java.util.ServiceLoader;
  */
 @Command(name = "torch4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Read, inspect and check PyTorch model files without Python.",
-        subcommands = {InspectCommand.class, ScanCommand.class, ConvertCommand.class, InfoCommand.class,
-                BytecodeVersionCommand.class, ReportCommand.class, DiffCommand.class},
         exitCodeListHeading = "%nExit status (every command):%n",
         exitCodeList = {"0:success", "1:a finding or a difference (scan: dangerous globals)",
                 "2:usage error or bad input; nothing written", "3:a native backend the command needs is missing"})
 public final class Main implements Runnable {
     /** Exit status for unreadable input, bad usage and internal errors. */
     static final int EXIT_ERROR = ExitCodes.BAD_INPUT;
+
+    /** The built-in commands in the order {@code torch4j --help} lists them (see {@link #builtIn}). */
+    static final List<String> COMMANDS =
+            List.of("inspect", "scan", "convert", "info", "bytecode-version", "report", "diff");
 
     @Spec CommandSpec spec;
 
@@ -50,7 +53,17 @@ public final class Main implements Runnable {
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Main());
-        addExtensions(cl, errWriter);
+        String named = namedBuiltIn(args);
+        if (named != null) {
+            // Only the named command: picocli builds each command's model by reflection, and the
+            // whole tree cost ~0.1 s of CPU per cold start. Help, errors and exit codes are the same.
+            cl.addSubcommand(builtIn(named));
+        } else if (!onlyVersion(args)) {
+            // Help, no command, unknown or extension commands: the whole tree, so the list and
+            // picocli's suggestions name every command.
+            for (String name : COMMANDS) cl.addSubcommand(builtIn(name));
+            addExtensions(cl, errWriter);
+        }
         cl.setOut(outWriter).setErr(errWriter);
         cl.setParameterExceptionHandler((ex, ignored) -> {
             errWriter.println("torch4j: " + ex.getMessage() + " (see 'torch4j --help')");
@@ -74,6 +87,43 @@ public final class Main implements Runnable {
     @Override public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
         throw new CommandLine.ParameterException(spec.commandLine(), "no command given");
+    }
+
+    /**
+     * The built-in command that {@code args} runs, or null when only the whole tree can tell: the
+     * command must come first, after nothing but {@code --debug} (the one global option that takes
+     * no action of its own; {@code -h}, {@code -V}, {@code --} and {@code @file} need the tree).
+     */
+    static String namedBuiltIn(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--debug")) continue;
+            return COMMANDS.contains(arg) ? arg : null;
+        }
+        return null;
+    }
+
+    /** {@code torch4j --version} (or {@code -V}, with {@code --debug} at most): no command is needed to answer it. */
+    static boolean onlyVersion(String[] args) {
+        boolean version = false;
+        for (String arg : args) {
+            if (arg.equals("-V") || arg.equals("--version")) version = true;
+            else if (!arg.equals("--debug")) return false;
+        }
+        return version;
+    }
+
+    /** A fresh instance of the built-in command {@code name} (one of {@link #COMMANDS}). */
+    static Object builtIn(String name) {
+        return switch (name) {
+            case "inspect" -> new InspectCommand();
+            case "scan" -> new ScanCommand();
+            case "convert" -> new ConvertCommand();
+            case "info" -> new InfoCommand();
+            case "bytecode-version" -> new BytecodeVersionCommand();
+            case "report" -> new ReportCommand();
+            case "diff" -> new DiffCommand();
+            default -> throw new IllegalArgumentException("not a torch4j command: " + name);
+        };
     }
 
     /** Subcommands from optional modules on the class path (torch4j-libtorch adds export-mobile). */

@@ -1,0 +1,86 @@
+package dev.torch4j.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The class-data-sharing training run: the launcher runs this once, with {@code TORCH4J_CDS_DUMP} set,
+ * so that the JVM archives every class the typical commands load. One JVM records one archive, so
+ * the commands run here in turn on the sample file; output is discarded. An unexpected exit status
+ * fails the run (and so the build), rather than leaving an archive that misses a command's classes.
+ */
+public final class CdsTraining {
+    private CdsTraining() {}
+
+    /** {@code args[0]}: a small torch.save zip file (the distribution's sample). */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: CdsTraining SAMPLE.pt");
+            System.exit(Main.EXIT_ERROR);
+        }
+        int code = train(args[0], System.err);
+        if (code != 0) System.exit(code);
+    }
+
+    /** Runs every step on {@code sample}; 0, or {@link Main#EXIT_ERROR} after naming the step that failed. */
+    static int train(String sample, PrintStream log) throws IOException {
+        Path dir = Files.createTempDirectory("torch4j-cds");
+        try {
+            String st = dir.resolve("sample.safetensors").toString();
+            String pt = dir.resolve("sample.pt").toString();
+            List<Step> steps = List.of(
+                    step(0, "inspect", sample),
+                    step(0, "inspect", "--json", sample),
+                    step(0, "inspect", "--json", "--hash", sample),
+                    step(0, "scan", sample),
+                    step(0, "scan", "--json", sample),
+                    step(0, "convert", "--to=safetensors", sample, st),
+                    step(0, "convert", "--to=pth", sample, pt),
+                    step(0, "inspect", "--json", st),
+                    step(0, "diff", sample, st),
+                    step(0, "diff", "--json", sample, pt),
+                    step(0, "report", "-o", dir.resolve("sample.html").toString(), sample),
+                    // The error path (message, exit status), the whole command tree (help) and the version.
+                    step(Main.EXIT_ERROR, "inspect", dir.resolve("missing.pt").toString()),
+                    step(0, "--help"),
+                    step(0, "--version"));
+            PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+            for (Step step : steps) {
+                int code = Main.run(step.args(), nowhere, nowhere);
+                if (code != step.exit()) {
+                    log.println("torch4j: class-data-sharing training: 'torch4j " + String.join(" ", step.argv())
+                            + "' ended with status " + code + ", expected " + step.exit());
+                    return Main.EXIT_ERROR;
+                }
+            }
+            return 0;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private record Step(int exit, List<String> argv) {
+        String[] args() {
+            return argv.toArray(String[]::new);
+        }
+    }
+
+    private static Step step(int exit, String... args) {
+        return new Step(exit, List.of(args));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
