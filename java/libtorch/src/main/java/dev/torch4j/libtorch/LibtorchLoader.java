@@ -1,6 +1,7 @@
 package dev.torch4j.libtorch;
 
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.ByteArrayOutputStream;
@@ -30,6 +31,7 @@ final class LibtorchLoader {
         PrintStream filter = new VersionWarningFilter(err);
         System.setErr(filter);
         try {
+            loadOneOpenblas();
             Loader.load(torch.class);
         } finally {
             System.setErr(err);
@@ -64,6 +66,34 @@ final class LibtorchLoader {
         ClassLoader cl = LibtorchLoader.class.getClassLoader();
         if (cl == null || cl.getResource(gpuDir) != null || cl.getResource(gpuDir + System.mapLibraryName("jnitorch")) != null) return;
         System.setProperty(PLATFORM_EXTENSION, "");
+    }
+
+    /** The openblas preset's per-library switch: a library name, or "none" to load nothing. */
+    static final String OPENBLAS_LOAD = "org.bytedeco.openblas.load";
+
+    /**
+     * The pytorch preset inherits the openblas preset, which loads OpenBLAS twice: once as
+     * {@code libopenblas_nolapack.so.0} (the nolapack preset, whose thread-count calls
+     * {@link LibtorchThreads} makes) and once as {@code libopenblas.so.0} for its 24 MB LAPACK JNI
+     * bridge. Both files are copies of the jar's one {@code libopenblas.so.0} with that soname, so
+     * libtorch binds to the first, and the second copy and its bridge are mapped, relocated and
+     * never called. Loading the nolapack preset first and then switching the full preset's
+     * libraries off ({@code org.bytedeco.openblas.load=none}, read by the preset for the full
+     * library after the nolapack one already loaded) leaves one OpenBLAS. Skipped when the user
+     * set the switch, when the jar ships a distinct nolapack build (then libtorch's LAPACK calls
+     * need the full one), or with {@code -Dtorch4j.libtorch.keepOpenblasLapack=true} (for code
+     * that calls the openblas preset's LAPACK functions itself).
+     */
+    private static void loadOneOpenblas() {
+        if (System.getProperty(OPENBLAS_LOAD) != null || System.getProperty("org.bytedeco.openblas_nolapack.load") != null
+                || Boolean.getBoolean("torch4j.libtorch.keepOpenblasLapack")) return;
+        String platform = Loader.getPlatform();
+        ClassLoader cl = LibtorchLoader.class.getClassLoader();
+        String dir = "org/bytedeco/openblas/" + platform + "/";
+        if (!platform.startsWith("linux") || cl == null || cl.getResource(dir + "libopenblas.so.0") == null
+                || cl.getResource(dir + "libopenblas_nolapack.so.0") != null) return;
+        Loader.load(openblas_nolapack.class);
+        System.setProperty(OPENBLAS_LOAD, "none");
     }
 
     /** The artifact version from the jar's Maven metadata; null when it cannot be read. */

@@ -4,14 +4,22 @@ import dev.torch4j.spi.NativeBackend;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -66,6 +74,32 @@ class LibtorchBackendTest {
                 thrown = e.getCause();
             }
             assertTrue(thrown != null && thrown.getClass().getSimpleName().equals("LibtorchUnavailableException"), String.valueOf(thrown));
+        }
+    }
+
+    /**
+     * One OpenBLAS in the process (the preset's second copy and its LAPACK bridge are skipped), and
+     * libtorch's LAPACK calls still resolve in it: inv([[4, 7], [2, 6]]) as numpy and PyTorch 1.13
+     * compute it, [[0.6, -0.7], [-0.2, 0.4]].
+     */
+    @Test
+    void loadsOneOpenblasThatStillHasLapack() throws Exception {
+        Availability a = LibtorchBackend.probe();
+        assumeTrue(a.available(), () -> "libtorch unavailable: " + a.reason());
+        assumeTrue(System.getProperty("org.bytedeco.openblas_nolapack.load") == null
+                && !Boolean.getBoolean("torch4j.libtorch.keepOpenblasLapack"), "a user's own openblas choice is left alone");
+        List<String> blas = Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                .map(f -> f.substring(f.lastIndexOf('/') + 1))
+                .filter(f -> f.contains("openblas"))
+                .distinct().sorted().toList();
+        assertEquals(List.of("libjniopenblas_nolapack.so", "libopenblas_nolapack.so.0"), blas);
+        try (PointerScope scope = new PointerScope()) {
+            org.bytedeco.pytorch.Tensor m = torch.from_blob(new FloatPointer(4f, 7f, 2f, 6f), new long[] {2, 2},
+                    new TensorOptions(torch.ScalarType.Float)).clone();
+            float[] inv = new float[4];
+            new FloatPointer(torch.inverse(m).contiguous().data_ptr()).get(inv);
+            assertArrayEquals(new float[] {0.6f, -0.7f, -0.2f, 0.4f}, inv, 1e-6f);
         }
     }
 }
