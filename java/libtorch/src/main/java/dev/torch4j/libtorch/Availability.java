@@ -38,7 +38,9 @@ public record Availability(boolean available, String reason, String libtorchVers
             String core = System.getenv("OPENBLAS_CORETYPE");
             m.put("openblas_coretype", core == null ? "auto-detected" : core + " (forced by OPENBLAS_CORETYPE)");
             String blasThreads = System.getenv("OPENBLAS_NUM_THREADS");
-            m.put("openblas_num_threads", blasThreads == null ? "auto (set OPENBLAS_NUM_THREADS=1 for 1 intra-op thread)" : blasThreads);
+            m.put("openblas_num_threads", blasThreads != null ? blasThreads + " (OPENBLAS_NUM_THREADS)"
+                    : Boolean.getBoolean(LibtorchThreads.KEEP_OPENBLAS_THREADS) ? "OpenBLAS's default (kept)"
+                    : "1 (libtorch's intra-op threads do the parallel work)");
             m.put("javacpp_max_physical_bytes", System.getProperty(LibtorchLoader.MAX_PHYSICAL_BYTES, "default"));
         }
         return m;

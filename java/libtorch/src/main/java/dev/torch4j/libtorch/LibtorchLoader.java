@@ -33,6 +33,7 @@ final class LibtorchLoader {
         try {
             loadOneOpenblas();
             Loader.load(torch.class);
+            if (System.getenv("OPENBLAS_NUM_THREADS") == null) LibtorchThreads.singleThreadedBlas();
         } finally {
             System.setErr(err);
             filter.close(); // passes on a trailing partial line, never closes the real stderr
