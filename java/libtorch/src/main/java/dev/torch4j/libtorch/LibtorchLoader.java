@@ -1,6 +1,9 @@
 package dev.torch4j.libtorch;
 
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.bytedeco.pytorch.global.torch;
 
@@ -34,6 +37,7 @@ final class LibtorchLoader {
             loadOneOpenblas();
             Loader.load(torch.class);
             if (System.getenv("OPENBLAS_NUM_THREADS") == null) LibtorchThreads.singleThreadedBlas();
+            if (!Boolean.getBoolean(KEEP_WARNINGS)) errorsOnlyLogging();
         } finally {
             System.setErr(err);
             filter.close(); // passes on a trailing partial line, never closes the real stderr
@@ -48,6 +52,24 @@ final class LibtorchLoader {
         }
         return new Availability(true, null, libtorch, javacpp, Loader.getPlatform(), ms,
                 torch.kProducedBytecodeVersion());
+    }
+
+    /** Set to true to keep libtorch's own warning log lines on stderr (see {@link #errorsOnlyLogging}). */
+    static final String KEEP_WARNINGS = "torch4j.libtorch.keepWarnings";
+
+    /**
+     * libtorch logs through c10 straight to stderr, and on CPUs NNPACK does not support it logs
+     * "Could not initialize NNPACK!" at every convolution (1359 lines for 150 calls of a small CNN),
+     * burying torch4j's own output. c10's threshold is a command-line flag, so it is parsed from a
+     * synthetic argument list: errors still print. Process-wide, like the library's other flags.
+     */
+    @SuppressWarnings("try") // the scope frees the argument strings on exit
+    private static void errorsOnlyLogging() {
+        try (PointerScope scope = new PointerScope()) {
+            PointerPointer<BytePointer> argv = new PointerPointer<>(new BytePointer("torch4j"),
+                    new BytePointer("--caffe2_log_level=2"));
+            if (torch.ParseCommandLineFlags(new int[] {2}, argv)) torch.UpdateLoggingLevelsFromFlags();
+        }
     }
 
     /** JavaCPP's platform extension setting ("-gpu" selects the CUDA builds and their preloads). */
