@@ -98,14 +98,7 @@ public final class ModelScanner {
      * scanned alone.
      */
     public static List<ScanResult> scanTree(Path root, Consumer<ScanResult> each) throws IOException {
-        List<Path> files = files(root);
-        List<ScanResult> out = new ArrayList<>(files.size());
-        for (Path f : files) {
-            ScanResult r = scan(f, ScanLimits.DEFAULT, Files.isDirectory(root));
-            out.add(r);
-            if (each != null) each.accept(r);
-        }
-        return out;
+        return scanTree(root, each, 1);
     }
 
     /**
