@@ -1,14 +1,19 @@
 package dev.torch4j;
 
+import dev.torch4j.format.ContainerFormats;
+import dev.torch4j.format.HeadTail;
 import dev.torch4j.format.TorchReader;
 import dev.torch4j.torchsave.zip.TorchSaver;
 
+import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.ByteSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /** Entry point: open or load any PyTorch (or safetensors) file, whatever its extension says; save one. */
 public final class Torch {
@@ -64,9 +69,33 @@ public final class Torch {
         return load(file, LoadOptions.DEFAULT);
     }
 
+    /** As {@link #load(Path)}; the file is not held open (its mapping goes with the tree's tensors). */
     public static Object load(Path file, LoadOptions options) throws IOException {
-        // Not closed: the tree's tensors keep reading from the mapping, released with them by the GC.
-        return TorchReader.open(file, options).root();
+        return TorchReader.load(file, options);
+    }
+
+    /**
+     * The format of a file as its first and last bytes tell it, never its extension. A zip is
+     * {@link Format#ZIP} whatever it holds (open it to tell TorchScript, mobile and npz apart), the
+     * 0.1.x tar layout {@link Format#LEGACY}, a compressed joblib file {@link Format#JOBLIB}, a plain
+     * pickle {@link Format#PICKLE} even when joblib wrote it. Reads at most 513 bytes.
+     *
+     * @throws TorchFileException when the bytes are no format torch4j reads (the message quotes them)
+     */
+    public static Format detect(Path file) throws IOException {
+        try (ByteSource source = ByteSource.of(FileChannel.open(file, StandardOpenOption.READ))) {
+            return detect(source, file.toString());
+        }
+    }
+
+    /** As {@link #detect(Path)}, for a file read through {@code source}, which is not closed; {@code name} names it in messages. */
+    public static Format detect(ByteSource source, String name) throws IOException {
+        return ContainerFormats.detect(HeadTail.read(name, source)).format();
+    }
+
+    /** As {@link #detect(Path)}, for bytes already at hand (a mapping, a paged remote file). */
+    public static Format detect(ByteRegion bytes, String name) throws TorchFileException {
+        return ContainerFormats.detect(HeadTail.of(name, bytes)).format();
     }
 
     /**

@@ -24,10 +24,6 @@ final class OpenedCheckpoint implements Checkpoint {
 
     private final boolean torchTensorsOnly;
 
-    OpenedCheckpoint(Path path, LoadedFile loaded, Closeable resource) {
-        this(path, loaded, resource, false);
-    }
-
     /** @param torchTensorsOnly leave numpy arrays and scalars out of the tensor lists (PyTorch's own view) */
     OpenedCheckpoint(Path path, LoadedFile loaded, Closeable resource, boolean torchTensorsOnly) {
         this.torchTensorsOnly = torchTensorsOnly;

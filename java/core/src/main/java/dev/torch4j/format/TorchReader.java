@@ -3,48 +3,38 @@ package dev.torch4j.format;
 import dev.torch4j.read.LightningInfo;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.ReadContext;
-import dev.torch4j.zip.ZipArchive;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.ByteSource;
 import dev.torch4j.io.MappedFile;
-import dev.torch4j.safetensors.SafetensorsFile;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
-/** Opens any PyTorch file: detects its container by content and runs the matching reader. */
+/** Opens any PyTorch file: detects its format by content ({@link ContainerFormats}) and lets it read the file. */
 public final class TorchReader {
     private TorchReader() {}
 
+    /** Opens a local file, mapped; the checkpoint keeps the file open until it is closed. */
     public static Checkpoint open(Path path, LoadOptions options) throws IOException {
-        String file = path.toString();
-        if (!Files.isRegularFile(path)) {
-            throw new TorchFileException(file, null, -1, Files.exists(path) ? "not a regular file" : "no such file");
-        }
-        long size = Files.size(path);
-        byte[] head = new byte[(int) Math.min(size, FormatDetector.HEAD_BYTES)];
-        int last = -1;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            readFully(ch, ByteBuffer.wrap(head), 0);
-            if (size > 0) {
-                ByteBuffer b = ByteBuffer.allocate(1);
-                readFully(ch, b, size - 1);
-                last = b.get(0) & 0xff;
-            }
-        }
-        Container container = FormatDetector.detect(file, head, size, last);
-        if (container == Container.SAFETENSORS) return SafetensorsFile.open(path);
+        checkRegularFile(path);
         MappedFile mapped = MappedFile.open(path);
-        return read(file, path, container, mapped, mapped, options);
+        return open(path.toString(), path, mapped, mapped, options);
+    }
+
+    /**
+     * The object tree of a local file, mapped without keeping the file open: nothing closes a
+     * loaded tree, so its tensors read from a mapping that the garbage collector releases.
+     */
+    public static Object load(Path path, LoadOptions options) throws IOException {
+        checkRegularFile(path);
+        MappedFile mapped = MappedFile.mapAndClose(path);
+        return open(path.toString(), path, mapped, mapped, options).root();
     }
 
     /**
@@ -61,23 +51,13 @@ public final class TorchReader {
             throw e;
         }
         Closeable resource = region instanceof Closeable c ? c : source;
-        Path path = pathOf(name);
-        Container container;
-        try {
-            long size = region.size();
-            byte[] head = new byte[(int) Math.min(size, FormatDetector.HEAD_BYTES)];
-            region.copyTo(0, head, 0, head.length);
-            int last = size > 0 ? region.get(size - 1) & 0xff : -1;
-            container = FormatDetector.detect(name, head, size, last);
-            if (container == Container.SAFETENSORS) return SafetensorsFile.open(path, region, resource);
-        } catch (IOException | RuntimeException e) {
-            resource.close();
-            if (e instanceof UncheckedIOException u) {
-                throw new TorchFileException(name, null, -1, "cannot read: " + u.getCause().getMessage(), u);
-            }
-            throw e;
+        return open(name, pathOf(name), region, resource, options);
+    }
+
+    private static void checkRegularFile(Path path) throws TorchFileException {
+        if (!Files.isRegularFile(path)) {
+            throw new TorchFileException(path.toString(), null, -1, Files.exists(path) ? "not a regular file" : "no such file");
         }
-        return read(name, path, container, region, resource, options);
     }
 
     /** The source's name as a path for {@link Checkpoint#path()} (a NUL, the one character no path takes, becomes '?'). */
@@ -85,14 +65,33 @@ public final class TorchReader {
         return Path.of(name.replace('\0', '?'));
     }
 
-    private static Checkpoint read(String file, Path path, Container container, ByteRegion bytes, Closeable resource,
-                                   LoadOptions options) throws IOException {
+    /** Detects the format from the ends of {@code bytes} and opens the file as it says; {@code resource} is closed on failure. */
+    private static Checkpoint open(String name, Path path, ByteRegion bytes, Closeable resource, LoadOptions options)
+            throws IOException {
         try {
-            ReadContext ctx = new ReadContext(file, options, bytes.size(), Readers::readNested);
-            LoadedFile loaded = Readers.read(ctx, container, bytes,
-                    () -> ZipArchive.open(file, bytes, options.maxEntryBytes()));
+            HeadTail head = HeadTail.of(name, bytes);
+            ContainerFormat format = ContainerFormats.detect(head);
+            return format.open(new ContainerFormat.Opening(path, bytes, head, resource, options));
+        } catch (IOException | RuntimeException e) {
+            resource.close();
+            if (e instanceof UncheckedIOException u) {
+                throw new TorchFileException(name, null, -1, "cannot read: " + u.getCause().getMessage(), u);
+            }
+            throw e;
+        }
+    }
+
+    /** What {@link ContainerFormat#open} does for a format with an object tree: reads it into a checkpoint. */
+    static Checkpoint read(ContainerFormat format, ContainerFormat.Opening opening) throws IOException {
+        String file = opening.file();
+        ByteRegion bytes = opening.bytes();
+        Closeable resource = opening.resource();
+        LoadOptions options = opening.options();
+        try {
+            ReadContext ctx = new ReadContext(file, options, bytes.size(), ContainerFormats::readNested);
+            LoadedFile loaded = format.read(ctx, bytes, opening.head());
             LightningInfo.describe(loaded.root(), loaded.metadata());
-            return new OpenedCheckpoint(path, loaded, resource, options.torchTensorsOnly());
+            return new OpenedCheckpoint(opening.path(), loaded, resource, options.torchTensorsOnly());
         } catch (TorchFileException e) {
             resource.close();
             throw e;
@@ -104,15 +103,6 @@ public final class TorchReader {
             resource.close();
             throw new TorchFileException(file, null, -1, "cannot read (" + e.getClass().getSimpleName() + "): "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer dst, long position) throws IOException {
-        long pos = position;
-        while (dst.hasRemaining()) {
-            int n = ch.read(dst, pos);
-            if (n < 0) throw new IOException("file shrank while reading");
-            pos += n;
         }
     }
 }

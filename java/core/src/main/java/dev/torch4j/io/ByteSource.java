@@ -51,7 +51,10 @@ public interface ByteSource extends Closeable {
         return StreamBuffer.read(in, name, maxBytes);
     }
 
-    /** A local file, memory-mapped: the fast path {@code Torch.open(Path)} takes. */
+    /**
+     * A local file, memory-mapped: the same zero-copy reading {@code Torch.open(Path)} does, for
+     * callers that hand sources around.
+     */
     static ByteSource mapped(Path file) throws IOException {
         return new MappedSource(MappedFile.open(file));
     }

@@ -14,7 +14,8 @@ import java.util.Objects;
  * its mapping, so {@link #fileSpan} can hand copies to the kernel ({@code sendfile}) and a file
  * renamed or replaced since opening is still the one read (like {@link java.util.zip.ZipFile}, one
  * descriptor per open file). Closing closes the file; the mapping itself is released when its
- * buffers are collected, and later use is an error.
+ * buffers are collected, and later use is an error. {@link #mapAndClose} keeps no descriptor, for
+ * mappings nobody closes.
  */
 public final class MappedFile implements ByteRegion, Closeable {
     /** One {@link MappedByteBuffer} holds at most 2 GiB; 1 GiB chunks keep the arithmetic simple. */
@@ -25,6 +26,7 @@ public final class MappedFile implements ByteRegion, Closeable {
     private final int chunkSize;
     /** Null once closed: one volatile read per access both finds the chunk and checks the state. */
     private volatile MappedByteBuffer[] chunks;
+    /** Null for {@link #mapAndClose}: no descriptor is held, and {@link #fileSpan} finds no file. */
     private final FileChannel channel;
 
     private MappedFile(Path path, long size, int chunkSize, MappedByteBuffer[] chunks, FileChannel channel) {
@@ -37,6 +39,17 @@ public final class MappedFile implements ByteRegion, Closeable {
 
     public static MappedFile open(Path path) throws IOException {
         return open(path, DEFAULT_CHUNK_SIZE);
+    }
+
+    /**
+     * The file mapped, its descriptor closed at once (a mapping outlives its channel): for trees
+     * that are never closed ({@code Torch.load}), which would otherwise hold one descriptor per
+     * file until the garbage collector found them. Copies out of it are never handed to the kernel.
+     */
+    public static MappedFile mapAndClose(Path path) throws IOException {
+        MappedFile open = open(path, DEFAULT_CHUNK_SIZE);
+        open.channel.close();
+        return new MappedFile(path, open.size, open.chunkSize, open.chunks, null);
     }
 
     /** With a chosen chunk size (tests use small chunks to exercise boundary crossing). */
@@ -105,7 +118,7 @@ public final class MappedFile implements ByteRegion, Closeable {
     @Override public FileSpan fileSpan(long offset, long length) {
         chunks();
         ByteRegion.checkRange(size, offset, length);
-        return new FileSpan(channel, offset, length);
+        return channel == null ? null : new FileSpan(channel, offset, length);
     }
 
     @Override public ByteRegion subRegion(long offset, long length) {
@@ -116,6 +129,7 @@ public final class MappedFile implements ByteRegion, Closeable {
 
     @Override public void close() {
         chunks = null;
+        if (channel == null) return;
         try {
             channel.close();
         } catch (IOException ignored) {

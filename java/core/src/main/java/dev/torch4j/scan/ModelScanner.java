@@ -4,8 +4,9 @@ import dev.torch4j.LoadOptions;
 import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.UnsafePickleException;
-import dev.torch4j.format.Container;
-import dev.torch4j.format.FormatDetector;
+import dev.torch4j.format.ContainerFormat;
+import dev.torch4j.format.ContainerFormats;
+import dev.torch4j.format.HeadTail;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.io.MappedFile;
@@ -59,9 +60,11 @@ public final class ModelScanner {
         String name = file.toString();
         ScanSession session = new ScanSession(name, limits);
         try (MappedFile bytes = MappedFile.open(file)) {
-            if (skipOthers && !recognized(name, bytes)) return new ScanResult(name, List.of(), null, true);
-            if (isTar(name, bytes)) return scanTarWithLoader(file);
-            session.scanContainer(bytes, List.of(), 0, null);
+            HeadTail head = HeadTail.of(name, bytes);
+            ContainerFormat format = recognized(head);
+            if (skipOthers && format == null) return new ScanResult(name, List.of(), null, true);
+            if (format != null && format.scannedByLoading()) return scanTarWithLoader(file);
+            session.scanContainer(bytes, head, List.of(), 0, null);
         } catch (NoSuchFileException e) {
             return new ScanResult(name, List.of(), name + ": no such file");
         } catch (AccessDeniedException e) {
@@ -179,28 +182,12 @@ public final class ModelScanner {
         return new ScanResult(name, session.findings(), e == null ? null : e.getMessage());
     }
 
-    /** Whether the bytes are any kind of file the scanner reads (zip, pickle, legacy, tar, safetensors, .npy). */
-    private static boolean recognized(String name, ByteRegion bytes) {
-        if (bytes.size() >= 6 && bytes.get(0) == (byte) 0x93 && bytes.get(1) == 'N' && bytes.get(2) == 'U') return true;
+    /** The format of the bytes when they are any kind of file the scanner reads, else null. */
+    private static ContainerFormat recognized(HeadTail head) {
         try {
-            byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
-            bytes.copyTo(0, head, 0, head.length);
-            int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
-            FormatDetector.detect(name, head, bytes.size(), last);
-            return true;
+            return ContainerFormats.detect(head);
         } catch (TorchFileException e) {
-            return false;
-        }
-    }
-
-    private static boolean isTar(String name, ByteRegion bytes) {
-        try {
-            byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
-            bytes.copyTo(0, head, 0, head.length);
-            int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
-            return FormatDetector.detect(name, head, bytes.size(), last) == Container.LEGACY_TAR;
-        } catch (TorchFileException e) {
-            return false;
+            return null;
         }
     }
 

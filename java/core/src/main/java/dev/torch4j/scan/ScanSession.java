@@ -1,10 +1,9 @@
 package dev.torch4j.scan;
 
-import dev.torch4j.numpy.JoblibCompression;
-
 import dev.torch4j.TorchFileException;
-import dev.torch4j.format.Container;
-import dev.torch4j.format.FormatDetector;
+import dev.torch4j.format.ContainerFormats;
+import dev.torch4j.format.ContainerScan;
+import dev.torch4j.format.HeadTail;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.pickle.PickleFlow;
@@ -24,10 +23,6 @@ import java.util.Map;
  * payload count and the bytes that must be decoded to reach a payload.
  */
 final class ScanSession {
-    /** Legacy torch.save: magic number, protocol version, sys_info, the object, storage keys. */
-    private static final int LEGACY_PICKLES = 5;
-    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-
     private final String file;
     private final ScanLimits limits;
     private final List<Finding> findings = new ArrayList<>();
@@ -53,33 +48,41 @@ final class ScanSession {
 
     /** Scans a whole file or payload; {@code chain} leads to it; an error is kept, not thrown. */
     void scanContainer(ByteRegion bytes, List<String> chain, int depth, String entry) {
+        scanContainer(bytes, HeadTail.of(label(chain, entry), bytes), chain, depth, entry);
+    }
+
+    /** As above, with the ends of the bytes already read; the format they show does the walking. */
+    void scanContainer(ByteRegion bytes, HeadTail head, List<String> chain, int depth, String entry) {
         try {
-            if (startsWith(bytes, NPY_MAGIC)) {
-                scanNpy(bytes, chain, depth, entry);
-                return;
-            }
-            byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
-            bytes.copyTo(0, head, 0, head.length);
-            int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
-            Container c = FormatDetector.detect(label(chain, entry), head, bytes.size(), last);
-            switch (c) {
-                case ZIP -> scanZip(bytes, chain, depth);
-                case LEGACY -> scanPickles(bytes, 0, entry, chain, depth, LEGACY_PICKLES, false, false);
-                case PICKLE -> scanPickles(bytes, 0, entry, chain, depth, Integer.MAX_VALUE, false, true);
-                case LEGACY_TAR -> throw new TorchFileException(file, entry, 0,
-                        "a 0.1.x tar-layout torch.save nested in another file is not scanned");
-                case SAFETENSORS -> { } // a JSON header and raw numbers: nothing in it can run code
-                case NPY -> scanNpy(bytes, chain, depth, entry);
-                case COMPRESSED -> {
-                    // joblib's whole-file compression: the pickle inside, decoded within the payload budget.
-                    String method = JoblibCompression.detect(head);
-                    byte[] inner = JoblibCompression.decompress(file, bytes, method, limits.maxPayloadBytes());
-                    scanPickles(materialize(inner), 0, entry, chain, depth, Integer.MAX_VALUE, false, true);
-                }
-            }
+            ContainerFormats.detect(head).scan(new Scope(chain, depth, entry), bytes, head);
         } catch (TorchFileException e) {
             fail(e);
         }
+    }
+
+    /** This session's walks as a format sees them, bound to where its container sits. */
+    private final class Scope implements ContainerScan {
+        private final List<String> chain;
+        private final int depth;
+        private final String entry;
+
+        Scope(List<String> chain, int depth, String entry) {
+            this.chain = chain;
+            this.depth = depth;
+            this.entry = entry;
+        }
+
+        @Override public String file() { return file; }
+        @Override public long maxPayloadBytes() { return limits.maxPayloadBytes(); }
+        @Override public TorchFileException error(long offset, String message) {
+            return new TorchFileException(file, entry, offset, message);
+        }
+        @Override public void zip(ByteRegion bytes) throws TorchFileException { scanZip(bytes, chain, depth); }
+        @Override public void pickles(ByteRegion bytes, long start, int count, boolean joblib) throws TorchFileException {
+            scanPickles(bytes, start, entry, chain, depth, count, false, joblib);
+        }
+        @Override public void npy(ByteRegion bytes) throws TorchFileException { scanNpy(bytes, chain, depth, entry); }
+        @Override public ByteRegion decoded(byte[] bytes) { return materialize(bytes); }
     }
 
     /** A payload a loader would unpickle: scanned as a file of its own, within the budgets. */
@@ -218,11 +221,5 @@ final class ScanSession {
     private String label(List<String> chain, String entry) {
         if (chain.isEmpty()) return file;
         return file + " (" + String.join(" -> ", chain) + ")";
-    }
-
-    private static boolean startsWith(ByteRegion b, byte[] magic) {
-        if (b.size() < magic.length) return false;
-        for (int i = 0; i < magic.length; i++) if (b.get(i) != magic[i]) return false;
-        return true;
     }
 }

@@ -10,11 +10,7 @@ import dev.torch4j.LoadOptions;
 import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.UnsafePickleException;
-import dev.torch4j.format.Container;
-import dev.torch4j.format.FormatDetector;
 import dev.torch4j.io.ByteRegion;
-import dev.torch4j.io.ByteSource;
-import dev.torch4j.zip.ZipArchive;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,8 +23,7 @@ import java.util.Set;
  * opcodes and never builds or calls anything) applied to the pickles the CLI's {@code scan}
  * looks at: every {@code *.pkl}/{@code *.debug_pkl} zip entry, the five pickles of a legacy file,
  * each pickle of a plain pickle file; the 0.1.x tar layout goes through the loader, which stops
- * at the first dangerous global. When core grows a public scanning API ({@code dev.torch4j.scan})
- * this class becomes a thin call to it; nothing else in the module changes.
+ * at the first dangerous global.
  *
  * <p>Verdicts: {@code dangerous} when a global that can run code was found (this wins over read
  * errors), {@code unknown} when the scan could not read every pickle (malformed, truncated, over
@@ -49,13 +44,6 @@ final class ScanAdapter {
 
     private ScanAdapter() {}
 
-    static Container container(String file, ByteRegion bytes) throws TorchFileException {
-        byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
-        bytes.copyTo(0, head, 0, head.length);
-        int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
-        return FormatDetector.detect(file, head, bytes.size(), last);
-    }
-
     /**
      * Scans {@code bytes} with core's scanner ({@link ModelScanner}: the same code as the CLI's
      * {@code scan}), reading only through {@code bytes}: ranges of the remote file, on demand.
@@ -63,7 +51,7 @@ final class ScanAdapter {
     static Result scan(String file, ByteRegion bytes) {
         String container = null;
         try {
-            container = container(file, bytes).name().toLowerCase(java.util.Locale.ROOT);
+            container = Torch.detect(bytes, file).id();
         } catch (TorchFileException | RuntimeException e) {
             // not a model container: the scanner says why in its error
         }
