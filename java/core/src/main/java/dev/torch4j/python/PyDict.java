@@ -1,6 +1,5 @@
 package dev.torch4j.python;
 
-import dev.torch4j.pickle.Values;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,7 +43,8 @@ public final class PyDict extends LinkedHashMap<Object, Object> implements PySta
             if (t.get(0) instanceof Map<?, ?> d) attributes().putAll(d);
             if (t.get(1) instanceof Map<?, ?> s) attributes().putAll(s);
         } else {
-            throw new IllegalArgumentException(type + " state must be a dict, got " + Values.typeName(state));
+            // Values know nothing of the pickle machine (no import back); its message names the object.
+            throw new IllegalArgumentException(type + " state must be a dict or a (dict, dict) tuple");
         }
     }
 }

@@ -59,4 +59,21 @@ class ContainerFormatsTest {
         assertTrue(text.getMessage().contains("\"version https://"), text.getMessage());
         assertEquals(0, text.offset());
     }
+
+    /** A safetensors file whose header length starts with a compression's magic bytes is still safetensors. */
+    @Test void safetensorsHeaderLengthsThatLookCompressed() throws Exception {
+        for (int n : new int[] {376, 93}) { // 78 01 is a zlib header, 5d 00 00 an lzma one
+            byte[] file = new byte[8 + n];
+            file[0] = (byte) n;
+            file[1] = (byte) (n >> 8);
+            file[8] = '{';
+            file[8 + n - 1] = '}';
+            assertEquals("safetensors", detect(Arrays.copyOf(file, Math.min(file.length, HeadTail.HEAD_BYTES)), file.length, '}'), "header of " + n + " bytes");
+        }
+    }
+
+    @Test void everyFormatHasItsOwnName() {
+        assertEquals(ContainerFormats.ALL.size(),
+                ContainerFormats.ALL.stream().map(ContainerFormat::name).distinct().count());
+    }
 }
