@@ -18,6 +18,14 @@ struct E4m3Table {
 };
 const E4m3Table kE4m3;
 
+// Elements [from, n) of a byte swap, after the last full vector: the scalar kernel of the same width.
+template <int Size>
+void bswap_tail(const void* src, void* dst, size_t from, size_t n) {
+  const Kernels* s = scalar_kernels();
+  ConvertFn fn = Size == 2 ? s->bswap16 : Size == 4 ? s->bswap32 : s->bswap64;
+  tail(fn, src, Size, dst, Size, from, n);
+}
+
 // ---------------------------------------------------------------- AVX2 + F16C
 
 T4J_AVX2 void avx2_f16_to_f32(const void* src, void* dst, size_t n) {
@@ -113,9 +121,7 @@ T4J_AVX2 void avx2_bswap(const void* src, void* dst, size_t n) {
     __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in_bytes(src) + i));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out_bytes(dst) + i), _mm256_shuffle_epi8(v, mask));
   }
-  const Kernels* s = scalar_kernels();
-  ConvertFn fn = Size == 2 ? s->bswap16 : Size == 4 ? s->bswap32 : s->bswap64;
-  tail(fn, src, Size, dst, Size, i / Size, n);
+  bswap_tail<Size>(src, dst, i / Size, n);
 }
 
 const Kernels kAvx2 = {
@@ -204,9 +210,7 @@ T4J_AVX512 void avx512_bswap(const void* src, void* dst, size_t n) {
     __m512i v = _mm512_loadu_si512(in_bytes(src) + i);
     _mm512_storeu_si512(out_bytes(dst) + i, _mm512_shuffle_epi8(v, mask));
   }
-  const Kernels* s = scalar_kernels();
-  ConvertFn fn = Size == 2 ? s->bswap16 : Size == 4 ? s->bswap32 : s->bswap64;
-  tail(fn, src, Size, dst, Size, i / Size, n);
+  bswap_tail<Size>(src, dst, i / Size, n);
 }
 
 const Kernels kAvx512 = {

@@ -91,7 +91,7 @@ public final class TorchReader {
             ReadContext ctx = new ReadContext(file, options, bytes.size(), ContainerFormats::readNested);
             LoadedFile loaded = format.read(ctx, bytes, opening.head());
             LightningInfo.describe(loaded.root(), loaded.metadata());
-            return new OpenedCheckpoint(opening.path(), loaded, resource, options.torchTensorsOnly());
+            return new OpenedCheckpoint(opening, loaded);
         } catch (TorchFileException e) {
             resource.close();
             throw e;

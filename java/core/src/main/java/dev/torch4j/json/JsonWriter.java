@@ -52,10 +52,7 @@ public final class JsonWriter implements Flushable {
     }
 
     public JsonWriter beginObject() throws IOException {
-        beforeValue();
-        stack.push(Scope.EMPTY_OBJECT);
-        out.append('{');
-        return this;
+        return open(Scope.EMPTY_OBJECT, '{');
     }
 
     public JsonWriter endObject() throws IOException {
@@ -63,9 +60,13 @@ public final class JsonWriter implements Flushable {
     }
 
     public JsonWriter beginArray() throws IOException {
+        return open(Scope.EMPTY_ARRAY, '[');
+    }
+
+    private JsonWriter open(Scope empty, char bracket) throws IOException {
         beforeValue();
-        stack.push(Scope.EMPTY_ARRAY);
-        out.append('[');
+        stack.push(empty);
+        out.append(bracket);
         return this;
     }
 

@@ -14,39 +14,29 @@ public final class Tensors {
     private Tensors() {}
 
     public static Tensor of(float[] data, long... shape) {
-        ByteBuffer b = buffer(data.length, 4, shape);
-        b.asFloatBuffer().put(data);
-        return wrap(DType.FLOAT32, b, shape);
+        return of(DType.FLOAT32, data.length, shape, b -> b.asFloatBuffer().put(data));
     }
 
     public static Tensor of(double[] data, long... shape) {
-        ByteBuffer b = buffer(data.length, 8, shape);
-        b.asDoubleBuffer().put(data);
-        return wrap(DType.FLOAT64, b, shape);
+        return of(DType.FLOAT64, data.length, shape, b -> b.asDoubleBuffer().put(data));
     }
 
     public static Tensor of(long[] data, long... shape) {
-        ByteBuffer b = buffer(data.length, 8, shape);
-        b.asLongBuffer().put(data);
-        return wrap(DType.INT64, b, shape);
+        return of(DType.INT64, data.length, shape, b -> b.asLongBuffer().put(data));
     }
 
     public static Tensor of(int[] data, long... shape) {
-        ByteBuffer b = buffer(data.length, 4, shape);
-        b.asIntBuffer().put(data);
-        return wrap(DType.INT32, b, shape);
+        return of(DType.INT32, data.length, shape, b -> b.asIntBuffer().put(data));
     }
 
     public static Tensor of(short[] data, long... shape) {
-        ByteBuffer b = buffer(data.length, 2, shape);
-        b.asShortBuffer().put(data);
-        return wrap(DType.INT16, b, shape);
+        return of(DType.INT16, data.length, shape, b -> b.asShortBuffer().put(data));
     }
 
     public static Tensor of(boolean[] data, long... shape) {
-        ByteBuffer b = buffer(data.length, 1, shape);
-        for (boolean v : data) b.put((byte) (v ? 1 : 0));
-        return wrap(DType.BOOL, b.flip(), shape);
+        return of(DType.BOOL, data.length, shape, b -> {
+            for (int i = 0; i < data.length; i++) b.put(i, (byte) (data[i] ? 1 : 0));
+        });
     }
 
     /** int8 elements. */
@@ -69,12 +59,15 @@ public final class Tensors {
         return wrap(dtype, ByteBuffer.wrap(littleEndian.clone()), shape);
     }
 
-    private static ByteBuffer buffer(int length, int itemSize, long[] shape) {
+    /** A tensor of {@code length} elements that {@code fill} writes into a little-endian buffer. */
+    private static Tensor of(DType dtype, int length, long[] shape, java.util.function.Consumer<ByteBuffer> fill) {
         long numel = numel(shape);
         if (numel != length) {
             throw new IllegalArgumentException("shape holds " + numel + " elements, the array " + length);
         }
-        return ByteBuffer.allocate(Math.multiplyExact(length, itemSize)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(length, dtype.itemSize())).order(ByteOrder.LITTLE_ENDIAN);
+        fill.accept(b);
+        return wrap(dtype, b, shape);
     }
 
     private static Tensor wrap(DType dtype, ByteBuffer bytes, long[] shape) {

@@ -209,7 +209,7 @@ public final class ZipArchive {
     /** The name the entry's local header gives (it may differ from the central directory's in a forged archive). */
     public String localName(Entry e) throws TorchFileException {
         long lho = checkLocalHeader(e);
-        int nameLength = (bytes.get(lho + 26) & 0xff) | (bytes.get(lho + 27) & 0xff) << 8;
+        int nameLength = u16(lho + 26);
         if (lho + LOCAL_HEADER_SIZE + nameLength > bytes.size()) throw headerError(e.name(), lho, "local header name runs past the end of the file");
         byte[] b = new byte[nameLength];
         bytes.copyTo(lho + LOCAL_HEADER_SIZE, b, 0, nameLength);
@@ -231,17 +231,13 @@ public final class ZipArchive {
     private long dataOffset(Entry e) throws TorchFileException {
         if (e.dataOffset() >= 0) return e.dataOffset();
         // Read the local header ourselves: its name and extra lengths may differ from the central directory's.
-        long lho = e.localHeaderOffset();
-        if (lho < 0 || lho > bytes.size() - LOCAL_HEADER_SIZE) {
-            throw headerError(e.name(), lho, "local header offset " + lho + " outside the "
-                    + bytes.size() + "-byte file (truncated?)");
-        }
-        if (bytes.get(lho) != 'P' || bytes.get(lho + 1) != 'K' || bytes.get(lho + 2) != 3 || bytes.get(lho + 3) != 4) {
-            throw headerError(e.name(), lho, "no local file header at byte " + lho);
-        }
-        int nameLength = (bytes.get(lho + 26) & 0xff) | (bytes.get(lho + 27) & 0xff) << 8;
-        int extraLength = (bytes.get(lho + 28) & 0xff) | (bytes.get(lho + 29) & 0xff) << 8;
-        return lho + LOCAL_HEADER_SIZE + nameLength + extraLength;
+        long lho = checkLocalHeader(e);
+        return lho + LOCAL_HEADER_SIZE + u16(lho + 26) + u16(lho + 28); // name and extra lengths
+    }
+
+    /** The little-endian 16-bit field at {@code at}. */
+    private int u16(long at) {
+        return (bytes.get(at) & 0xff) | (bytes.get(at + 1) & 0xff) << 8;
     }
 
     /**
