@@ -28,22 +28,21 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
     private static final long QUIET_NANOS = 500_000_000L;
     private static final int WIDTH = 24;
 
+    /** Where the bar draws; null when it never does (stderr is no terminal). */
     private final PrintWriter err;
     private final String label;
     private final Unit unit;
-    private final boolean enabled;
     private final long started = System.nanoTime();
     private long total;
     private long done;
     private long lastDraw;
     private boolean drawn;
 
-    private ProgressBar(PrintWriter err, String label, long total, Unit unit, boolean enabled) {
+    private ProgressBar(PrintWriter err, String label, long total, Unit unit) {
         this.err = err;
         this.label = label;
         this.total = total;
         this.unit = unit;
-        this.enabled = enabled;
     }
 
     /**
@@ -52,12 +51,12 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
      * @param total the amount of work, or 0 when not known yet (see {@link #expect})
      */
     public static ProgressBar start(PrintWriter err, String label, long total, Unit unit) {
-        return new ProgressBar(err, label, total, unit, stderrIsTerminal());
+        return new ProgressBar(stderrIsTerminal() ? err : null, label, total, unit);
     }
 
     /** A bar that draws whatever stderr is (for tests of the rendering). */
     static ProgressBar forced(PrintWriter err, String label, long total, Unit unit) {
-        return new ProgressBar(err, label, total, unit, true);
+        return new ProgressBar(err, label, total, unit);
     }
 
     /** Sets the total once it is known (writers call this before they start). */
@@ -83,7 +82,7 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
     }
 
     private void maybeDraw() {
-        if (!enabled) return;
+        if (err == null) return;
         long now = System.nanoTime();
         if (now - started < QUIET_NANOS || now - lastDraw < REDRAW_NANOS) return;
         lastDraw = now;
