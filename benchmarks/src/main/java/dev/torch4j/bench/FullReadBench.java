@@ -7,7 +7,6 @@ import org.openjdk.jmh.annotations.*;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reading every byte of every tensor (a 64-bit wrapping sum), next to a memcpy baseline of the same
@@ -22,12 +21,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code memcpy}: {@code ByteBuffer.put} between two direct buffers of the tensor byte count.</li>
  * </ul>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:MaxDirectMemorySize=4g"})
-public class FullReadBench {
+public class FullReadBench extends ReadBenchSettings {
     @State(Scope.Benchmark)
     public static class Opened {
         @Param({"large", "many", "legacy", "pickle", "safetensors"})

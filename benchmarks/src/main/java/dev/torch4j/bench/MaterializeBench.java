@@ -7,19 +7,13 @@ import org.openjdk.jmh.annotations.*;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code toFloatArray} of every tensor (float32 copied, bfloat16 widened): GB/s counts the tensor
  * bytes read from the file.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:MaxDirectMemorySize=4g"})
 @State(Scope.Benchmark)
-public class MaterializeBench {
+public class MaterializeBench extends ReadBenchSettings {
     @Param({"large", "safetensors"})
     public String workload;
     private Checkpoint checkpoint;

@@ -9,19 +9,13 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Open a file and index its tensors (names, dtypes, shapes, storage offsets) without touching
  * tensor data. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes allocated per open.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:MaxDirectMemorySize=4g"})
 @State(Scope.Benchmark)
-public class OpenIndexBench {
+public class OpenIndexBench extends ReadBenchSettings {
     @Param({"large", "many", "legacy", "pickle", "safetensors"})
     public String workload;
 
