@@ -21,7 +21,7 @@ import java.nio.file.Path;
  *   <li>{@code memcpy}: {@code ByteBuffer.put} between two direct buffers of the tensor byte count.</li>
  * </ul>
  */
-public class FullReadBench extends ReadBenchSettings {
+public class FullReadBench extends FileBenchSettings {
     @State(Scope.Benchmark)
     public static class Opened {
         @Param({"large", "many", "legacy", "pickle", "safetensors"})

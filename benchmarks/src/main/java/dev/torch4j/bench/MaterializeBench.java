@@ -13,7 +13,7 @@ import java.io.IOException;
  * bytes read from the file.
  */
 @State(Scope.Benchmark)
-public class MaterializeBench extends ReadBenchSettings {
+public class MaterializeBench extends FileBenchSettings {
     @Param({"large", "safetensors"})
     public String workload;
     private Checkpoint checkpoint;

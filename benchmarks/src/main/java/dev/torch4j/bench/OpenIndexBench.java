@@ -15,7 +15,7 @@ import java.util.Map;
  * tensor data. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes allocated per open.
  */
 @State(Scope.Benchmark)
-public class OpenIndexBench extends ReadBenchSettings {
+public class OpenIndexBench extends FileBenchSettings {
     @Param({"large", "many", "legacy", "pickle", "safetensors"})
     public String workload;
 

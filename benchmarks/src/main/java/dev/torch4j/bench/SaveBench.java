@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writing the {@code large} content (tensors mapped from {@code large.pt}, page cache warm):
@@ -26,13 +25,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Outputs go next to the workloads (same file system), replaced each invocation.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:MaxDirectMemorySize=4g"})
 @State(Scope.Benchmark)
-public class SaveBench {
+public class SaveBench extends FileBenchSettings {
     private Path source;
     private Checkpoint checkpoint;
     private Map<String, Tensor> tensors;
