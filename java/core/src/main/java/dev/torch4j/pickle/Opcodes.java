@@ -242,6 +242,14 @@ public final class Opcodes {
         return String.format("opcode 0x%02x %s", op & 0xff, n == null ? "(unknown)" : n);
     }
 
+    /** The newest pickle protocol (Python 3.8+); PROTO with a higher number is refused, as Python refuses it. */
+    static final int HIGHEST_PROTOCOL = 5;
+
+    /** PROTO's argument, checked. */
+    static void checkProtocol(long version, PickleInput in) throws TorchFileException {
+        if (version > HIGHEST_PROTOCOL) throw in.refuse(ErrorKind.UNSUPPORTED, "unsupported protocol " + version);
+    }
+
     /**
      * Refuses an opcode the stack cannot serve, per its row: a missing MARK, too few items above it
      * (OBJ's class) or below it (the list APPENDS extends), too few items on top (REDUCE's two).

@@ -223,7 +223,7 @@ public final class PickleFlow {
             int op = row.code();
             Opcodes.Arg arg = row.arg();
             return switch (op) {
-                case PROTO -> { arg.readInt(in); yield null; }
+                case PROTO -> { Opcodes.checkProtocol(arg.readInt(in), in); yield null; }
                 case FRAME -> { in.checkLength(arg.readInt(in)); yield null; }
                 case MARK -> { pushMark(); yield null; }
                 case POP -> { pop(); yield null; }

@@ -155,10 +155,7 @@ public final class PickleMachine {
         Opcodes.checkStack(row, sp, marks, mp, in);
         Opcodes.Arg arg = row.arg();
         switch (op) {
-            case PROTO -> {
-                long v = arg.readInt(in);
-                if (v > 5) throw in.refuse(ErrorKind.UNSUPPORTED, "unsupported protocol " + v);
-            }
+            case PROTO -> Opcodes.checkProtocol(arg.readInt(in), in);
             case FRAME -> {
                 in.checkLength(arg.readInt(in));
             }
