@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.numpy.JoblibCompression;
 
@@ -35,7 +36,7 @@ public final class FormatDetector {
      */
     public static Container detect(String file, byte[] head, long size, int lastByte) throws TorchFileException {
         if (size < 4) {
-            throw new TorchFileException(file, null, 0, "file too short to be a PyTorch file (" + size + " bytes): "
+            throw new TorchFileException(ErrorKind.TRUNCATED, file, null, 0, "file too short to be a PyTorch file (" + size + " bytes): "
                     + describeBytes(head, (int) Math.min(size, head.length)));
         }
         if (startsWith(head, 0, new byte[] {'P', 'K', 3, 4})) return Container.ZIP;
@@ -44,7 +45,7 @@ public final class FormatDetector {
             throw new TorchFileException(file, null, 0, "empty zip archive: no torch.save data.pkl inside");
         }
         if (head.length >= 8 && startsWith(head, 4, "PTMF".getBytes(StandardCharsets.US_ASCII))) {
-            throw new TorchFileException(file, null, 4,
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, file, null, 4,
                     "flatbuffer mobile format is not supported (a .ptl saved with _use_flatbuffer=True); "
                             + "re-save it with torch.jit.save or _save_for_lite_interpreter without flatbuffer");
         }
@@ -55,7 +56,7 @@ public final class FormatDetector {
         if (b0 == 0x80) {
             int protocol = head[1] & 0xff;
             if (protocol > 5) {
-                throw new TorchFileException(file, null, 1, "unsupported pickle protocol " + protocol
+                throw new TorchFileException(ErrorKind.UNSUPPORTED, file, null, 1, "unsupported pickle protocol " + protocol
                         + " (not a PyTorch file?): " + describeBytes(head, Math.min(head.length, 16)));
             }
             int payload = protocol >= 4 && (head[2] & 0xff) == 0x95 ? 11 : 2; // skip a FRAME opcode
@@ -67,7 +68,7 @@ public final class FormatDetector {
         if (TEXT_PICKLE_STARTS.indexOf((char) b0) >= 0 && lastByte == '.') return Container.PICKLE;
         if (looksLikeSafetensors(head, size)) return Container.SAFETENSORS;
         if (JoblibCompression.detect(head) != null) return Container.COMPRESSED;
-        throw new TorchFileException(file, null, 0, "not a PyTorch file (no zip, legacy torch.save, tar or pickle "
+        throw new TorchFileException(ErrorKind.UNSUPPORTED, file, null, 0, "not a PyTorch file (no zip, legacy torch.save, tar or pickle "
                 + "signature); it starts with " + describeBytes(head, Math.min(head.length, 16)));
     }
 

@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.ReadContext;
 import dev.torch4j.torchsave.legacy.LegacyReader;
@@ -46,7 +47,7 @@ public final class Readers {
         int last = inner.length == 0 ? -1 : inner[inner.length - 1] & 0xff;
         Container c = FormatDetector.detect(ctx.file() + " (" + method + "-decompressed)", innerHead, inner.length, last);
         if (c != Container.PICKLE) {
-            throw new TorchFileException(ctx.file(), null, 0, "a " + method + "-compressed " + c.name().toLowerCase(java.util.Locale.ROOT)
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, ctx.file(), null, 0, "a " + method + "-compressed " + c.name().toLowerCase(java.util.Locale.ROOT)
                     + " file: only compressed pickles (joblib.dump(compress=...)) are read; decompress it first");
         }
         return PickleFileReader.read(ctx, new HeapRegion(inner), method);

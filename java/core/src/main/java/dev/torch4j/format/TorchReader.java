@@ -5,6 +5,7 @@ import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.ReadContext;
 import dev.torch4j.zip.ZipArchive;
 import dev.torch4j.Checkpoint;
+import dev.torch4j.ErrorKind;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
@@ -28,7 +29,7 @@ public final class TorchReader {
     public static Checkpoint open(Path path, LoadOptions options) throws IOException {
         String file = path.toString();
         if (!Files.isRegularFile(path)) {
-            throw new TorchFileException(file, null, -1, Files.exists(path) ? "not a regular file" : "no such file");
+            throw new TorchFileException(ErrorKind.IO, file, null, -1, Files.exists(path) ? "not a regular file" : "no such file");
         }
         long size = Files.size(path);
         byte[] head = new byte[(int) Math.min(size, FormatDetector.HEAD_BYTES)];
@@ -73,7 +74,8 @@ public final class TorchReader {
         } catch (IOException | RuntimeException e) {
             resource.close();
             if (e instanceof UncheckedIOException u) {
-                throw new TorchFileException(name, null, -1, "cannot read: " + u.getCause().getMessage(), u);
+                if (u.getCause() instanceof TorchFileException t) throw t;
+                throw TorchFileException.io(name, null, -1, "cannot read: " + u.getCause().getMessage(), u);
             }
             throw e;
         }
@@ -97,12 +99,19 @@ public final class TorchReader {
             resource.close();
             throw e;
         } catch (UncheckedIOException e) {
+            // Lazy reads (a storage inflated as it is read) carry their TorchFileException unchecked.
             resource.close();
             if (e.getCause() instanceof TorchFileException t) throw t;
-            throw new TorchFileException(file, null, -1, "cannot read: " + e.getCause().getMessage(), e);
-        } catch (RuntimeException | StackOverflowError e) {
+            throw TorchFileException.io(file, null, -1, "cannot read: " + e.getCause().getMessage(), e);
+        } catch (StackOverflowError e) {
             resource.close();
-            throw new TorchFileException(file, null, -1, "cannot read (" + e.getClass().getSimpleName() + "): "
+            throw new TorchFileException(ErrorKind.LIMIT, file, null, -1, "structure nested too deeply to read", null);
+        } catch (RuntimeException e) {
+            // Every problem in the bytes is reported where it is found, with its kind; reaching this
+            // means a check is missing (a bug): say so rather than blame the file, but keep the promise
+            // that bad input ends in a TorchFileException.
+            resource.close();
+            throw new TorchFileException(ErrorKind.CORRUPT, file, null, -1, "internal error while reading (please report it): "
                     + e.getMessage(), e);
         }
     }
