@@ -116,32 +116,29 @@ public final class Opcodes {
     /**
      * One opcode. {@code before} and {@code after} list the stack items it takes and leaves, bottom
      * first, with pickletools' names: {@code mark} is a MARK, {@code stackslice} the items above it,
-     * anything else one item ({@code any}, {@code list}, {@code dict}...).
+     * anything else one item ({@code any}, {@code list}, {@code dict}...). The last three components
+     * follow from {@code before} (computed once: the interpreters consult them at every opcode):
+     *
+     * @param takesMark      whether it consumes the innermost MARK and the items above it
+     * @param itemsBelow     items it needs below the mark ({@code takesMark}) or on the stack (otherwise)
+     * @param itemsAboveMark items it needs directly above the mark before the rest of the slice (OBJ's class)
      */
-    public record Op(int code, String name, Arg arg, int proto, List<String> before, List<String> after) {
-        /** Whether it consumes the innermost MARK and the items above it. */
-        public boolean takesMark() { return before.contains("mark"); }
-
-        /** Items it needs below the mark ({@link #takesMark}) or on the stack (otherwise). */
-        public int itemsBelow() {
+    public record Op(int code, String name, Arg arg, int proto, List<String> before, List<String> after,
+                     boolean takesMark, int itemsBelow, int itemsAboveMark) {
+        static Op of(int code, String name, Arg arg, int proto, List<String> before, List<String> after) {
             int mark = before.indexOf("mark");
-            return mark >= 0 ? mark : before.size();
-        }
-
-        /** Items it needs directly above the mark before the rest of the slice (OBJ's class). */
-        public int itemsAboveMark() {
-            int mark = before.indexOf("mark");
-            if (mark < 0) return 0;
-            int n = 0;
-            for (String s : before.subList(mark + 1, before.size())) if (!s.equals("stackslice")) n++;
-            return n;
+            int above = 0;
+            if (mark >= 0) {
+                for (String s : before.subList(mark + 1, before.size())) if (!s.equals("stackslice")) above++;
+            }
+            return new Op(code, name, arg, proto, before, after, mark >= 0, mark >= 0 ? mark : before.size(), above);
         }
     }
 
     private static final Op[] TABLE = new Op[256];
 
     private static void op(int code, String name, Arg arg, int proto, String before, String after) {
-        TABLE[code] = new Op(code, name, arg, proto, words(before), words(after));
+        TABLE[code] = Op.of(code, name, arg, proto, words(before), words(after));
     }
 
     private static List<String> words(String s) {
