@@ -5,6 +5,7 @@
 @SuppressWarnings("requires-automatic") // protobuf-java names itself with Automatic-Module-Name only
 module dev.torch4j.coreml {
     requires dev.torch4j.libtorch;
+    requires transitive dev.torch4j; // UnsupportedModelException is a dev.torch4j.Torch4jFailure
     requires com.google.protobuf;
     requires org.bytedeco.javacpp;
     requires org.bytedeco.pytorch;

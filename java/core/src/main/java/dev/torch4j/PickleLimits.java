@@ -1,7 +1,5 @@
 package dev.torch4j;
 
-import dev.torch4j.pickle.PickleFormatError;
-
 /**
  * Bounds checked before anything is allocated, so hostile input cannot exhaust memory or stack.
  * Declared lengths are also always checked against the bytes actually remaining. Every error a
@@ -22,15 +20,5 @@ public record PickleLimits(int maxDepth, int maxMemo, long maxObjects, int maxCo
 
     public PickleLimits withMaxIntegerBytes(int bytes) {
         return new PickleLimits(maxDepth, maxMemo, maxObjects, maxContainerItems, bytes);
-    }
-
-    /** The length of a LONG1/LONG4 argument, checked before its bytes are read. */
-    public int checkIntegerBytes(String opcode, long length) {
-        if (length < 0) throw new PickleFormatError("negative length " + length);
-        if (length > maxIntegerBytes) {
-            throw new PickleFormatError(opcode + " integer of " + length + " bytes is over the limit of "
-                    + maxIntegerBytes + " bytes (PickleLimits.maxIntegerBytes)");
-        }
-        return (int) length;
     }
 }

@@ -10,7 +10,7 @@ public class UnsafePickleException extends TorchFileException {
     private final String global;
 
     public UnsafePickleException(String file, String entry, long offset, String global) {
-        super(file, entry, offset, "dangerous global " + global + " (never executed; refusing to load)");
+        super(ErrorKind.UNSAFE, file, entry, offset, "dangerous global " + global + " (never executed; refusing to load)");
         this.global = global;
     }
 

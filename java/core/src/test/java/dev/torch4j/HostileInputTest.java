@@ -489,7 +489,7 @@ class HostileInputTest {
         if (e.offset() < -1) return "negative offset: " + message;
         if (e.reason() == null || e.reason().isBlank()) return "no reason: " + message;
         // The readers' catch-alls keep raw exceptions from escaping, but reaching one means a check is missing.
-        if (message.contains("unexpected java.") || message.contains("cannot read (")) {
+        if (message.contains("unexpected java.") || message.contains("internal error while reading")) {
             return "caught by a catch-all: " + message;
         }
         return null;

@@ -1,5 +1,7 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.ErrorKind;
+import dev.torch4j.Torch4jFailure;
 import dev.torch4j.TorchFileException;
 
 import java.io.UncheckedIOException;
@@ -14,6 +16,16 @@ import java.nio.file.NoSuchFileException;
  */
 final class Errors {
     private Errors() {}
+
+    /**
+     * What kind of failure {@code e} is, for {@code --json} output: a torch4j failure's own kind,
+     * {@link ErrorKind#IO} for other I/O failures, else {@link ErrorKind#CORRUPT}.
+     */
+    static ErrorKind kind(Throwable e) {
+        if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
+        if (e instanceof Torch4jFailure f) return f.kind();
+        return e instanceof java.io.IOException ? ErrorKind.IO : ErrorKind.CORRUPT;
+    }
 
     static String message(Throwable e) {
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();

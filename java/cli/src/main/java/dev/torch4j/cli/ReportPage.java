@@ -142,6 +142,7 @@ final class ReportPage {
         }
         w.endArray();
         w.name("error").value(scan.error());
+        w.name("errorKind").value(scan.errorKind() == null ? null : scan.errorKind().id());
         w.endObject();
         w.name("totals").beginObject().name("tensors").value(inspection.totals().count())
                 .name("parameters").value(inspection.totals().parameters()).name("bytes").value(inspection.totals().bytes()).endObject();

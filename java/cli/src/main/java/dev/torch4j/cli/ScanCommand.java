@@ -40,7 +40,7 @@ final class ScanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories (scanned recursively, any extension).")
     List<Path> paths;
 
-    @Option(names = "--json", description = "Write JSON: {files: [{file, verdict, findings: [{global, use, severity, entry, offset, chain, reason}], error}], summary}.")
+    @Option(names = "--json", description = "Write JSON: {files: [{file, verdict, findings: [{global, use, severity, entry, offset, chain, reason}], error, errorKind}], summary}.")
     boolean json;
 
     @Option(names = "--sarif", paramLabel = "FILE", description = "Also write a SARIF 2.1.0 report (for code-scanning dashboards).")
@@ -61,7 +61,7 @@ final class ScanCommand implements Callable<Integer> {
                 if (java.nio.file.Files.isDirectory(p)) walked.addAll(found);
                 files.addAll(found);
             } catch (IOException e) {
-                results.add(new ScanResult(p.toString(), List.of(), Errors.message(e)));
+                results.add(new ScanResult(p.toString(), List.of(), Errors.message(e), Errors.kind(e)));
             }
         }
         try (Terminal.Progress progress = Terminal.progress(err, "scanned", files.size(),
@@ -136,7 +136,7 @@ final class ScanCommand implements Callable<Integer> {
                 w.endArray().name("reason").value(f.reason()).endObject();
             }
             w.endArray();
-            if (r.error() != null) w.name("error").value(r.error());
+            if (r.error() != null) w.name("error").value(r.error()).name("errorKind").value(r.errorKind().id());
             w.endObject();
         }
         w.endArray();

@@ -74,6 +74,22 @@ class ScanCommandTest {
         assertTrue(((String) doc.get("summary")).endsWith("1 skipped (not model files)"), doc::toString);
     }
 
+    /** A cut file is unreadable, and --json says what kind of failure it is beside the message. */
+    @Test void jsonErrorsCarryTheirKind(@TempDir Path dir) throws Exception {
+        byte[] zip = Files.readAllBytes(Fixtures.file("zip/mlp_state_dict.pt"));
+        Path cut = dir.resolve("cut.pt");
+        Files.write(cut, java.util.Arrays.copyOf(zip, zip.length / 2));
+        Path absent = dir.resolve("absent.pt");
+        CliRun run = CliRun.of("scan", "--json", cut.toString(), absent.toString());
+        assertEquals(2, run.exit(), run::toString);
+        List<?> files = (List<?>) ((Map<?, ?>) Json.parse(run.out())).get("files");
+        Map<?, ?> first = (Map<?, ?>) files.get(0);
+        assertEquals("unreadable", first.get("verdict"));
+        assertEquals("truncated", first.get("errorKind"), first::toString);
+        assertTrue(((String) first.get("error")).startsWith(cut + " at byte "), first::toString);
+        assertEquals("io", ((Map<?, ?>) files.get(1)).get("errorKind"), files::toString);
+    }
+
     @Test void strictFailsOnUnknownAndSarifIsWritten(@TempDir Path dir) throws Exception {
         Path model = Fixtures.file("scan/ok_whole_module_subclass.pt");
         assertEquals(0, CliRun.of("scan", model.toString()).exit());

@@ -1,5 +1,6 @@
 package dev.torch4j.convert;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.Torch;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.TorchFileException;
@@ -36,7 +37,7 @@ final class ShardedInput {
     static Map<String, Tensor> read(Path index, List<Checkpoint> opened) throws IOException {
         String file = index.toString();
         long size = Files.size(index);
-        if (size > MAX_INDEX_BYTES) throw new TorchFileException(file, null, 0, "index file of " + size + " bytes is too large");
+        if (size > MAX_INDEX_BYTES) throw new TorchFileException(ErrorKind.LIMIT, file, null, 0, "index file of " + size + " bytes is too large");
         Object root;
         try {
             root = Json.parse(Files.readString(index));

@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
@@ -27,7 +28,7 @@ final class CompressedFormat implements ContainerFormat {
         byte[] inner = JoblibCompression.decompress(ctx.file(), bytes, method, ctx.options().maxEntryBytes());
         ContainerFormat c = ContainerFormats.detect(HeadTail.of(ctx.file() + " (" + method + "-decompressed)", inner));
         if (!(c instanceof PickleFileFormat)) {
-            throw new TorchFileException(ctx.file(), null, 0, "a " + method + "-compressed " + c.name()
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, ctx.file(), null, 0, "a " + method + "-compressed " + c.name()
                     + " file: only compressed pickles (joblib.dump(compress=...)) are read; decompress it first");
         }
         return PickleFileFormat.readPickle(ctx, new HeapRegion(inner), method);

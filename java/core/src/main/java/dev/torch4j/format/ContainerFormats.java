@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.read.LoadedFile;
@@ -34,13 +35,13 @@ public final class ContainerFormats {
     /** The first format of {@link #ALL} that recognises the bytes; an error quoting them when none does. */
     public static ContainerFormat detect(HeadTail head) throws TorchFileException {
         if (head.size() < 4) {
-            throw head.error(0, "file too short to be a PyTorch file (" + head.size() + " bytes): "
+            throw head.error(ErrorKind.TRUNCATED, 0, "file too short to be a PyTorch file (" + head.size() + " bytes): "
                     + head.describe(head.length()));
         }
         for (ContainerFormat format : ALL) {
             if (format.recognises(head)) return format;
         }
-        throw head.error(0, "not a PyTorch file (no zip, legacy torch.save, tar or pickle signature); it starts with "
+        throw head.error(ErrorKind.UNSUPPORTED, 0, "not a PyTorch file (no zip, legacy torch.save, tar or pickle signature); it starts with "
                 + head.describe(16));
     }
 
@@ -49,7 +50,7 @@ public final class ContainerFormats {
         HeadTail head = HeadTail.of(ctx.file() + " (nested payload)", payload);
         ContainerFormat format = detect(head);
         if (!format.torchSavePayload()) {
-            throw new TorchFileException(ctx.file(), null, -1, "_load_from_bytes payload is not a torch.save file");
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, ctx.file(), null, -1, "_load_from_bytes payload is not a torch.save file");
         }
         return format.read(ctx, new HeapRegion(payload), head);
     }

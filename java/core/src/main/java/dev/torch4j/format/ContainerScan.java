@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 
@@ -19,7 +20,7 @@ public interface ContainerScan {
     long maxPayloadBytes();
 
     /** An error about this container at {@code offset}. */
-    TorchFileException error(long offset, String message);
+    TorchFileException error(ErrorKind kind, long offset, String message);
 
     /** A zip: its directory, and every pickle, TorchScript source and nested model file among its entries. */
     void zip(ByteRegion bytes) throws TorchFileException;

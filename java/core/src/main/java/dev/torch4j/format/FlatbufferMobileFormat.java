@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
@@ -29,7 +30,7 @@ final class FlatbufferMobileFormat implements ContainerFormat {
     }
 
     private static TorchFileException unsupported(HeadTail head) {
-        return head.error(4, "flatbuffer mobile format is not supported (a .ptl saved with _use_flatbuffer=True); "
+        return head.error(ErrorKind.UNSUPPORTED, 4, "flatbuffer mobile format is not supported (a .ptl saved with _use_flatbuffer=True); "
                 + "re-save it with torch.jit.save or _save_for_lite_interpreter without flatbuffer");
     }
 }

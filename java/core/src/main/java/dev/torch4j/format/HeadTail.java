@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.ByteSource;
@@ -91,9 +92,9 @@ public final class HeadTail {
         return has(at, prefix.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** An error about this file (outside any entry) at {@code offset}. */
-    public TorchFileException error(long offset, String message) {
-        return new TorchFileException(file, null, offset, message);
+    /** An error of the given kind about this file (outside any entry) at {@code offset}. */
+    public TorchFileException error(ErrorKind kind, long offset, String message) {
+        return new TorchFileException(kind, file, null, offset, message);
     }
 
     /** The first {@code n} bytes in hex and printable text, for messages about bytes not recognised. */

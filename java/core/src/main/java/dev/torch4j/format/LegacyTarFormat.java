@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
@@ -27,6 +28,6 @@ final class LegacyTarFormat implements ContainerFormat {
     @Override public boolean scannedByLoading() { return true; }
 
     @Override public void scan(ContainerScan scan, ByteRegion bytes, HeadTail head) throws TorchFileException {
-        throw scan.error(0, "a 0.1.x tar-layout torch.save nested in another file is not scanned");
+        throw scan.error(ErrorKind.UNSUPPORTED, 0, "a 0.1.x tar-layout torch.save nested in another file is not scanned");
     }
 }

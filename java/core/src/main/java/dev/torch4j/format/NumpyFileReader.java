@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
@@ -59,7 +60,7 @@ final class NumpyFileReader {
         long need = h.dataBytes();
         long available = bytes.size() - h.dataOffset();
         if (available < need) {
-            throw new TorchFileException(ctx.file(), entry, h.dataOffset(), "data holds " + available
+            throw new TorchFileException(ErrorKind.TRUNCATED, ctx.file(), entry, h.dataOffset(), "data holds " + available
                     + " bytes, the header's " + h + " needs " + need + " (truncated?)");
         }
         try {

@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.numpy.JoblibArrays;
 import dev.torch4j.numpy.JoblibCompression;
 import dev.torch4j.read.LoadedFile;
@@ -44,7 +45,7 @@ final class PickleFileFormat implements ContainerFormat {
         if (head.at(0) != 0x80) return -1;
         int protocol = head.at(1);
         if (protocol > 5) {
-            throw head.error(1, "unsupported pickle protocol " + protocol + " (not a PyTorch file?): " + head.describe(16));
+            throw head.error(ErrorKind.UNSUPPORTED, 1, "unsupported pickle protocol " + protocol + " (not a PyTorch file?): " + head.describe(16));
         }
         return protocol;
     }

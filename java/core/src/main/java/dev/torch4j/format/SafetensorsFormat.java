@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
@@ -32,7 +33,7 @@ final class SafetensorsFormat implements ContainerFormat {
     }
 
     @Override public LoadedFile read(ReadContext ctx, ByteRegion bytes, HeadTail head) throws TorchFileException {
-        throw head.error(0, "a safetensors file has no object tree to read: it opens as a checkpoint of its own");
+        throw head.error(ErrorKind.UNSUPPORTED, 0, "a safetensors file has no object tree to read: it opens as a checkpoint of its own");
     }
 
     @Override public void scan(ContainerScan scan, ByteRegion bytes, HeadTail head) {

@@ -4,6 +4,7 @@ import dev.torch4j.read.LightningInfo;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.ReadContext;
 import dev.torch4j.Checkpoint;
+import dev.torch4j.ErrorKind;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
@@ -56,7 +57,7 @@ public final class TorchReader {
 
     private static void checkRegularFile(Path path) throws TorchFileException {
         if (!Files.isRegularFile(path)) {
-            throw new TorchFileException(path.toString(), null, -1, Files.exists(path) ? "not a regular file" : "no such file");
+            throw new TorchFileException(ErrorKind.IO, path.toString(), null, -1, Files.exists(path) ? "not a regular file" : "no such file");
         }
     }
 
@@ -75,7 +76,7 @@ public final class TorchReader {
         } catch (IOException | RuntimeException e) {
             resource.close();
             if (e instanceof UncheckedIOException u) {
-                throw new TorchFileException(name, null, -1, "cannot read: " + u.getCause().getMessage(), u);
+                throw TorchFileException.io(name, null, -1, "cannot read: " + u.getCause().getMessage(), u);
             }
             throw e;
         }
@@ -96,12 +97,19 @@ public final class TorchReader {
             resource.close();
             throw e;
         } catch (UncheckedIOException e) {
+            // Lazy reads (a storage inflated as it is read) carry their TorchFileException unchecked.
             resource.close();
             if (e.getCause() instanceof TorchFileException t) throw t;
-            throw new TorchFileException(file, null, -1, "cannot read: " + e.getCause().getMessage(), e);
-        } catch (RuntimeException | StackOverflowError e) {
+            throw TorchFileException.io(file, null, -1, "cannot read: " + e.getCause().getMessage(), e);
+        } catch (StackOverflowError e) {
             resource.close();
-            throw new TorchFileException(file, null, -1, "cannot read (" + e.getClass().getSimpleName() + "): "
+            throw new TorchFileException(ErrorKind.LIMIT, file, null, -1, "structure nested too deeply to read", null);
+        } catch (RuntimeException e) {
+            // Every problem in the bytes is reported where it is found, with its kind; reaching this
+            // means a check is missing (a bug): say so rather than blame the file, but keep the promise
+            // that bad input ends in a TorchFileException.
+            resource.close();
+            throw new TorchFileException(ErrorKind.CORRUPT, file, null, -1, "internal error while reading (please report it): "
                     + e.getMessage(), e);
         }
     }

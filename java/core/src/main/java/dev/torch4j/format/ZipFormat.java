@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
@@ -18,7 +19,7 @@ final class ZipFormat implements ContainerFormat {
     @Override public Format format() { return Format.ZIP; }
 
     @Override public boolean recognises(HeadTail head) throws TorchFileException {
-        if (head.has(0, EMPTY_ARCHIVE)) throw head.error(0, "empty zip archive: no torch.save data.pkl inside");
+        if (head.has(0, EMPTY_ARCHIVE)) throw head.error(ErrorKind.CORRUPT, 0, "empty zip archive: no torch.save data.pkl inside");
         return head.has(0, LOCAL_HEADER);
     }
 

@@ -1,5 +1,6 @@
 package dev.torch4j.numpy;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 
@@ -48,7 +49,7 @@ public final class JoblibCompression {
             case "zlib" -> inflate(file, bytes, 0, limit, -1);
             case "gzip" -> gunzip(file, bytes, limit);
             case "zfile" -> readZFile(file, bytes, limit);
-            default -> throw new TorchFileException(file, null, 0, "joblib file compressed with " + method
+            default -> throw new TorchFileException(ErrorKind.UNSUPPORTED, file, null, 0, "joblib file compressed with " + method
                     + ", which torch4j cannot decompress (the JDK decodes only zlib and gzip); decompress it first ("
                     + hint(method) + ") or re-save it with joblib.dump(..., compress=('zlib', 3))");
         };
@@ -80,7 +81,7 @@ public final class JoblibCompression {
             throw new TorchFileException(file, null, 2, "joblib ZF length '" + text + "' is not a hex number");
         }
         if (length > limit) {
-            throw new TorchFileException(file, null, 2, "joblib ZF file declares " + length + " bytes, more than the limit " + limit);
+            throw new TorchFileException(ErrorKind.LIMIT, file, null, 2, "joblib ZF file declares " + length + " bytes, more than the limit " + limit);
         }
         // Python 2 joblib <= 0.8.4 wrote one more (space) character; zlib data never starts with a space.
         int start = bytes.get(header) == ' ' ? header + 1 : header;
@@ -100,7 +101,7 @@ public final class JoblibCompression {
             byte[] in = new byte[1 << 16];
             while (!inf.finished()) {
                 if (inf.needsInput()) {
-                    if (pos >= bytes.size()) throw new TorchFileException(file, null, pos, "compressed data ends early (truncated?)");
+                    if (pos >= bytes.size()) throw new TorchFileException(ErrorKind.TRUNCATED, file, null, pos, "compressed data ends early (truncated?)");
                     int n = (int) Math.min(in.length, bytes.size() - pos);
                     bytes.copyTo(pos, in, 0, n);
                     inf.setInput(in, 0, n);
@@ -110,7 +111,7 @@ public final class JoblibCompression {
                 if (n == 0 && inf.needsDictionary()) throw new TorchFileException(file, null, start, "zlib data needs a preset dictionary");
                 out.write(buf, 0, n);
                 if (out.size() > limit) {
-                    throw new TorchFileException(file, null, start, "decompresses to more than " + limit + " bytes (limit)");
+                    throw new TorchFileException(ErrorKind.LIMIT, file, null, start, "decompresses to more than " + limit + " bytes (limit)");
                 }
             }
             return out.toByteArray();
@@ -127,7 +128,7 @@ public final class JoblibCompression {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
                 out.write(buf, 0, n);
-                if (out.size() > limit) throw new TorchFileException(file, null, 0, "decompresses to more than " + limit + " bytes (limit)");
+                if (out.size() > limit) throw new TorchFileException(ErrorKind.LIMIT, file, null, 0, "decompresses to more than " + limit + " bytes (limit)");
             }
             return out.toByteArray();
         } catch (TorchFileException e) {

@@ -1,5 +1,6 @@
 package dev.torch4j.numpy;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.tensor.DType;
@@ -70,7 +71,7 @@ public final class NpyFile {
             long size = ch.size();
             Header h = readHeader(ch, size, file.toString());
             if (h.isObjectArray()) {
-                throw new TorchFileException(file.toString(), null, h.dataOffset(), "an object array (pickled Python "
+                throw new TorchFileException(ErrorKind.UNSUPPORTED, file.toString(), null, h.dataOffset(), "an object array (pickled Python "
                         + "objects) has no tensor; Torch.open reads its values inertly");
             }
             long bytes = h.dataBytes();
@@ -84,7 +85,7 @@ public final class NpyFile {
                         + " bytes after the " + bytes + " bytes of data the header describes");
             }
             if (bytes > MAX_DATA) {
-                throw new TorchFileException(file.toString(), null, h.dataOffset(), "array of " + bytes
+                throw new TorchFileException(ErrorKind.LIMIT, file.toString(), null, h.dataOffset(), "array of " + bytes
                         + " bytes is larger than a heap storage (2 GiB)");
             }
             byte[] data = new byte[(int) bytes];
@@ -92,7 +93,7 @@ public final class NpyFile {
             long pos = h.dataOffset();
             while (b.hasRemaining()) {
                 int n = ch.read(b, pos);
-                if (n < 0) throw new TorchFileException(file.toString(), null, pos, "file ended early");
+                if (n < 0) throw new TorchFileException(ErrorKind.TRUNCATED, file.toString(), null, pos, "file ended early");
                 pos += n;
             }
             return tensor(h, data, ArrayViews.KEY_PREFIX + ":" + file.getFileName());
@@ -142,12 +143,12 @@ public final class NpyFile {
     }
 
     private static Header readHeader(Source src, long size, String file, String entry) throws IOException {
-        if (size < 10) throw new TorchFileException(file, entry, 0, "not a .npy file: " + size + " bytes, shorter than the preamble");
+        if (size < 10) throw new TorchFileException(ErrorKind.TRUNCATED, file, entry, 0, "not a .npy file: " + size + " bytes, shorter than the preamble");
         byte[] preBytes = new byte[(int) Math.min(12, size)];
         src.read(0, preBytes);
         ByteBuffer pre = ByteBuffer.wrap(preBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < MAGIC.length; i++) {
-            if (pre.get(i) != MAGIC[i]) throw new TorchFileException(file, entry, i, "not a .npy file (no \\x93NUMPY magic)");
+            if (pre.get(i) != MAGIC[i]) throw new TorchFileException(ErrorKind.UNSUPPORTED, file, entry, i, "not a .npy file (no \\x93NUMPY magic)");
         }
         int major = pre.get(6) & 0xFF;
         int minor = pre.get(7) & 0xFF;
@@ -157,18 +158,18 @@ public final class NpyFile {
             headerLen = pre.getShort(8) & 0xFFFF;
             headerStart = 10;
         } else if (major == 2 || major == 3) {
-            if (size < 12) throw new TorchFileException(file, entry, 8, "file ends inside the v" + major + " header length");
+            if (size < 12) throw new TorchFileException(ErrorKind.TRUNCATED, file, entry, 8, "file ends inside the v" + major + " header length");
             headerLen = pre.getInt(8) & 0xFFFFFFFFL;
             headerStart = 12;
         } else {
-            throw new TorchFileException(file, entry, 6, "unsupported .npy version " + major + "." + minor + " (1.0, 2.0 and 3.0 are read)");
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, file, entry, 6, "unsupported .npy version " + major + "." + minor + " (1.0, 2.0 and 3.0 are read)");
         }
-        if (minor != 0) throw new TorchFileException(file, entry, 7, "unsupported .npy version " + major + "." + minor);
+        if (minor != 0) throw new TorchFileException(ErrorKind.UNSUPPORTED, file, entry, 7, "unsupported .npy version " + major + "." + minor);
         if (headerLen > MAX_HEADER) {
-            throw new TorchFileException(file, entry, 8, "header length " + headerLen + " exceeds the " + MAX_HEADER + "-byte limit");
+            throw new TorchFileException(ErrorKind.LIMIT, file, entry, 8, "header length " + headerLen + " exceeds the " + MAX_HEADER + "-byte limit");
         }
         if (headerStart + headerLen > size) {
-            throw new TorchFileException(file, entry, 8, "header of " + headerLen + " bytes runs past the end of the "
+            throw new TorchFileException(ErrorKind.TRUNCATED, file, entry, 8, "header of " + headerLen + " bytes runs past the end of the "
                     + size + "-byte file");
         }
         byte[] hb = new byte[(int) headerLen];
@@ -201,7 +202,7 @@ public final class NpyFile {
     private static void readFully(FileChannel ch, ByteBuffer b, long pos, String file) throws IOException {
         while (b.hasRemaining()) {
             int n = ch.read(b, pos);
-            if (n < 0) throw new TorchFileException(file, null, pos, "file ended early");
+            if (n < 0) throw new TorchFileException(ErrorKind.TRUNCATED, file, null, pos, "file ended early");
             pos += n;
         }
     }

@@ -126,7 +126,7 @@ public final class BuiltinGlobals implements GlobalResolver {
     }
 
     private static Object hashable(Object x) {
-        Values.checkHashable(x, PickleLimits.DEFAULT.maxDepth());
+        Values.checkHashable(x, PickleLimits.DEFAULT.maxDepth(), Refusal.ARGUMENT);
         return x;
     }
 
@@ -141,7 +141,7 @@ public final class BuiltinGlobals implements GlobalResolver {
         }
         if (v instanceof Long || v instanceof BigInteger) {
             // bytes(n) would allocate n zero bytes: never pickled by Python itself, an allocation hazard here.
-            throw new IllegalArgumentException("bytes(int) is not supported");
+            throw new UnsupportedOperationException("bytes(int) is not supported");
         }
         List<Object> items = Values.iterate(v);
         byte[] out = new byte[items.size()];
@@ -158,7 +158,7 @@ public final class BuiltinGlobals implements GlobalResolver {
             case "latin1", "latin-1", "iso-8859-1", "iso8859-1", "l1" -> StandardCharsets.ISO_8859_1;
             case "utf-8", "utf8" -> StandardCharsets.UTF_8;
             case "ascii", "us-ascii" -> StandardCharsets.US_ASCII;
-            default -> throw new IllegalArgumentException("unsupported encoding " + s);
+            default -> throw new UnsupportedOperationException("unsupported encoding " + s);
         };
     }
 
@@ -189,7 +189,7 @@ public final class BuiltinGlobals implements GlobalResolver {
         if (v instanceof Long l) return l;
         if (v instanceof BigInteger b) return b.doubleValue();
         if (v instanceof Boolean b) return b ? 1 : 0;
-        if (v instanceof String s) return TextArgs.parseFloat(s);
+        if (v instanceof String s) return TextArgs.parseFloat(s, Refusal.ARGUMENT);
         throw new IllegalArgumentException("cannot convert " + Values.typeName(v) + " to float");
     }
 
@@ -200,7 +200,7 @@ public final class BuiltinGlobals implements GlobalResolver {
             if (d.isNaN() || d.isInfinite()) throw new IllegalArgumentException("cannot convert " + d + " to int");
             return Ints.narrow(new java.math.BigDecimal(d).toBigInteger());
         }
-        if (v instanceof String s) return TextArgs.parseInteger(s);
+        if (v instanceof String s) return TextArgs.parseInteger(s, Refusal.ARGUMENT);
         throw new IllegalArgumentException("cannot convert " + Values.typeName(v) + " to int");
     }
 
@@ -209,7 +209,7 @@ public final class BuiltinGlobals implements GlobalResolver {
         if (v instanceof Long || v instanceof BigInteger) return v.toString();
         if (v instanceof Boolean b) return b ? "True" : "False";
         if (v == null) return "None";
-        throw new IllegalArgumentException("str() of " + Values.typeName(v) + " is not supported");
+        throw new UnsupportedOperationException("str() of " + Values.typeName(v) + " is not supported");
     }
 
     private static boolean truthy(Object v) {

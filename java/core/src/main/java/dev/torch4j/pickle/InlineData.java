@@ -25,21 +25,21 @@ public final class InlineData {
 
     public long remaining() { return in.remaining(); }
 
-    public int readByte() { return in.readByte(); }
+    public int readByte() throws TorchFileException { return in.readByte(); }
 
-    public void skip(long n) { in.skip(n); }
+    public void skip(long n) throws TorchFileException { in.skip(n); }
 
     /** The next {@code n} bytes as a zero-copy view of the input (mapped when the input is), then skips them. */
-    public ByteRegion take(long n) {
+    public ByteRegion take(long n) throws TorchFileException {
         if (n < 0 || n > in.remaining()) {
-            throw new PickleFormatError("inline data of " + n + " bytes exceeds the " + in.remaining() + " bytes remaining");
+            throw in.refuse(dev.torch4j.ErrorKind.TRUNCATED, "inline data of " + n + " bytes exceeds the " + in.remaining() + " bytes remaining");
         }
         ByteRegion view = region.subRegion(in.position(), n);
         skipLong(n);
         return view;
     }
 
-    private void skipLong(long n) {
+    private void skipLong(long n) throws TorchFileException {
         // PickleInput.skip takes at most 2 GiB at a time; inline arrays may be larger.
         while (n > 0) {
             long step = Math.min(n, PickleInput.MAX_ARRAY);

@@ -1,5 +1,7 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.ErrorKind;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,8 +37,8 @@ final class Memo {
         return m;
     }
 
-    void put(long key, Object value) {
-        if (key < 0) throw new PickleFormatError("negative memo key " + key);
+    <E extends Exception> void put(long key, Object value, Refusal<E> refusal) throws E {
+        if (key < 0) throw refusal.refuse(ErrorKind.CORRUPT, "negative memo key " + key);
         if (sparse != null && sparse.containsKey(key)) {
             sparse.put(key, value);
             return;
@@ -48,26 +50,26 @@ final class Memo {
                 int n = Math.max(dense.length * 2, k + 1);
                 dense = Arrays.copyOf(dense, Math.min(n, DENSE_LIMIT));
             }
-            if (dense[k] == null) grow();
+            if (dense[k] == null) grow(refusal);
             dense[k] = value == null ? NONE : value;
         } else {
             if (sparse == null) sparse = new HashMap<>();
-            if (!sparse.containsKey(key)) grow();
+            if (!sparse.containsKey(key)) grow(refusal);
             sparse.put(key, value);
         }
     }
 
-    Object get(long key) {
+    <E extends Exception> Object get(long key, Refusal<E> refusal) throws E {
         if (key >= 0 && key < dense.length) {
             Object v = dense[(int) key];
             if (v != null) return v == NONE ? null : v;
         }
         if (sparse != null && sparse.containsKey(key)) return sparse.get(key);
-        throw new PickleFormatError("memo key " + key + " was never stored");
+        throw refusal.refuse(ErrorKind.CORRUPT, "memo key " + key + " was never stored");
     }
 
-    private void grow() {
-        if (size >= maxEntries) throw new PickleFormatError("memo holds more than " + maxEntries + " entries (limit)");
+    private <E extends Exception> void grow(Refusal<E> refusal) throws E {
+        if (size >= maxEntries) throw refusal.refuse(ErrorKind.LIMIT, "memo holds more than " + maxEntries + " entries (limit)");
         size++;
     }
 }

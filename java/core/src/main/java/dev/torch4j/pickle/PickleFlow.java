@@ -1,5 +1,6 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.PickleLimits;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
@@ -32,12 +33,13 @@ public final class PickleFlow {
      * lie, and whether they are UTF-8 (BINUNICODE) or latin-1 (BINSTRING).
      */
     public record LongText(ByteRegion region, long offset, long length, boolean utf8) implements Sym {
-        /** The text's latin-1 bytes (what {@code _codecs.encode(text, 'latin1')} returns), or null when a char is over 255. */
+        /** The text's latin-1 bytes (what {@code _codecs.encode(text, 'latin1')} returns), or null when a char is over 255 or the UTF-8 is invalid. */
         public byte[] latin1() {
             byte[] raw = new byte[(int) length];
             region.copyTo(offset, raw, 0, raw.length);
             if (!utf8) return raw;
-            String s = Utf8.decode(raw);
+            String s = Utf8.decodeOrNull(raw);
+            if (s == null) return null;
             byte[] out = new byte[s.length()];
             for (int i = 0; i < out.length; i++) {
                 char c = s.charAt(i);
@@ -161,200 +163,254 @@ public final class PickleFlow {
      * ends in a TorchFileException naming the opcode and offset (observed events before it stand).
      */
     public long walk(ByteRegion input, long start, Observer observer) throws TorchFileException {
-        return run(input, start, observer, new Sym[32], 0, new int[16], 0, new Memo(limits.maxMemo()), true);
+        return new Walk(input, observer, new Sym[32], 0, new int[16], 0, new Memo(limits.maxMemo()), true).run(start);
     }
 
     /**
-     * The walk from {@code start} with the given stack, marks and memo (owned by this call).
-     * {@code splicing}: whether the observer may splice data after BUILD; the plain reading of a
-     * splice is walked with it off, so it never forks again.
+     * One walk from a start offset with its own stack, marks and memo. {@code splicing}: whether the
+     * observer may splice data after BUILD; the plain reading of a splice is a walk with it off, so
+     * it never forks again. Each opcode is one small method; {@link Opcodes} decodes arguments and
+     * checks the stack, as for {@link PickleMachine}.
      */
-    private long run(ByteRegion input, long start, Observer observer, Sym[] stack, int sp, int[] marks, int mp,
-                     Memo memo, boolean splicing) throws TorchFileException {
-        long opAt = start;
-        int op = -1;
-        try {
-            PickleInput in = new PickleInput(input, start);
-            while (true) {
-                opAt = in.position();
-                op = -1;
-                op = in.readByte();
-                Sym push = null;
-                int base = mp > 0 ? marks[mp - 1] : 0;
-                switch (op) {
-                    case PROTO -> in.readByte();
-                    case FRAME -> in.checkLength(in.readUnsigned(8));
-                    case STOP -> {
-                        if (sp <= base) throw new PickleFormatError("stack underflow");
-                        return in.position();
-                    }
-                    case MARK -> {
-                        if (mp >= limits.maxDepth()) throw new PickleFormatError("more than " + limits.maxDepth() + " nested marks (limit)");
-                        if (mp == marks.length) marks = Arrays.copyOf(marks, mp * 2);
-                        marks[mp++] = sp;
-                    }
-                    case POP -> {
-                        if (sp > base) sp--;
-                        else if (mp > 0) mp--;
-                        else throw new PickleFormatError("stack underflow");
-                    }
-                    case TUPLE -> {
-                        if (mp == 0) throw new PickleFormatError("no MARK on the stack");
-                        int from = marks[--mp];
-                        push = sp - from <= MAX_TRACKED_ITEMS ? new Tuple(Arrays.copyOfRange(stack, from, sp)) : OPAQUE;
-                        sp = from;
-                    }
-                    case OBJ -> {
-                        if (mp == 0) throw new PickleFormatError("no MARK on the stack");
-                        int from = marks[--mp];
-                        if (sp - from < 1) throw new PickleFormatError("stack underflow");
-                        Sym cls = stack[from];
-                        Sym args = sp - from - 1 <= MAX_TRACKED_ITEMS ? new Tuple(Arrays.copyOfRange(stack, from + 1, sp)) : OPAQUE;
-                        sp = from;
-                        push = observer.call(cls, args, false, opAt, "OBJ");
-                    }
-                    case POP_MARK, LIST, DICT, FROZENSET, APPENDS, SETITEMS, ADDITEMS -> {
-                        if (mp == 0) throw new PickleFormatError("no MARK on the stack");
-                        int from = marks[--mp];
-                        // The plain reading of a splice leaves shared dicts alone: the spliced walk goes on with them.
-                        Dict filled = op == DICT ? new Dict() : splicing && op == SETITEMS && from > 0 && stack[from - 1] instanceof Dict d ? d : null;
-                        if (filled != null) {
-                            if ((sp - from) % 2 != 0) throw new PickleFormatError("odd number of items for a dict");
-                            for (int i = from; i < sp; i += 2) filled.put(stack[i], stack[i + 1]);
-                        }
-                        sp = from;
-                        if (op == DICT) push = filled;
-                        else if (op == LIST || op == FROZENSET) push = OPAQUE;
-                        else if (op != POP_MARK && sp <= (mp > 0 ? marks[mp - 1] : 0)) throw new PickleFormatError("stack underflow");
-                    }
-                    case DUP -> {
-                        if (sp <= base) throw new PickleFormatError("stack underflow");
-                        push = stack[sp - 1];
-                    }
-                    case EMPTY_TUPLE -> push = new Tuple(new Sym[0]);
-                    case NONE -> push = PY_NONE;
-                    case EMPTY_DICT -> push = new Dict();
-                    case NEWTRUE, NEWFALSE, EMPTY_LIST, EMPTY_SET -> push = OPAQUE;
-                    case INT, LONG, FLOAT -> { in.readLine(); push = OPAQUE; }
-                    case PERSID -> { in.readLine(); push = observer.persistent(OPAQUE, opAt); }
-                    case BININT -> push = new Int(in.readInt32());
-                    case BININT1 -> push = new Int(in.readByte());
-                    case BININT2 -> push = new Int(in.readUnsigned(2));
-                    case BINFLOAT -> { in.readUnsigned(8); push = OPAQUE; }
-                    case LONG1 -> push = long1(in.readBytes(in.readByte()));
-                    case LONG4 -> { in.skip(nonNegative(in.readInt32())); push = OPAQUE; }
-                    case SHORT_BINBYTES -> push = bytes(in, input, in.readByte());
-                    case BINBYTES -> push = bytes(in, input, in.readUnsigned(4));
-                    case BINBYTES8, BYTEARRAY8 -> push = bytes(in, input, in.readUnsigned(8));
-                    case STRING -> push = str(TextArgs.latin1(TextArgs.parseQuotedString(in.readLine())), opAt, observer);
-                    case BINSTRING -> push = text(in, input, nonNegative(in.readInt32()), false, opAt, observer);
-                    case SHORT_BINSTRING -> push = text(in, input, in.readByte(), false, opAt, observer);
-                    case UNICODE -> push = str(TextArgs.rawUnicodeEscape(in.readLine()), opAt, observer);
-                    case SHORT_BINUNICODE -> push = text(in, input, in.readByte(), true, opAt, observer);
-                    case BINUNICODE -> push = text(in, input, in.readUnsigned(4), true, opAt, observer);
-                    case BINUNICODE8 -> push = text(in, input, in.readUnsigned(8), true, opAt, observer);
-                    case NEXT_BUFFER -> push = OPAQUE;
-                    case READONLY_BUFFER -> requireItems(sp, base, 1);
-                    case APPEND -> { requireItems(sp, base, 2); sp--; }
-                    case BUILD -> {
-                        requireItems(sp, base, 2);
-                        Sym state = stack[--sp];
-                        if (splicing) observer.build(stack[sp - 1], state, opAt);
-                        else observer.plainBuild(stack[sp - 1], state, opAt);
-                        Splice splice = splicing ? observer.afterBuild(stack[sp - 1], input, in.position()) : null;
-                        if (splice != null) {
-                            if (splice.plainReadingDiffers()) plainReading(input, in.position(), observer, stack, sp, marks, mp, memo);
-                            if (splice.end() < in.position() || splice.end() > input.size()) {
-                                throw new PickleFormatError("spliced data ends at byte " + splice.end() + ", outside the input");
-                            }
-                            for (long left = splice.end() - in.position(); left > 0; left = splice.end() - in.position()) {
-                                in.skip(Math.min(left, Integer.MAX_VALUE));
-                            }
-                            stack[sp - 1] = splice.value();
-                        }
-                    }
-                    case SETITEM -> {
-                        requireItems(sp, base, 3);
-                        sp -= 2;
-                        if (splicing && stack[sp - 1] instanceof Dict d) d.put(stack[sp], stack[sp + 1]);
-                    }
-                    case BINPERSID -> { requireItems(sp, base, 1); sp--; push = observer.persistent(stack[sp], opAt); }
-                    case TUPLE1 -> { requireItems(sp, base, 1); push = new Tuple(new Sym[] {stack[--sp]}); }
-                    case TUPLE2 -> { requireItems(sp, base, 2); sp -= 2; push = new Tuple(new Sym[] {stack[sp], stack[sp + 1]}); }
-                    case TUPLE3 -> { requireItems(sp, base, 3); sp -= 3; push = new Tuple(new Sym[] {stack[sp], stack[sp + 1], stack[sp + 2]}); }
-                    case REDUCE, NEWOBJ -> {
-                        requireItems(sp, base, 2);
-                        sp -= 2;
-                        push = observer.call(stack[sp], stack[sp + 1], op == NEWOBJ, opAt, Opcodes.name(op));
-                    }
-                    case NEWOBJ_EX -> {
-                        requireItems(sp, base, 3);
-                        sp -= 3;
-                        push = observer.call(stack[sp], stack[sp + 1], true, opAt, "NEWOBJ_EX");
-                    }
-                    case PUT, BINPUT, LONG_BINPUT, MEMOIZE -> {
-                        long key = op == PUT ? memoKey(in.readAsciiLine()) : op == BINPUT ? in.readByte()
-                                : op == LONG_BINPUT ? in.readUnsigned(4) : memo.size();
-                        requireItems(sp, base, 1);
-                        memo.put(key, stack[sp - 1]);
-                    }
-                    case GET -> push = (Sym) memo.get(memoKey(in.readAsciiLine()));
-                    case BINGET -> push = (Sym) memo.get(in.readByte());
-                    case LONG_BINGET -> push = (Sym) memo.get(in.readUnsigned(4));
-                    case GLOBAL, INST -> {
-                        Global g = new Global(Utf8.decode(in.readLine()), Utf8.decode(in.readLine()), opAt, Opcodes.name(op));
-                        observer.global(g);
-                        push = g;
-                        if (op == INST) {
-                            if (mp == 0) throw new PickleFormatError("no MARK on the stack");
-                            int from = marks[--mp];
-                            Sym args = sp - from <= MAX_TRACKED_ITEMS ? new Tuple(Arrays.copyOfRange(stack, from, sp)) : OPAQUE;
-                            sp = from;
-                            push = observer.call(g, args, false, opAt, "INST");
-                        }
-                    }
-                    case STACK_GLOBAL -> {
-                        requireItems(sp, base, 2);
-                        Sym name = stack[--sp];
-                        Sym module = stack[--sp];
-                        Global g = new Global(module instanceof Str m ? m.value() : "?", name instanceof Str n ? n.value() : "?",
-                                opAt, "STACK_GLOBAL");
-                        observer.global(g);
-                        push = g;
-                    }
-                    case EXT1, EXT2, EXT4 -> {
-                        long code = in.readUnsigned(op == EXT1 ? 1 : op == EXT2 ? 2 : 4);
-                        Global g = new Global("?", "extension " + code, opAt, Opcodes.name(op));
-                        observer.global(g);
-                        push = g;
-                    }
-                    default -> throw new PickleFormatError("not a pickle opcode");
-                }
-                if (push != null) {
-                    if (sp == stack.length) {
-                        if (sp >= limits.maxObjects()) throw new PickleFormatError("stack deeper than the object limit");
-                        stack = Arrays.copyOf(stack, sp * 2);
-                    }
-                    stack[sp++] = push;
-                }
-            }
-        } catch (PickleFormatError e) {
-            String what = op < 0 ? "reading the next opcode" : Opcodes.describe(op);
-            throw new TorchFileException(file, entry, opAt, what + ": " + e.getMessage());
-        } catch (IndexOutOfBoundsException | ClassCastException | IllegalArgumentException e) {
-            throw new TorchFileException(file, entry, opAt, "malformed pickle: " + e.getMessage(), e);
+    private final class Walk {
+        private final ByteRegion input;
+        private final Observer observer;
+        private final boolean splicing;
+        private final Memo memo;
+        private Sym[] stack;
+        private int sp;
+        private int[] marks;
+        private int mp;
+        private PickleInput in;
+
+        Walk(ByteRegion input, Observer observer, Sym[] stack, int sp, int[] marks, int mp, Memo memo, boolean splicing) {
+            this.input = input;
+            this.observer = observer;
+            this.stack = stack;
+            this.sp = sp;
+            this.marks = marks;
+            this.mp = mp;
+            this.memo = memo;
+            this.splicing = splicing;
         }
-    }
 
-    /**
-     * What a plain unpickler makes of spliced bytes: opcodes, from the same stack and memo. Its events
-     * reach the observer; where it fails, a plain load would have stopped (what ran before stands).
-     */
-    private void plainReading(ByteRegion input, long at, Observer observer, Sym[] stack, int sp, int[] marks, int mp, Memo memo) {
-        try {
-            run(input, at, observer, stack.clone(), sp, marks.clone(), mp, memo.copy(), false);
-        } catch (TorchFileException e) {
-            // Not a pickle from here: a plain load raises at that byte.
+        long run(long start) throws TorchFileException {
+            in = new PickleInput(input, start, file, entry);
+            long opAt = start;
+            int op = -1;
+            try {
+                while (true) {
+                    opAt = in.position();
+                    in.opcode(opAt, -1);
+                    op = in.readByte();
+                    in.opcode(opAt, op);
+                    Opcodes.Op row = Opcodes.op(op);
+                    if (row == null) throw in.refuse(ErrorKind.CORRUPT, "not a pickle opcode");
+                    Opcodes.checkStack(row, sp, marks, mp, in);
+                    if (op == STOP) return in.position();
+                    Sym pushed = step(row, opAt);
+                    if (pushed != null) push(pushed);
+                }
+            } catch (RuntimeException e) {
+                // Only a bug of ours gets here: still say where.
+                String what = op < 0 ? "reading the next opcode" : Opcodes.describe(op);
+                throw new TorchFileException(ErrorKind.CORRUPT, file, entry, opAt, what + ": unexpected " + e, e);
+            }
+        }
+
+        /** Runs one opcode other than STOP (its stack needs already checked); returns what it pushes, or null. */
+        private Sym step(Opcodes.Op row, long opAt) throws TorchFileException {
+            int op = row.code();
+            Opcodes.Arg arg = row.arg();
+            return switch (op) {
+                case PROTO -> { Opcodes.checkProtocol(arg.readInt(in), in); yield null; }
+                case FRAME -> { in.checkLength(arg.readInt(in)); yield null; }
+                case MARK -> { pushMark(); yield null; }
+                case POP -> { pop(); yield null; }
+                case DUP -> stack[sp - 1];
+                case TUPLE -> tracked(popMark(), sp);
+                case OBJ -> obj(opAt);
+                case POP_MARK, LIST, DICT, FROZENSET, APPENDS, SETITEMS, ADDITEMS -> closeMark(op);
+                case EMPTY_TUPLE -> new Tuple(new Sym[0]);
+                case NONE -> PY_NONE;
+                case EMPTY_DICT -> new Dict();
+                case NEWTRUE, NEWFALSE, EMPTY_LIST, EMPTY_SET, NEXT_BUFFER -> OPAQUE;
+                case INT, LONG, FLOAT -> { in.readLine(); yield OPAQUE; }
+                case PERSID -> { in.readLine(); yield observer.persistent(OPAQUE, opAt); }
+                case BININT, BININT1, BININT2 -> new Int(arg.readInt(in));
+                case BINFLOAT -> { in.readUnsigned(8); yield OPAQUE; }
+                case LONG1 -> long1(in.readBytes(arg.readLength(in)));
+                case LONG4 -> { in.skip(arg.readLength(in)); yield OPAQUE; }
+                case SHORT_BINBYTES, BINBYTES, BINBYTES8, BYTEARRAY8 -> bytes(arg.readLength(in));
+                case STRING -> str(TextArgs.latin1(TextArgs.parseQuotedString(in.readLine(), in)), opAt);
+                case BINSTRING, SHORT_BINSTRING -> text(arg.readLength(in), false, opAt);
+                case UNICODE -> str(TextArgs.rawUnicodeEscape(in.readLine(), in), opAt);
+                case SHORT_BINUNICODE, BINUNICODE, BINUNICODE8 -> text(arg.readLength(in), true, opAt);
+                case READONLY_BUFFER -> null;
+                case APPEND -> { sp--; yield null; }
+                case BUILD -> { build(opAt); yield null; }
+                case SETITEM -> { setItem(); yield null; }
+                case BINPERSID -> observer.persistent(stack[--sp], opAt);
+                case TUPLE1, TUPLE2, TUPLE3 -> tracked(sp - (op - TUPLE1 + 1), sp);
+                case REDUCE, NEWOBJ -> {
+                    sp -= 2;
+                    yield observer.call(stack[sp], stack[sp + 1], op == NEWOBJ, opAt, row.name());
+                }
+                case NEWOBJ_EX -> {
+                    sp -= 3;
+                    yield observer.call(stack[sp], stack[sp + 1], true, opAt, "NEWOBJ_EX");
+                }
+                case PUT -> { memoPut(memoKey(in.readAsciiLine())); yield null; }
+                case BINPUT, LONG_BINPUT -> { memoPut(arg.readInt(in)); yield null; }
+                case MEMOIZE -> { memoPut(memo.size()); yield null; }
+                case GET -> (Sym) memo.get(memoKey(in.readAsciiLine()), in);
+                case BINGET, LONG_BINGET -> (Sym) memo.get(arg.readInt(in), in);
+                case GLOBAL -> global(Utf8.decode(in.readLine(), in), Utf8.decode(in.readLine(), in), opAt, "GLOBAL");
+                case INST -> inst(opAt);
+                case STACK_GLOBAL -> stackGlobal(opAt);
+                case EXT1, EXT2, EXT4 -> global("?", "extension " + arg.readInt(in), opAt, row.name());
+                default -> throw new AssertionError(row.name() + " has a row but no step");
+            };
+        }
+
+        private void push(Sym value) throws TorchFileException {
+            if (sp == stack.length) {
+                if (sp >= limits.maxObjects()) throw in.refuse(ErrorKind.LIMIT, "stack deeper than the object limit");
+                stack = Arrays.copyOf(stack, sp * 2);
+            }
+            stack[sp++] = value;
+        }
+
+        /** POP: the top item, or a MARK with nothing above it (as Python's POP does). */
+        private void pop() throws TorchFileException {
+            if (sp > (mp > 0 ? marks[mp - 1] : 0)) sp--;
+            else if (mp > 0) mp--;
+            else throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
+        }
+
+        private void pushMark() throws TorchFileException {
+            if (mp >= limits.maxDepth()) throw in.refuse(ErrorKind.LIMIT, "more than " + limits.maxDepth() + " nested marks (limit)");
+            if (mp == marks.length) marks = Arrays.copyOf(marks, mp * 2);
+            marks[mp++] = sp;
+        }
+
+        /** Pops the innermost mark (checked present) and returns the stack index it recorded. */
+        private int popMark() {
+            return marks[--mp];
+        }
+
+        /** stack[from..to) as a tracked tuple (short ones), popped. */
+        private Sym tracked(int from, int to) {
+            Sym t = to - from <= MAX_TRACKED_ITEMS ? new Tuple(Arrays.copyOfRange(stack, from, to)) : OPAQUE;
+            sp = from;
+            return t;
+        }
+
+        /** OBJ: the class is the first item after the mark, the arguments the rest. */
+        private Sym obj(long opAt) {
+            int from = popMark();
+            Sym cls = stack[from];
+            Sym args = tracked(from + 1, sp);
+            sp = from;
+            return observer.call(cls, args, false, opAt, "OBJ");
+        }
+
+        /** The opcodes that consume a mark and build nothing tracked, except DICT and the SETITEMS that fill a tracked dict. */
+        private Sym closeMark(int op) throws TorchFileException {
+            int from = popMark();
+            // The plain reading of a splice leaves shared dicts alone: the spliced walk goes on with them.
+            Dict filled = op == DICT ? new Dict() : splicing && op == SETITEMS && stack[from - 1] instanceof Dict d ? d : null;
+            if (filled != null) {
+                if ((sp - from) % 2 != 0) throw in.refuse(ErrorKind.CORRUPT, "odd number of items for a dict");
+                for (int i = from; i < sp; i += 2) filled.put(stack[i], stack[i + 1]);
+            }
+            sp = from;
+            return op == DICT ? filled : op == LIST || op == FROZENSET ? OPAQUE : null;
+        }
+
+        private void setItem() {
+            sp -= 2;
+            if (splicing && stack[sp - 1] instanceof Dict d) d.put(stack[sp], stack[sp + 1]);
+        }
+
+        private void memoPut(long key) throws TorchFileException {
+            if (sp - (mp > 0 ? marks[mp - 1] : 0) < 1) throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
+            memo.put(key, stack[sp - 1], in);
+        }
+
+        private long memoKey(String line) throws TorchFileException {
+            Object k = TextArgs.parseInteger(line, in);
+            if (!(k instanceof Long l) || l < 0) throw in.refuse(ErrorKind.CORRUPT, "invalid memo key '" + line + "'");
+            return l;
+        }
+
+        private Global global(String module, String name, long opAt, String opcode) {
+            Global g = new Global(module, name, opAt, opcode);
+            observer.global(g);
+            return g;
+        }
+
+        private Sym inst(long opAt) throws TorchFileException {
+            Global g = global(Utf8.decode(in.readLine(), in), Utf8.decode(in.readLine(), in), opAt, "INST");
+            Sym args = tracked(popMark(), sp);
+            return observer.call(g, args, false, opAt, "INST");
+        }
+
+        private Sym stackGlobal(long opAt) {
+            Sym name = stack[--sp];
+            Sym module = stack[--sp];
+            return global(module instanceof Str m ? m.value() : "?", name instanceof Str n ? n.value() : "?", opAt, "STACK_GLOBAL");
+        }
+
+        /** BUILD, and the splice the observer may make after it (joblib's inline arrays). */
+        private void build(long opAt) throws TorchFileException {
+            Sym state = stack[--sp];
+            if (splicing) observer.build(stack[sp - 1], state, opAt);
+            else observer.plainBuild(stack[sp - 1], state, opAt);
+            Splice splice = splicing ? observer.afterBuild(stack[sp - 1], input, in.position()) : null;
+            if (splice == null) return;
+            if (splice.plainReadingDiffers()) plainReading(in.position());
+            if (splice.end() < in.position() || splice.end() > input.size()) {
+                throw in.refuse(ErrorKind.CORRUPT, "spliced data ends at byte " + splice.end() + ", outside the input");
+            }
+            for (long left = splice.end() - in.position(); left > 0; left = splice.end() - in.position()) {
+                in.skip(Math.min(left, Integer.MAX_VALUE));
+            }
+            stack[sp - 1] = splice.value();
+        }
+
+        /**
+         * What a plain unpickler makes of spliced bytes: opcodes, from the same stack and memo. Its events
+         * reach the observer; where it fails, a plain load would have stopped (what ran before stands).
+         */
+        private void plainReading(long at) {
+            try {
+                new Walk(input, observer, stack.clone(), sp, marks.clone(), mp, memo.copy(), false).run(at);
+            } catch (TorchFileException e) {
+                // Not a pickle from here: a plain load raises at that byte.
+            }
+        }
+
+        private Sym bytes(long length) throws TorchFileException {
+            long at = in.position();
+            in.skip(length);
+            return new Bytes(input.subRegion(at, length), at);
+        }
+
+        private Sym str(String s, long offset) {
+            if (s.length() > MAX_NAME) return OPAQUE;
+            observer.string(s, offset);
+            return new Str(s);
+        }
+
+        private Sym text(long length, boolean utf8, long offset) throws TorchFileException {
+            if (length > MAX_NAME) {
+                long at = in.position();
+                in.skip(length);
+                return new LongText(input, at, length, utf8);
+            }
+            byte[] b = in.readBytes(length);
+            return str(utf8 ? Utf8.decode(b, in) : TextArgs.latin1(b), offset);
         }
     }
 
@@ -371,40 +427,4 @@ public final class PickleFlow {
         return Py2Names.map(module, name);
     }
 
-    private static Sym bytes(PickleInput in, ByteRegion input, long length) {
-        long at = in.position();
-        in.skip(length);
-        return new Bytes(input.subRegion(at, length), at);
-    }
-
-    private static Sym str(String s, long offset, Observer observer) {
-        if (s.length() > MAX_NAME) return OPAQUE;
-        observer.string(s, offset);
-        return new Str(s);
-    }
-
-    private static Sym text(PickleInput in, ByteRegion input, long length, boolean utf8, long offset, Observer observer) {
-        if (length > MAX_NAME) {
-            long at = in.position();
-            in.skip(length);
-            return new LongText(input, at, length, utf8);
-        }
-        byte[] b = in.readBytes(length);
-        return str(utf8 ? Utf8.decode(b) : TextArgs.latin1(b), offset, observer);
-    }
-
-    private static void requireItems(int sp, int base, int n) {
-        if (sp - base < n) throw new PickleFormatError("stack underflow");
-    }
-
-    private static long nonNegative(int n) {
-        if (n < 0) throw new PickleFormatError("negative length " + n);
-        return n;
-    }
-
-    private static long memoKey(String line) {
-        Object k = TextArgs.parseInteger(line);
-        if (!(k instanceof Long l) || l < 0) throw new PickleFormatError("invalid memo key '" + line + "'");
-        return l;
-    }
 }

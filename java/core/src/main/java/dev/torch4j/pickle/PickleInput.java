@@ -1,5 +1,7 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.ErrorKind;
+import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.python.PyBytes;
 
@@ -11,8 +13,11 @@ import java.util.Arrays;
 /**
  * Bounded reads over a {@link ByteRegion}: every declared length is checked against the bytes
  * remaining before anything is allocated, so a hostile length fails at once instead of exhausting memory.
+ * It also knows which opcode is being read ({@link #opcode}), so a problem found anywhere while
+ * running it becomes a {@link TorchFileException} naming file, entry, opcode and its offset
+ * ({@link #refuse}) right where it is found.
  */
-final class PickleInput {
+final class PickleInput implements Refusal<TorchFileException> {
     /** Java arrays cannot be larger than this. */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
@@ -30,12 +35,43 @@ final class PickleInput {
     private long winStart;
     private long winEnd;
 
-    PickleInput(ByteRegion region, long start) {
+    private final String file;
+    private final String entry;
+    /** The opcode being run and its offset, for {@link #refuse}; -1 while the opcode byte itself is read. */
+    private int op = -1;
+    private long opAt;
+
+    PickleInput(ByteRegion region, long start, String file, String entry) throws TorchFileException {
         this.region = region;
         this.end = region.size();
-        if (start < 0 || start > end) throw new PickleFormatError("start " + start + " outside input of " + end + " bytes");
+        this.file = file;
+        this.entry = entry;
+        this.opAt = start;
+        if (start < 0 || start > end) {
+            throw new TorchFileException(ErrorKind.CORRUPT, file, entry, start,
+                    "pickle start " + start + " outside input of " + end + " bytes");
+        }
         this.pos = start;
         slideWindow(start);
+    }
+
+    /** Marks the start of the opcode at {@code at} ({@code op} -1 before its byte is read). */
+    void opcode(long at, int op) {
+        this.opAt = at;
+        this.op = op;
+    }
+
+    /** The offset of the opcode being run. */
+    long opcodeOffset() { return opAt; }
+
+    /** The failure for a problem found while running the current opcode: {@code opcode 0x.. NAME: reason} at its offset. */
+    @Override public TorchFileException refuse(ErrorKind kind, String reason) {
+        String what = op < 0 ? "reading the next opcode" : Opcodes.describe(op);
+        return new TorchFileException(kind, file, entry, opAt, what + ": " + reason);
+    }
+
+    private TorchFileException truncated(String reason) {
+        return refuse(ErrorKind.TRUNCATED, reason);
     }
 
     /** Maps a window starting at {@code p}; shrinks it when the bytes cross a mapping chunk, else goes without. */
@@ -70,15 +106,15 @@ final class PickleInput {
 
     boolean atEnd() { return pos >= end; }
 
-    int readByte() {
-        if (pos >= end) throw new PickleFormatError("unexpected end of input");
+    int readByte() throws TorchFileException {
+        if (pos >= end) throw truncated("unexpected end of input");
         long p = pos++;
         if (p >= winStart && p < winEnd) return window.get((int) (p - winStart)) & 0xff;
         return at(p) & 0xff;
     }
 
     /** An unsigned little-endian integer of {@code n} (1 to 8) bytes; 8 bytes may come back negative. */
-    long readUnsigned(int n) {
+    long readUnsigned(int n) throws TorchFileException {
         require(n);
         long v;
         if (windowed(pos, n)) {
@@ -100,9 +136,9 @@ final class PickleInput {
         return v;
     }
 
-    int readInt32() { return (int) readUnsigned(4); }
+    int readInt32() throws TorchFileException { return (int) readUnsigned(4); }
 
-    double readDoubleBigEndian() {
+    double readDoubleBigEndian() throws TorchFileException {
         require(8);
         long v = 0;
         for (int i = 0; i < 8; i++) v = (v << 8) | (at(pos + i) & 0xff);
@@ -111,16 +147,16 @@ final class PickleInput {
     }
 
     /** Checks that a length read from the input fits what remains, before the caller allocates. */
-    int checkLength(long declared) {
+    int checkLength(long declared) throws TorchFileException {
         if (declared < 0 || declared > remaining()) {
-            throw new PickleFormatError("declared length " + Long.toUnsignedString(declared)
+            throw truncated("declared length " + Long.toUnsignedString(declared)
                     + " exceeds the " + remaining() + " bytes remaining");
         }
-        if (declared > MAX_ARRAY) throw new PickleFormatError("declared length " + declared + " is over 2 GiB");
+        if (declared > MAX_ARRAY) throw refuse(ErrorKind.LIMIT, "declared length " + declared + " is over 2 GiB");
         return (int) declared;
     }
 
-    byte[] readBytes(long declared) {
+    byte[] readBytes(long declared) throws TorchFileException {
         int n = checkLength(declared);
         byte[] out = new byte[n];
         if (windowed(pos, n)) {
@@ -140,9 +176,9 @@ final class PickleInput {
      * A str of {@code declared} UTF-8 bytes. ASCII text (state_dict keys, storage keys, locations)
      * becomes a String in one copy from the input; anything else goes through {@link Utf8#decode}.
      */
-    String readUtf8(long declared) {
+    String readUtf8(long declared) throws TorchFileException {
         int n = checkLength(declared);
-        if (n > SCRATCH_LIMIT) return Utf8.decode(readBytes(n));
+        if (n > SCRATCH_LIMIT) return Utf8.decode(readBytes(n), this);
         if (n > scratch.length) scratch = new byte[Math.max(n, 2 * scratch.length)];
         byte[] b = scratch;
         if (windowed(pos, n)) {
@@ -152,7 +188,7 @@ final class PickleInput {
         }
         pos += n;
         for (int i = 0; i < n; i++) {
-            if (b[i] < 0) return Utf8.decode(Arrays.copyOf(b, n));
+            if (b[i] < 0) return Utf8.decode(Arrays.copyOf(b, n), this);
         }
         return new String(b, 0, n, StandardCharsets.ISO_8859_1); // ASCII: latin-1 is the same text
     }
@@ -161,10 +197,10 @@ final class PickleInput {
      * A bytes payload of {@code declared} bytes: a {@link PyBytes} view of the input (no copy, any
      * size the input holds) from {@link PyBytes#VIEW_THRESHOLD} bytes up, else a heap copy.
      */
-    Object readBytesValue(long declared) {
+    Object readBytesValue(long declared) throws TorchFileException {
         if (declared < PyBytes.VIEW_THRESHOLD) return readBytes(declared);
         if (declared > remaining()) {
-            throw new PickleFormatError("declared length " + Long.toUnsignedString(declared)
+            throw truncated("declared length " + Long.toUnsignedString(declared)
                     + " exceeds the " + remaining() + " bytes remaining");
         }
         PyBytes view = new PyBytes(region.subRegion(pos, declared));
@@ -172,15 +208,15 @@ final class PickleInput {
         return view;
     }
 
-    void skip(long declared) {
+    void skip(long declared) throws TorchFileException {
         pos += checkLength(declared);
     }
 
     /** Bytes up to the next newline (consumed, not returned). */
-    byte[] readLine() {
+    byte[] readLine() throws TorchFileException {
         long p = pos;
         while (true) {
-            if (p >= end) throw new PickleFormatError("unexpected end of input in a text line");
+            if (p >= end) throw truncated("unexpected end of input in a text line");
             if (at(p) == '\n') break;
             p++;
         }
@@ -189,15 +225,15 @@ final class PickleInput {
         return line;
     }
 
-    String readAsciiLine() {
+    String readAsciiLine() throws TorchFileException {
         return new String(readLine(), StandardCharsets.ISO_8859_1);
     }
 
-    String readUtf8Line() {
+    String readUtf8Line() throws TorchFileException {
         return new String(readLine(), StandardCharsets.UTF_8);
     }
 
-    private void require(int n) {
-        if (end - pos < n) throw new PickleFormatError("unexpected end of input (needed " + n + " bytes, " + (end - pos) + " left)");
+    private void require(int n) throws TorchFileException {
+        if (end - pos < n) throw truncated("unexpected end of input (needed " + n + " bytes, " + (end - pos) + " left)");
     }
 }

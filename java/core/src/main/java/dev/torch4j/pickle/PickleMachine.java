@@ -1,5 +1,6 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.PickleLimits;
 import dev.torch4j.python.PyStateful;
 import dev.torch4j.python.PyFrozenSet;
@@ -109,12 +110,14 @@ public final class PickleMachine {
         long opAt = position;
         int op = -1;
         try {
-            in = new PickleInput(input, position);
+            in = new PickleInput(input, position, config.file(), config.entry());
             while (true) {
                 opAt = in.position();
                 currentOp = opAt;
                 op = -1;
+                in.opcode(opAt, -1);
                 op = in.readByte();
+                in.opcode(opAt, op);
                 if (op == STOP) {
                     Object result = pop();
                     position = in.position();
@@ -122,15 +125,13 @@ public final class PickleMachine {
                 }
                 step(op);
             }
-        } catch (PickleFormatError e) {
-            throw fail(opAt, op, e.getMessage(), null);
         } catch (TorchFileException e) {
             throw e;
         } catch (RuntimeException e) {
-            // Anything else is a bug or a resolver failing on odd input: still report where.
-            throw fail(opAt, op, "unexpected " + e, e);
+            // Only a bug of ours gets here (callables' failures are reported in invoke): still say where.
+            throw fail(ErrorKind.CORRUPT, opAt, op, "unexpected " + e, e);
         } catch (StackOverflowError e) {
-            throw fail(opAt, op, "structure nested too deeply", null);
+            throw fail(ErrorKind.LIMIT, opAt, op, "structure nested too deeply", null);
         } finally {
             in = null;
             stack = null;
@@ -149,20 +150,20 @@ public final class PickleMachine {
     private void step(int op) throws TorchFileException {
         PickleInput in = this.in;
         long opAt = currentOp;
+        Opcodes.Op row = Opcodes.op(op);
+        if (row == null) throw in.refuse(ErrorKind.CORRUPT, "not a pickle opcode");
+        Opcodes.checkStack(row, sp, marks, mp, in);
+        Opcodes.Arg arg = row.arg();
         switch (op) {
-            case PROTO -> {
-                int v = in.readByte();
-                if (v > 5) throw new PickleFormatError("unsupported protocol " + v);
-            }
+            case PROTO -> Opcodes.checkProtocol(arg.readInt(in), in);
             case FRAME -> {
-                long n = in.readUnsigned(8);
-                in.checkLength(n);
+                in.checkLength(arg.readInt(in));
             }
             case MARK -> pushMark();
             case POP -> {
                 if (sp > markBase()) sp--;
                 else if (mp > 0) popMark();
-                else throw new PickleFormatError("stack underflow");
+                else throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
             }
             case POP_MARK -> sp = popMark();
             case DUP -> push(peek());
@@ -170,30 +171,23 @@ public final class PickleMachine {
             case NONE -> push(null);
             case NEWTRUE -> push(Boolean.TRUE);
             case NEWFALSE -> push(Boolean.FALSE);
-            case INT -> push(TextArgs.parseInt(in.readAsciiLine()));
-            case LONG -> push(TextArgs.parseLong(in.readAsciiLine()));
-            case BININT -> push((long) in.readInt32());
-            case BININT1 -> push((long) in.readByte());
-            case BININT2 -> push(in.readUnsigned(2));
-            case LONG1 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG1", in.readByte()))));
-            case LONG4 -> push(Ints.fromLittleEndian(in.readBytes(limits.checkIntegerBytes("LONG4", in.readInt32()))));
-            case FLOAT -> push(TextArgs.parseFloat(in.readAsciiLine()));
+            case INT -> push(TextArgs.parseInt(in.readAsciiLine(), in));
+            case LONG -> push(TextArgs.parseLong(in.readAsciiLine(), in));
+            case BININT, BININT1, BININT2 -> push(arg.readInt(in));
+            case LONG1, LONG4 -> push(Ints.fromLittleEndian(in.readBytes(integerBytes(arg.readLength(in)))));
+            case FLOAT -> push(TextArgs.parseFloat(in.readAsciiLine(), in));
             case BINFLOAT -> push(in.readDoubleBigEndian());
 
             // Python 2 str: decoded as latin-1, as torch.load(encoding='latin1') does.
-            case STRING -> push(TextArgs.latin1(TextArgs.parseQuotedString(in.readLine())));
-            case BINSTRING -> push(TextArgs.latin1(in.readBytes(signedLength(in.readInt32()))));
-            case SHORT_BINSTRING -> push(TextArgs.latin1(in.readBytes(in.readByte())));
-            case UNICODE -> push(TextArgs.rawUnicodeEscape(in.readLine()));
-            case SHORT_BINUNICODE -> push(in.readUtf8(in.readByte()));
-            case BINUNICODE -> push(in.readUtf8(in.readUnsigned(4)));
-            case BINUNICODE8 -> push(in.readUtf8(in.readUnsigned(8)));
-            case SHORT_BINBYTES -> push(in.readBytes(in.readByte()));
+            case STRING -> push(TextArgs.latin1(TextArgs.parseQuotedString(in.readLine(), in)));
+            case BINSTRING, SHORT_BINSTRING -> push(TextArgs.latin1(in.readBytes(arg.readLength(in))));
+            case UNICODE -> push(TextArgs.rawUnicodeEscape(in.readLine(), in));
+            case SHORT_BINUNICODE, BINUNICODE, BINUNICODE8 -> push(in.readUtf8(arg.readLength(in)));
+            case SHORT_BINBYTES -> push(in.readBytes(arg.readLength(in)));
             // Large payloads (numpy array data) stay in the file as PyBytes views.
-            case BINBYTES -> push(in.readBytesValue(in.readUnsigned(4)));
-            case BINBYTES8, BYTEARRAY8 -> push(in.readBytesValue(in.readUnsigned(8)));
+            case BINBYTES, BINBYTES8, BYTEARRAY8 -> push(in.readBytesValue(arg.readLength(in)));
             case NEXT_BUFFER, READONLY_BUFFER ->
-                    throw new PickleFormatError("out-of-band buffers (pickle protocol 5 buffer_callback) are not supported");
+                    throw in.refuse(ErrorKind.UNSUPPORTED, "out-of-band buffers (pickle protocol 5 buffer_callback) are not supported");
 
             case EMPTY_LIST -> push(new ArrayList<>());
             case EMPTY_DICT -> push(new LinkedHashMap<>());
@@ -237,7 +231,7 @@ public final class PickleMachine {
             case SETITEMS -> {
                 int m = popMark();
                 Object target = below(m);
-                if ((sp - m) % 2 != 0) throw new PickleFormatError("odd number of items for SETITEMS");
+                if ((sp - m) % 2 != 0) throw in.refuse(ErrorKind.CORRUPT, "odd number of items for SETITEMS");
                 for (int i = m; i < sp; i += 2) setItem(target, stack[i], stack[i + 1]);
                 sp = m;
             }
@@ -245,7 +239,7 @@ public final class PickleMachine {
                 int m = popMark();
                 Object target = below(m);
                 if (!(target instanceof Set<?>) || target instanceof PyFrozenSet) {
-                    throw new PickleFormatError("cannot add items to " + Values.typeName(target));
+                    throw in.refuse(ErrorKind.CORRUPT, "cannot add items to " + Values.typeName(target));
                 }
                 @SuppressWarnings("unchecked") Set<Object> set = (Set<Object>) target;
                 addItems(set, m);
@@ -253,30 +247,28 @@ public final class PickleMachine {
             }
 
             case PUT -> memoPut(parseMemoKey(in.readAsciiLine()), peek());
-            case BINPUT -> memoPut(in.readByte(), peek());
-            case LONG_BINPUT -> memoPut(in.readUnsigned(4), peek());
+            case BINPUT, LONG_BINPUT -> memoPut(arg.readInt(in), peek());
             case MEMOIZE -> memoPut(memo.size(), peek());
-            case GET -> push(memo.get(parseMemoKey(in.readAsciiLine())));
-            case BINGET -> push(memo.get(in.readByte()));
-            case LONG_BINGET -> push(memo.get(in.readUnsigned(4)));
+            case GET -> push(memo.get(parseMemoKey(in.readAsciiLine()), in));
+            case BINGET, LONG_BINGET -> push(memo.get(arg.readInt(in), in));
 
             case GLOBAL -> {
-                String module = Utf8.decode(in.readLine());
-                String name = Utf8.decode(in.readLine());
+                String module = Utf8.decode(in.readLine(), in);
+                String name = Utf8.decode(in.readLine(), in);
                 push(global(module, name, opAt));
             }
             case STACK_GLOBAL -> {
                 Object name = pop();
                 Object module = pop();
                 if (!(module instanceof String m) || !(name instanceof String n)) {
-                    throw new PickleFormatError("module and name must be str, got "
+                    throw in.refuse(ErrorKind.CORRUPT, "module and name must be str, got "
                             + Values.typeName(module) + " and " + Values.typeName(name));
                 }
                 push(global(m, n, opAt));
             }
             case INST -> {
-                String module = Utf8.decode(in.readLine());
-                String name = Utf8.decode(in.readLine());
+                String module = Utf8.decode(in.readLine(), in);
+                String name = Utf8.decode(in.readLine(), in);
                 Object cls = global(module, name, opAt);
                 int m = popMark();
                 PyTuple args = PyTuple.copyOfRange(stack, m, sp);
@@ -285,7 +277,7 @@ public final class PickleMachine {
             }
             case OBJ -> {
                 int m = popMark();
-                if (sp == m) throw new PickleFormatError("no class on the stack");
+                if (sp == m) throw in.refuse(ErrorKind.CORRUPT, "no class on the stack");
                 Object cls = stack[m];
                 PyTuple args = PyTuple.copyOfRange(stack, m + 1, sp);
                 sp = m;
@@ -305,7 +297,7 @@ public final class PickleMachine {
                 Object kwargs = pop();
                 Object args = pop();
                 Object cls = pop();
-                if (!(kwargs instanceof Map<?, ?> kw)) throw new PickleFormatError("NEWOBJ_EX keyword arguments must be a dict");
+                if (!(kwargs instanceof Map<?, ?> kw)) throw in.refuse(ErrorKind.CORRUPT, "NEWOBJ_EX keyword arguments must be a dict");
                 push(invoke(cls, tuple(args, "NEWOBJ_EX arguments"), kw));
             }
             case BUILD -> {
@@ -315,11 +307,11 @@ public final class PickleMachine {
             case PERSID -> push(persistentLoad(in.readAsciiLine()));
             case BINPERSID -> push(persistentLoad(pop()));
             case EXT1, EXT2, EXT4 -> {
-                long code = in.readUnsigned(op == EXT1 ? 1 : op == EXT2 ? 2 : 4);
-                throw new PickleFormatError("extension code " + code
+                long code = arg.readInt(in);
+                throw in.refuse(ErrorKind.UNSUPPORTED, "extension code " + code
                         + " refers to Python's copyreg extension registry, which torch4j does not have");
             }
-            default -> throw new PickleFormatError("not a pickle opcode");
+            default -> throw in.refuse(ErrorKind.CORRUPT, "not a pickle opcode");
         }
     }
 
@@ -328,27 +320,27 @@ public final class PickleMachine {
 
     // ---- stack and marks ----
 
-    private void push(Object v) {
-        if (++objects > limits.maxObjects()) throw new PickleFormatError("more than " + limits.maxObjects() + " objects (limit)");
+    private void push(Object v) throws TorchFileException {
+        if (++objects > limits.maxObjects()) throw in.refuse(ErrorKind.LIMIT, "more than " + limits.maxObjects() + " objects (limit)");
         if (sp == stack.length) stack = Arrays.copyOf(stack, stack.length * 2);
         stack[sp++] = v;
     }
 
-    private Object pop() {
-        if (sp <= markBase()) throw new PickleFormatError("stack underflow");
+    private Object pop() throws TorchFileException {
+        if (sp <= markBase()) throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
         Object v = stack[--sp];
         stack[sp] = null;
         return v;
     }
 
-    private Object peek() {
-        if (sp <= markBase()) throw new PickleFormatError("stack underflow");
+    private Object peek() throws TorchFileException {
+        if (sp <= markBase()) throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
         return stack[sp - 1];
     }
 
     /** The object under the items of a just-popped mark: what APPENDS/SETITEMS/ADDITEMS modify. */
-    private Object below(int m) {
-        if (m <= markBase()) throw new PickleFormatError("stack underflow");
+    private Object below(int m) throws TorchFileException {
+        if (m <= markBase()) throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
         return stack[m - 1];
     }
 
@@ -356,18 +348,18 @@ public final class PickleMachine {
         return mp > 0 ? marks[mp - 1] : 0;
     }
 
-    private void pushMark() {
-        if (mp >= limits.maxDepth()) throw new PickleFormatError("more than " + limits.maxDepth() + " nested marks (limit)");
+    private void pushMark() throws TorchFileException {
+        if (mp >= limits.maxDepth()) throw in.refuse(ErrorKind.LIMIT, "more than " + limits.maxDepth() + " nested marks (limit)");
         if (mp == marks.length) marks = Arrays.copyOf(marks, marks.length * 2);
         marks[mp++] = sp;
     }
 
     /** Pops the innermost mark and returns the stack index it recorded (the first item after it). */
-    private int popMark() {
-        if (mp == 0) throw new PickleFormatError("no MARK on the stack");
+    private int popMark() throws TorchFileException {
+        if (mp == 0) throw in.refuse(ErrorKind.CORRUPT, "no MARK on the stack");
         int m = marks[--mp];
         if (sp - m > limits.maxContainerItems()) {
-            throw new PickleFormatError((sp - m) + " items exceed the container limit " + limits.maxContainerItems());
+            throw in.refuse(ErrorKind.LIMIT, (sp - m) + " items exceed the container limit " + limits.maxContainerItems());
         }
         return m;
     }
@@ -382,25 +374,25 @@ public final class PickleMachine {
 
     // ---- containers ----
 
-    private void putPairs(Map<Object, Object> d, int m) {
+    private void putPairs(Map<Object, Object> d, int m) throws TorchFileException {
         int end = sp;
-        if ((end - m) % 2 != 0) throw new PickleFormatError("odd number of items for DICT");
+        if ((end - m) % 2 != 0) throw in.refuse(ErrorKind.CORRUPT, "odd number of items for DICT");
         for (int i = m; i < end; i += 2) {
-            Values.checkHashable(stack[i], limits.maxDepth());
+            Values.checkHashable(stack[i], limits.maxDepth(), in);
             d.put(stack[i], stack[i + 1]);
         }
     }
 
-    private void addItems(Set<Object> set, int m) {
+    private void addItems(Set<Object> set, int m) throws TorchFileException {
         for (int i = m; i < sp; i++) {
-            Values.checkHashable(stack[i], limits.maxDepth());
+            Values.checkHashable(stack[i], limits.maxDepth(), in);
             if (set.size() >= limits.maxContainerItems()) throw itemsLimit();
             set.add(stack[i]);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void append(Object target, Object v) {
+    private void append(Object target, Object v) throws TorchFileException {
         if (target instanceof List<?> list) {
             if (list.size() >= limits.maxContainerItems()) throw itemsLimit();
             ((List<Object>) list).add(v);
@@ -408,43 +400,48 @@ public final class PickleMachine {
             if (o.listItems().size() >= limits.maxContainerItems()) throw itemsLimit();
             o.listItems().add(v);
         } else {
-            throw new PickleFormatError("cannot append to " + Values.typeName(target));
+            throw in.refuse(ErrorKind.CORRUPT, "cannot append to " + Values.typeName(target));
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void setItem(Object target, Object k, Object v) {
+    private void setItem(Object target, Object k, Object v) throws TorchFileException {
         Map<Object, Object> map;
         if (target instanceof Map<?, ?> m) map = (Map<Object, Object>) m;
         else if (target instanceof PyObject o) map = o.dictItems();
-        else throw new PickleFormatError("cannot set items on " + Values.typeName(target));
-        Values.checkHashable(k, limits.maxDepth());
+        else throw in.refuse(ErrorKind.CORRUPT, "cannot set items on " + Values.typeName(target));
+        Values.checkHashable(k, limits.maxDepth(), in);
         if (map.size() >= limits.maxContainerItems()) throw itemsLimit();
         map.put(k, v);
     }
 
-    private PickleFormatError itemsLimit() {
-        return new PickleFormatError("container holds more than " + limits.maxContainerItems() + " items (limit)");
+    private TorchFileException itemsLimit() {
+        return in.refuse(ErrorKind.LIMIT, "container holds more than " + limits.maxContainerItems() + " items (limit)");
     }
 
-    private static PyTuple tuple(Object v, String what) {
+    private PyTuple tuple(Object v, String what) throws TorchFileException {
         if (v instanceof PyTuple t) return t;
-        throw new PickleFormatError(what + " must be a tuple, got " + Values.typeName(v));
+        throw in.refuse(ErrorKind.CORRUPT, what + " must be a tuple, got " + Values.typeName(v));
     }
 
-    private static int signedLength(int n) {
-        if (n < 0) throw new PickleFormatError("negative length " + n);
-        return n;
+    /** The length of a LONG1/LONG4 argument, checked against {@link PickleLimits#maxIntegerBytes} before its bytes are read. */
+    private int integerBytes(long length) throws TorchFileException {
+        if (length < 0) throw in.refuse(ErrorKind.CORRUPT, "negative length " + length);
+        if (length > limits.maxIntegerBytes()) {
+            throw in.refuse(ErrorKind.LIMIT, "integer of " + length + " bytes is over the limit of "
+                    + limits.maxIntegerBytes() + " bytes (PickleLimits.maxIntegerBytes)");
+        }
+        return (int) length;
     }
 
-    private static long parseMemoKey(String line) {
-        Object k = TextArgs.parseInteger(line);
-        if (!(k instanceof Long l) || l < 0) throw new PickleFormatError("invalid memo key '" + line + "'");
+    private long parseMemoKey(String line) throws TorchFileException {
+        Object k = TextArgs.parseInteger(line, in);
+        if (!(k instanceof Long l) || l < 0) throw in.refuse(ErrorKind.CORRUPT, "invalid memo key '" + line + "'");
         return l;
     }
 
-    private void memoPut(long key, Object value) {
-        memo.put(key, value);
+    private void memoPut(long key, Object value) throws TorchFileException {
+        memo.put(key, value, in);
         if (value instanceof PyReplacing) replacingKeys.computeIfAbsent(value, x -> new ArrayList<>()).add(key);
     }
 
@@ -477,17 +474,20 @@ public final class PickleMachine {
         }
         if (f instanceof PyCallable c) {
             if (kwargs != null && !kwargs.isEmpty()) {
-                throw new PickleFormatError("keyword arguments for " + nameOf(c) + " are not supported");
+                throw in.refuse(ErrorKind.UNSUPPORTED, "keyword arguments for " + nameOf(c) + " are not supported");
             }
+            Object result;
             try {
-                return charge(c.call(args));
+                result = c.call(args);
             } catch (TorchFileException e) {
                 throw e;
-            } catch (PickleFormatError e) {
-                throw e;
+            } catch (UnsupportedOperationException e) {
+                throw in.refuse(ErrorKind.UNSUPPORTED, "calling " + nameOf(c) + ": " + reason(e));
             } catch (Exception e) {
-                throw new PickleFormatError("calling " + nameOf(c) + " failed: " + reason(e));
+                // PyCallable's contract: a callable refuses its arguments with a plain reason, reported here.
+                throw in.refuse(ErrorKind.CORRUPT, "calling " + nameOf(c) + " failed: " + reason(e));
             }
+            return charge(result);
         }
         if (f instanceof PyObject o) {
             // Calling a placeholder instance (a callable object, or a dangerous global loaded inertly):
@@ -496,7 +496,7 @@ public final class PickleMachine {
             if (kwargs != null) call.kwargs().putAll(kwargs);
             return call;
         }
-        throw new PickleFormatError("'" + Values.typeName(f) + "' object is not callable");
+        throw in.refuse(ErrorKind.CORRUPT, "'" + Values.typeName(f) + "' object is not callable");
     }
 
     /**
@@ -505,7 +505,7 @@ public final class PickleMachine {
      * bound. What they return is charged against a budget proportional to the pickle's own size:
      * real files only convert what they carry, once.
      */
-    private Object charge(Object result) {
+    private Object charge(Object result) throws TorchFileException {
         long n = result instanceof byte[] b ? b.length
                 : result instanceof dev.torch4j.python.PyBytes ? 0 // a shared view, nothing copied
                 : result instanceof String str ? str.length()
@@ -514,32 +514,30 @@ public final class PickleMachine {
         minted += n;
         long limit = 2 * input.size() + MINTED_SLACK;
         if (minted > limit) {
-            throw new PickleFormatError("callables built " + minted + " bytes or items, more than twice the "
+            throw in.refuse(ErrorKind.CORRUPT, "callables built " + minted + " bytes or items, more than twice the "
                     + input.size() + "-byte input allows (limit)");
         }
         return result;
     }
 
-    private void build(Object state) {
+    private void build(Object state) throws TorchFileException {
         Object target = peek();
         if (target instanceof PyStateful s) {
             try {
                 s.setState(state);
-            } catch (PickleFormatError e) {
-                throw e;
             } catch (RuntimeException e) {
-                throw new PickleFormatError("setting the state of " + Values.typeName(target) + " failed: " + reason(e));
+                throw in.refuse(ErrorKind.CORRUPT, "setting the state of " + Values.typeName(target) + " failed: " + reason(e));
             }
             if (s instanceof PyReplacing r) {
                 Object replacement = r.replacement();
                 if (replacement != target) {
                     stack[sp - 1] = replacement;
                     List<Long> keys = replacingKeys.remove(target);
-                    if (keys != null) for (long k : keys) memo.put(k, replacement);
+                    if (keys != null) for (long k : keys) memo.put(k, replacement, in);
                 }
             }
         } else if (state != null) {
-            throw new PickleFormatError("cannot set state on " + Values.typeName(target));
+            throw in.refuse(ErrorKind.CORRUPT, "cannot set state on " + Values.typeName(target));
         }
     }
 
@@ -548,25 +546,23 @@ public final class PickleMachine {
         Object result;
         try {
             result = buildHook.afterBuild(built, new InlineData(in, input, config, policy));
-        } catch (TorchFileException | PickleFormatError e) {
+        } catch (TorchFileException e) {
             throw e;
         } catch (Exception e) {
-            throw new PickleFormatError("reading the data that follows " + Values.typeName(built) + ": " + reason(e));
+            throw in.refuse(ErrorKind.CORRUPT, "reading the data that follows " + Values.typeName(built) + ": " + reason(e));
         }
         if (result != built) stack[sp - 1] = result;
     }
 
     private Object persistentLoad(Object pid) throws TorchFileException {
         PersistentLoader loader = config.persistentLoader();
-        if (loader == null) throw new PickleFormatError("persistent id " + clip(pid) + " but no persistent loader is configured");
+        if (loader == null) throw in.refuse(ErrorKind.CORRUPT, "persistent id " + clip(pid) + " but no persistent loader is configured");
         try {
             return loader.load(pid);
         } catch (TorchFileException e) {
             throw e;
-        } catch (PickleFormatError e) {
-            throw e;
         } catch (Exception e) {
-            throw new PickleFormatError("persistent id " + clip(pid) + ": " + reason(e));
+            throw in.refuse(ErrorKind.CORRUPT, "persistent id " + clip(pid) + ": " + reason(e));
         }
     }
 
@@ -589,8 +585,8 @@ public final class PickleMachine {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
-    private TorchFileException fail(long opAt, int op, String reason, Throwable cause) {
+    private TorchFileException fail(ErrorKind kind, long opAt, int op, String reason, Throwable cause) {
         String what = op < 0 ? "reading the next opcode" : Opcodes.describe(op);
-        return new TorchFileException(config.file(), config.entry(), opAt, what + ": " + reason, cause);
+        return new TorchFileException(kind, config.file(), config.entry(), opAt, what + ": " + reason, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.ErrorKind;
+
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -12,44 +14,44 @@ final class TextArgs {
     static final int MAX_DIGITS = 4300;
 
     /** INT's argument: {@code 01}/{@code 00} are the booleans protocol 0 writes, else a decimal integer. */
-    static Object parseInt(String line) {
+    static <E extends Exception> Object parseInt(String line, Refusal<E> refusal) throws E {
         if (line.equals("01")) return Boolean.TRUE;
         if (line.equals("00")) return Boolean.FALSE;
-        return parseInteger(line);
+        return parseInteger(line, refusal);
     }
 
     /** LONG's argument: a decimal integer with Python 2's trailing {@code L}. */
-    static Object parseLong(String line) {
+    static <E extends Exception> Object parseLong(String line, Refusal<E> refusal) throws E {
         String s = line.strip();
         if (s.endsWith("L")) s = s.substring(0, s.length() - 1);
-        return parseInteger(s);
+        return parseInteger(s, refusal);
     }
 
-    static Object parseInteger(String text) {
+    static <E extends Exception> Object parseInteger(String text, Refusal<E> refusal) throws E {
         String s = text.strip().replace("_", "");
-        if (s.length() > MAX_DIGITS + 1) throw new PickleFormatError("integer literal longer than " + MAX_DIGITS + " digits");
-        if (s.isEmpty() || !s.matches("[+-]?[0-9]+")) throw new PickleFormatError("invalid integer literal '" + clip(text) + "'");
+        if (s.length() > MAX_DIGITS + 1) throw refusal.refuse(ErrorKind.LIMIT, "integer literal longer than " + MAX_DIGITS + " digits");
+        if (s.isEmpty() || !s.matches("[+-]?[0-9]+")) throw refusal.refuse(ErrorKind.CORRUPT, "invalid integer literal '" + clip(text) + "'");
         return Ints.narrow(new BigInteger(s));
     }
 
     /** FLOAT's argument: Python's float repr, including inf and nan. */
-    static double parseFloat(String line) {
+    static <E extends Exception> double parseFloat(String line, Refusal<E> refusal) throws E {
         String s = line.strip().toLowerCase(java.util.Locale.ROOT);
         String body = s.startsWith("-") || s.startsWith("+") ? s.substring(1) : s;
         double sign = s.startsWith("-") ? -1 : 1;
         if (body.equals("inf") || body.equals("infinity")) return sign * Double.POSITIVE_INFINITY;
         if (body.equals("nan")) return Double.NaN;
         if (!body.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?")) {
-            throw new PickleFormatError("invalid float literal '" + clip(line) + "'");
+            throw refusal.refuse(ErrorKind.CORRUPT, "invalid float literal '" + clip(line) + "'");
         }
         return Double.parseDouble(s);
     }
 
     /** STRING's argument: a quoted Python 2 string literal with backslash escapes, to bytes. */
-    static byte[] parseQuotedString(byte[] line) {
+    static <E extends Exception> byte[] parseQuotedString(byte[] line, Refusal<E> refusal) throws E {
         int n = line.length;
         if (n < 2 || line[0] != line[n - 1] || (line[0] != '\'' && line[0] != '"')) {
-            throw new PickleFormatError("the STRING opcode argument must be quoted");
+            throw refusal.refuse(ErrorKind.CORRUPT, "the STRING opcode argument must be quoted");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(n);
         int i = 1;
@@ -60,7 +62,7 @@ final class TextArgs {
                 out.write(c);
                 continue;
             }
-            if (i >= end) throw new PickleFormatError("trailing \\ in string");
+            if (i >= end) throw refusal.refuse(ErrorKind.CORRUPT, "trailing \\ in string");
             int e = line[i++] & 0xff;
             switch (e) {
                 case '\n' -> { }
@@ -76,7 +78,7 @@ final class TextArgs {
                 case 'v' -> out.write(11);
                 case 'x' -> {
                     if (i + 2 > end || hex(line[i]) < 0 || hex(line[i + 1]) < 0) {
-                        throw new PickleFormatError("invalid \\x escape at position " + (i - 2));
+                        throw refusal.refuse(ErrorKind.CORRUPT, "invalid \\x escape at position " + (i - 2));
                     }
                     out.write(hex(line[i]) * 16 + hex(line[i + 1]));
                     i += 2;
@@ -97,7 +99,7 @@ final class TextArgs {
     }
 
     /** UNICODE's argument: raw-unicode-escape (latin-1 bytes; only backslash-u and backslash-U are escapes). */
-    static String rawUnicodeEscape(byte[] b) {
+    static <E extends Exception> String rawUnicodeEscape(byte[] b, Refusal<E> refusal) throws E {
         StringBuilder sb = new StringBuilder(b.length);
         int i = 0;
         while (i < b.length) {
@@ -115,13 +117,13 @@ final class TextArgs {
             if (!escape) continue;
             int digits = b[i] == 'u' ? 4 : 8;
             i++;
-            if (i + digits > b.length) throw new PickleFormatError("truncated \\uXXXX escape");
+            if (i + digits > b.length) throw refusal.refuse(ErrorKind.CORRUPT, "truncated \\uXXXX escape");
             int cp = 0;
             for (int k = 0; k < digits; k++) {
                 int h = hex(b[i + k]);
-                if (h < 0) throw new PickleFormatError("invalid \\uXXXX escape");
+                if (h < 0) throw refusal.refuse(ErrorKind.CORRUPT, "invalid \\uXXXX escape");
                 cp = cp * 16 + h;
-                if (cp > 0x10ffff) throw new PickleFormatError("\\U escape out of range");
+                if (cp > 0x10ffff) throw refusal.refuse(ErrorKind.CORRUPT, "\\U escape out of range");
             }
             sb.appendCodePoint(cp);
             i += digits;

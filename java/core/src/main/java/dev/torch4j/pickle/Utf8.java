@@ -1,5 +1,7 @@
 package dev.torch4j.pickle;
 
+import dev.torch4j.ErrorKind;
+
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -9,7 +11,8 @@ import java.io.ByteArrayOutputStream;
 final class Utf8 {
     private Utf8() {}
 
-    static String decode(byte[] b) {
+    /** The text, or the failure {@code refusal} makes ({@link dev.torch4j.ErrorKind#CORRUPT}) for invalid UTF-8. */
+    static <E extends Exception> String decode(byte[] b, Refusal<E> refusal) throws E {
         StringBuilder sb = new StringBuilder(b.length);
         int i = 0;
         while (i < b.length) {
@@ -25,20 +28,36 @@ final class Utf8 {
             if (c >= 0xc2 && c <= 0xdf) { n = 1; cp = c & 0x1f; min = 0x80; }
             else if (c >= 0xe0 && c <= 0xef) { n = 2; cp = c & 0x0f; min = 0x800; }
             else if (c >= 0xf0 && c <= 0xf4) { n = 3; cp = c & 0x07; min = 0x10000; }
-            else throw new PickleFormatError("invalid UTF-8 byte 0x" + Integer.toHexString(c) + " at string index " + i);
+            else throw refusal.refuse(ErrorKind.CORRUPT, "invalid UTF-8 byte 0x" + Integer.toHexString(c) + " at string index " + i);
             if (i + n >= b.length) {
-                throw new PickleFormatError("truncated UTF-8 sequence at string index " + i);
+                throw refusal.refuse(ErrorKind.CORRUPT, "truncated UTF-8 sequence at string index " + i);
             }
             for (int k = 1; k <= n; k++) {
                 int cc = b[i + k] & 0xff;
-                if ((cc & 0xc0) != 0x80) throw new PickleFormatError("invalid UTF-8 continuation at string index " + (i + k));
+                if ((cc & 0xc0) != 0x80) throw refusal.refuse(ErrorKind.CORRUPT, "invalid UTF-8 continuation at string index " + (i + k));
                 cp = (cp << 6) | (cc & 0x3f);
             }
-            if (cp < min || cp > 0x10ffff) throw new PickleFormatError("invalid UTF-8 sequence at string index " + i);
+            if (cp < min || cp > 0x10ffff) throw refusal.refuse(ErrorKind.CORRUPT, "invalid UTF-8 sequence at string index " + i);
             sb.appendCodePoint(cp);
             i += n + 1;
         }
         return sb.toString();
+    }
+
+    /** The text, or null when the bytes are not valid UTF-8. */
+    static String decodeOrNull(byte[] b) {
+        try {
+            return decode(b, (kind, reason) -> Invalid.INSTANCE);
+        } catch (Invalid e) {
+            return null;
+        }
+    }
+
+    /** Only {@link #decodeOrNull} throws and catches it: no message, no stack trace. */
+    private static final class Invalid extends Exception {
+        @java.io.Serial private static final long serialVersionUID = 1L;
+        static final Invalid INSTANCE = new Invalid();
+        private Invalid() { super(null, null, false, false); }
     }
 
     /** Encodes like Python's {@code str.encode("utf-8", "surrogatepass")}: unpaired surrogates are kept as 3-byte sequences. */

@@ -43,7 +43,7 @@ public final class Values {
      * Rejects what Python cannot use as a dict key or set member (lists, dicts, tuples holding
      * them), and tuples nested too deeply to hash without risking the Java stack.
      */
-    static void checkHashable(Object key, int maxDepth) {
+    static <E extends Exception> void checkHashable(Object key, int maxDepth, Refusal<E> refusal) throws E {
         if (isAtom(key)) return;
         ArrayDeque<Object> todo = new ArrayDeque<>();
         ArrayDeque<Integer> depths = new ArrayDeque<>();
@@ -55,12 +55,12 @@ public final class Values {
             Object v = todo.pop();
             int depth = depths.pop();
             if (isAtom(v)) continue;
-            if (depth > maxDepth) throw new PickleFormatError("key nested deeper than " + maxDepth + " levels");
+            if (depth > maxDepth) throw refusal.refuse(dev.torch4j.ErrorKind.LIMIT, "key nested deeper than " + maxDepth + " levels");
             if (!(v instanceof PyTuple || v instanceof PyFrozenSet)) {
-                throw new PickleFormatError("unhashable type: '" + typeName(v) + "'");
+                throw refusal.refuse(dev.torch4j.ErrorKind.CORRUPT, "unhashable type: '" + typeName(v) + "'");
             }
             for (Object item : (Collection<?>) v) {
-                if (--budget < 0) throw new PickleFormatError("key too complex to hash (over " + HASH_WORK_LIMIT + " parts)");
+                if (--budget < 0) throw refusal.refuse(dev.torch4j.ErrorKind.LIMIT, "key too complex to hash (over " + HASH_WORK_LIMIT + " parts)");
                 todo.push(item);
                 depths.push(depth + 1);
             }

@@ -206,7 +206,7 @@ public final class TorchGlobals implements GlobalResolver {
                 yield Quantization.perChannel(scheme, asTensor(p.get(1), "scales"), asTensor(p.get(2), "zero_points"),
                         toLong(p.get(3), "axis"));
             }
-            default -> throw new IllegalArgumentException("unsupported qscheme " + scheme);
+            default -> throw new UnsupportedOperationException("unsupported qscheme " + scheme);
         };
         return t.withQuantization(q);
     }

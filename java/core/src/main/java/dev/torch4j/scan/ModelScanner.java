@@ -1,5 +1,6 @@
 package dev.torch4j.scan;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
@@ -66,16 +67,16 @@ public final class ModelScanner {
             if (format != null && format.scannedByLoading()) return scanTarWithLoader(file);
             session.scanContainer(bytes, head, List.of(), 0, null);
         } catch (NoSuchFileException e) {
-            return new ScanResult(name, List.of(), name + ": no such file");
+            return new ScanResult(name, List.of(), name + ": no such file", ErrorKind.IO);
         } catch (AccessDeniedException e) {
-            return new ScanResult(name, List.of(), name + ": permission denied");
+            return new ScanResult(name, List.of(), name + ": permission denied", ErrorKind.IO);
         } catch (TorchFileException e) {
-            return new ScanResult(name, session.findings(), e.getMessage());
+            return new ScanResult(name, session.findings(), e.getMessage(), e.kind());
         } catch (IOException | UncheckedIOException e) {
-            return new ScanResult(name, session.findings(), name + ": " + message(e));
+            return new ScanResult(name, session.findings(), name + ": " + message(e), kind(e));
         } catch (RuntimeException e) {
             // A scanner bug must not read as "clean": the file is reported unreadable.
-            return new ScanResult(name, session.findings(), name + ": internal error while scanning: " + e);
+            return new ScanResult(name, session.findings(), name + ": internal error while scanning: " + e, ErrorKind.CORRUPT);
         }
         return result(name, session);
     }
@@ -90,7 +91,7 @@ public final class ModelScanner {
         try {
             session.scanContainer(bytes, List.of(), 0, null);
         } catch (RuntimeException e) {
-            return new ScanResult(name, session.findings(), name + ": internal error while scanning: " + e);
+            return new ScanResult(name, session.findings(), name + ": internal error while scanning: " + e, ErrorKind.CORRUPT);
         }
         return result(name, session);
     }
@@ -179,7 +180,7 @@ public final class ModelScanner {
 
     private static ScanResult result(String name, ScanSession session) {
         TorchFileException e = session.error();
-        return new ScanResult(name, session.findings(), e == null ? null : e.getMessage());
+        return new ScanResult(name, session.findings(), e == null ? null : e.getMessage(), e == null ? null : e.kind());
     }
 
     /** The format of the bytes when they are any kind of file the scanner reads, else null. */
@@ -199,15 +200,22 @@ public final class ModelScanner {
         String name = file.toString();
         try {
             Torch.open(file, LoadOptions.DEFAULT).close();
-            return new ScanResult(name, List.of(), null);
+            return new ScanResult(name, List.of(), false);
         } catch (UnsafePickleException e) {
             return new ScanResult(name, List.of(new Finding(e.global(), Use.CALLED, Severity.DANGEROUS, e.entry(),
-                    e.offset(), e.entry() == null ? List.of() : List.of(e.entry()), "refused by the loader's denylist")), null);
+                    e.offset(), e.entry() == null ? List.of() : List.of(e.entry()), "refused by the loader's denylist")), false);
         } catch (TorchFileException e) {
-            return new ScanResult(name, List.of(), e.getMessage());
+            return new ScanResult(name, List.of(), e.getMessage(), e.kind());
         } catch (IOException | RuntimeException e) {
-            return new ScanResult(name, List.of(), name + ": " + message(e));
+            return new ScanResult(name, List.of(), name + ": " + message(e), kind(e));
         }
+    }
+
+    /** The kind of a failure that is not a TorchFileException: the OS failing ({@code IO}) or a bug of ours. */
+    private static ErrorKind kind(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        if (t instanceof dev.torch4j.Torch4jFailure f) return f.kind();
+        return t instanceof IOException ? ErrorKind.IO : ErrorKind.CORRUPT;
     }
 
     private static String message(Exception e) {

@@ -1,5 +1,6 @@
 package dev.torch4j.scan;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.PickleLimits;
 import dev.torch4j.io.ByteRegion;
@@ -204,14 +205,14 @@ final class PickleRater implements PickleFlow.Observer {
         long start = position;
         boolean plainDiffers = true;
         if (layout.aligned()) {
-            if (position >= input.size()) throw new TorchFileException(session.file(), entry, position, "joblib array padding byte missing (truncated file)");
+            if (position >= input.size()) throw new TorchFileException(ErrorKind.TRUNCATED, session.file(), entry, position, "joblib array padding byte missing (truncated file)");
             int padding = input.get(position) & 0xff;
             start = position + 1 + padding;
             // joblib writes 1 to 16: such a byte is no opcode, so a plain pickle.load stops there.
             plainDiffers = padding > dev.torch4j.numpy.JoblibLayout.ALIGNMENT;
         }
         if (layout.dataBytes() > input.size() - start) {
-            throw new TorchFileException(session.file(), entry, position, "joblib array of " + layout.dataBytes()
+            throw new TorchFileException(ErrorKind.TRUNCATED, session.file(), entry, position, "joblib array of " + layout.dataBytes()
                     + " bytes runs past the end of the pickle");
         }
         return new PickleFlow.Splice(start + layout.dataBytes(), PickleFlow.OPAQUE, plainDiffers);

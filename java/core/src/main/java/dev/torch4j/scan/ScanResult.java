@@ -1,5 +1,7 @@
 package dev.torch4j.scan;
 
+import dev.torch4j.ErrorKind;
+
 import java.util.List;
 
 /**
@@ -9,14 +11,34 @@ import java.util.List;
  * @param findings dangerous and unknown findings in the order met
  * @param error    why the file could not be read completely (with file, entry and offset), or null
  * @param skipped  met in a directory walk and not a model file of any kind (no pickle, zip or tensor signature)
+ * @param errorKind what kind of problem {@code error} is (null exactly when {@code error} is)
  */
-public record ScanResult(String file, List<Finding> findings, String error, boolean skipped) {
+public record ScanResult(String file, List<Finding> findings, String error, boolean skipped, ErrorKind errorKind) {
     public ScanResult {
         findings = List.copyOf(findings);
+        if ((error == null) != (errorKind == null)) {
+            throw new IllegalArgumentException("an error and its kind go together: " + error + ", " + errorKind);
+        }
     }
 
+    /** A result with {@code error} (or none when null) of unknown kind, taken as {@link ErrorKind#CORRUPT}. */
     public ScanResult(String file, List<Finding> findings, String error) {
-        this(file, findings, error, false);
+        this(file, findings, error, false, error == null ? null : ErrorKind.CORRUPT);
+    }
+
+    /** As {@link #ScanResult(String, List, String)}, marked skipped or not. */
+    public ScanResult(String file, List<Finding> findings, String error, boolean skipped) {
+        this(file, findings, error, skipped, error == null ? null : ErrorKind.CORRUPT);
+    }
+
+    /** A result with no error. */
+    public ScanResult(String file, List<Finding> findings, boolean skipped) {
+        this(file, findings, null, skipped, null);
+    }
+
+    /** A result with {@code error} (or none when null) of the given kind. */
+    public ScanResult(String file, List<Finding> findings, String error, ErrorKind kind) {
+        this(file, findings, error, false, error == null ? null : kind);
     }
 
     public Verdict verdict() {

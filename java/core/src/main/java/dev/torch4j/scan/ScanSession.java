@@ -1,5 +1,6 @@
 package dev.torch4j.scan;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.format.ContainerFormats;
 import dev.torch4j.format.ContainerScan;
@@ -74,8 +75,8 @@ final class ScanSession {
 
         @Override public String file() { return file; }
         @Override public long maxPayloadBytes() { return limits.maxPayloadBytes(); }
-        @Override public TorchFileException error(long offset, String message) {
-            return new TorchFileException(file, entry, offset, message);
+        @Override public TorchFileException error(ErrorKind kind, long offset, String message) {
+            return new TorchFileException(kind, file, entry, offset, message);
         }
         @Override public void zip(ByteRegion bytes) throws TorchFileException { scanZip(bytes, chain, depth); }
         @Override public void pickles(ByteRegion bytes, long start, int count, boolean joblib) throws TorchFileException {
@@ -88,12 +89,12 @@ final class ScanSession {
     /** A payload a loader would unpickle: scanned as a file of its own, within the budgets. */
     void scanNested(ByteRegion payload, List<String> chain, int depth, String entry, long offset) {
         if (depth > limits.maxDepth()) {
-            fail(new TorchFileException(file, entry, offset, "payloads nested more than " + limits.maxDepth()
+            fail(new TorchFileException(ErrorKind.LIMIT, file, entry, offset, "payloads nested more than " + limits.maxDepth()
                     + " deep (limit): not scanned"));
             return;
         }
         if (++payloads > limits.maxPayloads()) {
-            fail(new TorchFileException(file, entry, offset, "more than " + limits.maxPayloads()
+            fail(new TorchFileException(ErrorKind.LIMIT, file, entry, offset, "more than " + limits.maxPayloads()
                     + " nested payloads (limit): the rest is not scanned"));
             return;
         }
@@ -141,7 +142,7 @@ final class ScanSession {
 
     /** A .npy file: an object array is a pickle after the header; other arrays are plain numbers. */
     private void scanNpy(ByteRegion bytes, List<String> chain, int depth, String entry) throws TorchFileException {
-        if (bytes.size() < 10) throw new TorchFileException(file, entry, 0, "truncated .npy header");
+        if (bytes.size() < 10) throw new TorchFileException(ErrorKind.TRUNCATED, file, entry, 0, "truncated .npy header");
         int major = bytes.get(6) & 0xff;
         long headerLength = major == 1 ? (bytes.get(8) & 0xff) | (bytes.get(9) & 0xff) << 8
                 : (bytes.get(8) & 0xffL) | (bytes.get(9) & 0xffL) << 8 | (bytes.get(10) & 0xffL) << 16 | (bytes.get(11) & 0xffL) << 24;
@@ -199,7 +200,7 @@ final class ScanSession {
                 if (pickle) {
                     scanPickles(data, 0, e.name(), inner, depth, 1, lower.endsWith("bytecode.pkl"), false);
                 } else if (code) {
-                    if (data.size() > limits.maxPayloadBytes()) throw new TorchFileException(file, e.name(), 0, "script source too large to scan");
+                    if (data.size() > limits.maxPayloadBytes()) throw new TorchFileException(ErrorKind.LIMIT, file, e.name(), 0, "script source too large to scan");
                     byte[] b = new byte[(int) data.size()];
                     data.copyTo(0, b, 0, b.length);
                     findings.addAll(ScriptOps.scanSource(new String(b, StandardCharsets.UTF_8), e.name(), inner));

@@ -5,8 +5,11 @@ package dev.torch4j.spi;
  * here; nothing was attempted or written. Commands end with {@link ExitCodes#BACKEND_MISSING}.
  * The message says what is missing and how to add it.
  */
-public class BackendUnavailableException extends IllegalStateException {
+public class BackendUnavailableException extends IllegalStateException implements dev.torch4j.Torch4jFailure {
     private static final long serialVersionUID = 1L;
+
+    /** Always {@link dev.torch4j.ErrorKind#BACKEND_UNAVAILABLE}. */
+    @Override public dev.torch4j.ErrorKind kind() { return dev.torch4j.ErrorKind.BACKEND_UNAVAILABLE; }
 
     /**
      * @param message what is missing and how to add it

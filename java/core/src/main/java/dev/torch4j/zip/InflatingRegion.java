@@ -1,5 +1,6 @@
 package dev.torch4j.zip;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 
@@ -76,7 +77,7 @@ final class InflatingRegion implements ByteRegion {
 
     private void restart() {
         if (++restarts > MAX_RESTARTS) {
-            throw failure(windowStart, "read out of order more than " + MAX_RESTARTS + " times; a deflated entry over "
+            throw failure(ErrorKind.LIMIT, windowStart, "read out of order more than " + MAX_RESTARTS + " times; a deflated entry over "
                     + ZipArchive.MAX_INFLATE_IN_MEMORY + " bytes is inflated as it is read, so only views read in order"
                     + " (no transposes) are supported (raise ZipArchive's in-memory limit or store the entry uncompressed)");
         }
@@ -106,15 +107,15 @@ final class InflatingRegion implements ByteRegion {
                 windowLength += n;
             }
         } catch (DataFormatException e) {
-            throw failure(produced + windowLength, "corrupt deflated data: " + e.getMessage());
+            throw failure(ErrorKind.CORRUPT, produced + windowLength, "corrupt deflated data: " + e.getMessage());
         }
         produced += windowLength;
         if (windowLength < want) {
-            throw failure(produced, "deflated data ends after " + produced + " of " + size + " declared bytes");
+            throw failure(ErrorKind.TRUNCATED, produced, "deflated data ends after " + produced + " of " + size + " declared bytes");
         }
     }
 
-    private UncheckedIOException failure(long offset, String reason) {
-        return new UncheckedIOException(new TorchFileException(file, entry, offset, reason));
+    private UncheckedIOException failure(ErrorKind kind, long offset, String reason) {
+        return new UncheckedIOException(new TorchFileException(kind, file, entry, offset, reason));
     }
 }

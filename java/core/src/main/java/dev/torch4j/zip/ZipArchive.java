@@ -1,5 +1,6 @@
 package dev.torch4j.zip;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
@@ -180,10 +181,10 @@ public final class ZipArchive {
     /** The uncompressed bytes of one directory entry (one of {@link #directory}'s). */
     public ByteRegion read(Entry e) throws TorchFileException {
         String name = e.name();
-        if (e.encrypted()) throw headerError(name, e.localHeaderOffset(), "entry is encrypted (PyTorch cannot read it either)");
+        if (e.encrypted()) throw headerError(ErrorKind.UNSUPPORTED, name, e.localHeaderOffset(), "entry is encrypted (PyTorch cannot read it either)");
         long start = dataOffset(e);
         if (e.compressedSize() < 0 || start > bytes.size() - e.compressedSize()) {
-            throw headerError(name, start, "entry data (" + e.compressedSize() + " bytes at file offset "
+            throw headerError(ErrorKind.TRUNCATED, name, start, "entry data (" + e.compressedSize() + " bytes at file offset "
                     + start + ") runs past the end of the " + bytes.size() + "-byte file (truncated?)");
         }
         if (e.method() == STORED) {
@@ -194,13 +195,13 @@ public final class ZipArchive {
             return bytes.subRegion(start, e.size());
         }
         if (e.method() == DEFLATED) return inflate(e, start);
-        throw headerError(name, start, "unsupported zip compression method " + e.method());
+        throw headerError(ErrorKind.UNSUPPORTED, name, start, "unsupported zip compression method " + e.method());
     }
 
     /** A small text record ({@code version}, {@code byteorder}), trimmed. */
     public String readText(String name, int maxBytes) throws TorchFileException {
         ByteRegion r = read(name);
-        if (r.size() > maxBytes) throw new TorchFileException(file, name, 0, "record larger than " + maxBytes + " bytes");
+        if (r.size() > maxBytes) throw new TorchFileException(ErrorKind.LIMIT, file, name, 0, "record larger than " + maxBytes + " bytes");
         byte[] out = new byte[(int) r.size()];
         r.copyTo(0, out, 0, out.length);
         return new String(out, StandardCharsets.UTF_8).trim();
@@ -210,7 +211,7 @@ public final class ZipArchive {
     public String localName(Entry e) throws TorchFileException {
         long lho = checkLocalHeader(e);
         int nameLength = u16(lho + 26);
-        if (lho + LOCAL_HEADER_SIZE + nameLength > bytes.size()) throw headerError(e.name(), lho, "local header name runs past the end of the file");
+        if (lho + LOCAL_HEADER_SIZE + nameLength > bytes.size()) throw headerError(ErrorKind.TRUNCATED, e.name(), lho, "local header name runs past the end of the file");
         byte[] b = new byte[nameLength];
         bytes.copyTo(lho + LOCAL_HEADER_SIZE, b, 0, nameLength);
         return new String(b, StandardCharsets.UTF_8);
@@ -219,7 +220,7 @@ public final class ZipArchive {
     private long checkLocalHeader(Entry e) throws TorchFileException {
         long lho = e.localHeaderOffset();
         if (lho < 0 || lho > bytes.size() - LOCAL_HEADER_SIZE) {
-            throw headerError(e.name(), lho, "local header offset " + lho + " outside the "
+            throw headerError(ErrorKind.TRUNCATED, e.name(), lho, "local header offset " + lho + " outside the "
                     + bytes.size() + "-byte file (truncated?)");
         }
         if (bytes.get(lho) != 'P' || bytes.get(lho + 1) != 'K' || bytes.get(lho + 2) != 3 || bytes.get(lho + 3) != 4) {
@@ -245,7 +246,11 @@ public final class ZipArchive {
      * (TorchFileException's convention when it names an entry), so the entry is named in the reason.
      */
     private TorchFileException headerError(String entry, long fileOffset, String reason) {
-        return new TorchFileException(file, null, fileOffset, "entry " + entry + ": " + reason);
+        return headerError(ErrorKind.CORRUPT, entry, fileOffset, reason);
+    }
+
+    private TorchFileException headerError(ErrorKind kind, String entry, long fileOffset, String reason) {
+        return new TorchFileException(kind, file, null, fileOffset, "entry " + entry + ": " + reason);
     }
 
     /** Deflate cannot expand data more than about 1032 times: a larger declared size is a lie. */
@@ -263,11 +268,11 @@ public final class ZipArchive {
         long size = e.size();
         if (size < 0) throw new TorchFileException(file, e.name(), -1, "compressed entry without a declared size");
         if (size > maxEntryBytes || size > Integer.MAX_VALUE - 8) {
-            throw headerError(e.name(), start, "entry inflates to " + size
+            throw headerError(ErrorKind.LIMIT, e.name(), start, "entry inflates to " + size
                     + " bytes, over the limit of " + maxEntryBytes);
         }
         if (e.compressedSize() > Integer.MAX_VALUE - 8) {
-            throw headerError(e.name(), start, "compressed entry of " + e.compressedSize() + " bytes is too large");
+            throw headerError(ErrorKind.LIMIT, e.name(), start, "compressed entry of " + e.compressedSize() + " bytes is too large");
         }
         if (size > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
             throw headerError(e.name(), start, "declares " + size + " bytes from only "
@@ -289,7 +294,7 @@ public final class ZipArchive {
                 filled += n;
             }
             if (filled != size) {
-                throw new TorchFileException(file, e.name(), filled, "deflated data ends after " + filled
+                throw new TorchFileException(ErrorKind.TRUNCATED, file, e.name(), filled, "deflated data ends after " + filled
                         + " of " + size + " declared bytes");
             }
             // A stream that goes on past its declared size is corrupt or a zip bomb: stop, never grow.

@@ -1,5 +1,6 @@
 package dev.torch4j.zip;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 
@@ -55,7 +56,7 @@ final class ZipDirectory {
         if (locator >= 0 && i32(locator) == ZIP64_LOCATOR) {
             long z = i64(locator + 8);
             if (z < 0 || z > locator - ZIP64_EOCD_SIZE) {
-                throw error(locator + 8, "ZIP64 locator points at byte " + z + ", outside the "
+                throw error(ErrorKind.TRUNCATED, locator + 8, "ZIP64 locator points at byte " + z + ", outside the "
                         + size + "-byte file (truncated?)");
             }
             if (i32(z) != ZIP64_EOCD) throw error(z, "no ZIP64 end of central directory record where the locator points");
@@ -131,13 +132,13 @@ final class ZipDirectory {
     private long findEndRecord() throws TorchFileException {
         long size = bytes.size();
         if (size < EOCD_SIZE) {
-            throw error(0, "only " + size + " bytes: too short for a zip archive (truncated?)");
+            throw error(ErrorKind.TRUNCATED, 0, "only " + size + " bytes: too short for a zip archive (truncated?)");
         }
         long stop = Math.max(0, size - EOCD_SIZE - MAX_COMMENT);
         for (long p = size - EOCD_SIZE; p >= stop; p--) {
             if (bytes.get(p) == 'P' && i32(p) == EOCD && u16(p + 20) <= size - p - EOCD_SIZE) return p;
         }
-        throw error(size, "no end of central directory record in the last " + (size - stop)
+        throw error(ErrorKind.TRUNCATED, size, "no end of central directory record in the last " + (size - stop)
                 + " bytes (truncated?)");
     }
 
@@ -165,7 +166,11 @@ final class ZipDirectory {
     }
 
     private TorchFileException error(long offset, String reason) {
-        return new TorchFileException(file, null, offset, reason);
+        return error(ErrorKind.CORRUPT, offset, reason);
+    }
+
+    private TorchFileException error(ErrorKind kind, long offset, String reason) {
+        return new TorchFileException(kind, file, null, offset, reason);
     }
 
     private int u16(long at) {

@@ -4,8 +4,12 @@ package dev.torch4j.libtorch;
  * libtorch refused an operation (a TorchScript error, a shape mismatch in forward...). The message is
  * libtorch's own first lines, without its C++ stack trace.
  */
-public class LibtorchException extends RuntimeException {
+public class LibtorchException extends RuntimeException implements dev.torch4j.Torch4jFailure {
     @java.io.Serial private static final long serialVersionUID = 1L;
+
+    /** {@link dev.torch4j.ErrorKind#BACKEND_FAILED}: libtorch refused the operation. */
+    @Override public dev.torch4j.ErrorKind kind() { return dev.torch4j.ErrorKind.BACKEND_FAILED; }
+
     public LibtorchException(String message) {
         super(message);
     }

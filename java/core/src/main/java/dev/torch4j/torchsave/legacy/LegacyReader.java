@@ -1,5 +1,6 @@
 package dev.torch4j.torchsave.legacy;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.PyValues;
 import dev.torch4j.read.ReadContext;
@@ -28,7 +29,7 @@ public final class LegacyReader {
         }
         ReadContext.Unpickled protocol = ctx.unpickle(bytes, magic.end(), null, null, null);
         if (!(protocol.value() instanceof Number n) || n.longValue() != PROTOCOL_VERSION) {
-            throw new TorchFileException(ctx.file(), null, magic.end(), "unsupported legacy protocol version "
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, ctx.file(), null, magic.end(), "unsupported legacy protocol version "
                     + protocol.value() + " (expected " + PROTOCOL_VERSION + ")");
         }
         ReadContext.Unpickled sysInfo = ctx.unpickle(bytes, protocol.end(), null, null, null);

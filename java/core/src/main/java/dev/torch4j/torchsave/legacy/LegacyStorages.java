@@ -1,5 +1,6 @@
 package dev.torch4j.torchsave.legacy;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.read.PyValues;
 import dev.torch4j.rebuild.StorageRef;
 import dev.torch4j.rebuild.StorageTypes;
@@ -104,12 +105,12 @@ public final class LegacyStorages implements PersistentLoader {
             Storage s = roots.get(key);
             if (s == null) throw new TorchFileException(file, null, pos, "storage key " + key + " was never referenced");
             if (pos > bytes.size() - 8) {
-                throw new TorchFileException(file, null, pos, "file ends before the size of storage " + key + " (truncated?)");
+                throw new TorchFileException(ErrorKind.TRUNCATED, file, null, pos, "file ends before the size of storage " + key + " (truncated?)");
             }
             long count = readLittleEndianLong(bytes, pos);
             int itemSize = s.dtype().itemSize();
             if (count < 0 || count > (bytes.size() - pos - 8) / itemSize) {
-                throw new TorchFileException(file, null, pos, "storage " + key + " declares " + count + " elements of "
+                throw new TorchFileException(ErrorKind.TRUNCATED, file, null, pos, "storage " + key + " declares " + count + " elements of "
                         + itemSize + " bytes but only " + (bytes.size() - pos - 8) + " bytes remain (truncated?)");
             }
             long length = count * itemSize;

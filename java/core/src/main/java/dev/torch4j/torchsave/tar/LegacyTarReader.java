@@ -1,5 +1,6 @@
 package dev.torch4j.torchsave.tar;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.PyValues;
 import dev.torch4j.read.ReadContext;
@@ -35,10 +36,15 @@ public final class LegacyTarReader {
 
     public static LoadedFile read(ReadContext ctx, ByteRegion bytes) throws TorchFileException {
         String file = ctx.file();
-        Map<String, ByteRegion> members = TarMembers.read(file, bytes);
+        TarMembers.Members walk = TarMembers.read(file, bytes);
+        Map<String, ByteRegion> members = walk.files();
         for (String required : List.of("storages", "tensors", "pickle")) {
             if (!members.containsKey(required)) {
-                throw new TorchFileException(file, required, -1, "tar layout without a '" + required + "' member");
+                // The offset is in the file, where the member list ended: the entry is named in the reason.
+                throw walk.complete()
+                        ? new TorchFileException(file, null, walk.end(), "tar layout without a '" + required + "' member")
+                        : new TorchFileException(ErrorKind.TRUNCATED, file, null, walk.end(), "tar archive ends at byte "
+                                + walk.end() + " before its '" + required + "' member (truncated?)");
             }
         }
         Map<String, Object> objects = new HashMap<>();
@@ -88,10 +94,10 @@ public final class LegacyTarReader {
             }
             if (dtype == null) throw new TorchFileException(file, "storages", pos, "untyped storage in a tar-layout file");
             pos = header.end();
-            if (pos > region.size() - 8) throw new TorchFileException(file, "storages", pos, "truncated storage size");
+            if (pos > region.size() - 8) throw new TorchFileException(ErrorKind.TRUNCATED, file, "storages", pos, "truncated storage size");
             long elements = LegacyStorages.readLittleEndianLong(region, pos);
             if (elements < 0 || elements > (region.size() - pos - 8) / dtype.itemSize()) {
-                throw new TorchFileException(file, "storages", pos, "storage " + key + " of " + elements
+                throw new TorchFileException(ErrorKind.TRUNCATED, file, "storages", pos, "storage " + key + " of " + elements
                         + " elements runs past the end of the member");
             }
             ByteRegion data = region.subRegion(pos + 8, elements * dtype.itemSize());
@@ -135,7 +141,7 @@ public final class LegacyTarReader {
                 throw new TorchFileException(file, "tensors", pos, "tensor over unknown storage " + h.get(1));
             }
             pos = header.end();
-            if (pos > region.size() - 8) throw new TorchFileException(file, "tensors", pos, "truncated tensor header");
+            if (pos > region.size() - 8) throw new TorchFileException(ErrorKind.TRUNCATED, file, "tensors", pos, "truncated tensor header");
             long ndim = LegacyStorages.readLittleEndianLong(region, pos) & 0xffffffffL; // int32 plus 4 padding bytes
             if (ndim > 64 || pos + 8 + 16 * ndim + 8 > region.size()) {
                 throw new TorchFileException(file, "tensors", pos, "corrupt tensor header (" + ndim + " dimensions)");

@@ -1,5 +1,6 @@
 package dev.torch4j.torchsave.tar;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 
@@ -13,14 +14,25 @@ final class TarMembers {
 
     private TarMembers() {}
 
-    static Map<String, ByteRegion> read(String file, ByteRegion tar) throws TorchFileException {
+    /**
+     * The members, and where the walk stopped: {@code end} is the offset of the end-of-archive
+     * zero block ({@code complete}) or of the first byte too few for another header (the file was
+     * cut: {@code complete} false).
+     */
+    record Members(Map<String, ByteRegion> files, long end, boolean complete) {}
+
+    static Members read(String file, ByteRegion tar) throws TorchFileException {
         Map<String, ByteRegion> out = new LinkedHashMap<>();
         long pos = 0;
         String paxName = null;
+        boolean complete = false;
         while (pos <= tar.size() - BLOCK) {
             byte[] header = new byte[BLOCK];
             tar.copyTo(pos, header, 0, BLOCK);
-            if (isZero(header)) break;
+            if (isZero(header)) {
+                complete = true;
+                break;
+            }
             String name = text(header, 0, 100);
             String prefix = text(header, 345, 155);
             if (!prefix.isEmpty()) name = prefix + "/" + name;
@@ -28,7 +40,7 @@ final class TarMembers {
             char type = (char) header[156];
             long data = pos + BLOCK;
             if (size < 0 || size > tar.size() - data) {
-                throw new TorchFileException(file, name, pos, "tar member of " + size + " bytes runs past the end of the file");
+                throw new TorchFileException(ErrorKind.TRUNCATED, file, name, pos, "tar member of " + size + " bytes runs past the end of the file");
             }
             if (type == 'x') {
                 paxName = paxPath(tar.subRegion(data, size));
@@ -40,7 +52,7 @@ final class TarMembers {
             }
             pos = data + (size + BLOCK - 1) / BLOCK * BLOCK;
         }
-        return out;
+        return new Members(out, Math.min(pos, tar.size()), complete);
     }
 
     private static boolean isZero(byte[] block) {

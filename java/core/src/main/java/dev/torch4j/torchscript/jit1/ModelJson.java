@@ -1,5 +1,6 @@
 package dev.torch4j.torchscript.jit1;
 
+import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.json.Json;
@@ -56,7 +57,7 @@ public final class ModelJson {
     static ModelJson parse(String file, String entry, ByteRegion bytes) throws TorchFileException {
         int limit = JsonLimits.DEFAULT.maxInputLength();
         if (bytes.size() > limit) {
-            throw new TorchFileException(file, entry, 0, "model.json of " + bytes.size() + " bytes is over the limit of " + limit);
+            throw new TorchFileException(ErrorKind.LIMIT, file, entry, 0, "model.json of " + bytes.size() + " bytes is over the limit of " + limit);
         }
         String text = decode(file, entry, bytes);
         Map<Object, Integer> offsets = new IdentityHashMap<>();
