@@ -63,7 +63,7 @@ public final class SharedFolder {
     }
 
     /** The checkout's root: the nearest folder above the working directory with the root pom, java/ and mvnw. */
-    static Path repositoryRoot() {
+    public static Path repositoryRoot() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isRegularFile(d.resolve("pom.xml")) && Files.isDirectory(d.resolve("java"))
                     && Files.isRegularFile(d.resolve("mvnw"))) {
