@@ -516,7 +516,9 @@ def gen_numpy():
     expect('npz_objects.npz', 'npz', tensors={'w': ('numpy', a['f32'])}, object_arrays=['objects'])
 
 
-CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..', '..', '..', 'shared', 'corpus')
+CORPUS = os.path.join(os.environ.get('TORCH4J_SHARED')
+                      or os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..', '..', '..', 'shared'),
+                      'corpus')
 CORPUS_FACTS = 'corpus_facts.json'
 
 

@@ -124,7 +124,8 @@ def write(name, module, versions):
 def corpus_expectations():
     """PyTorch's version and operator list for the shared corpus .ptl files (the files stay outside the repo)."""
     here = os.path.dirname(os.path.abspath(__file__))
-    corpus = os.path.normpath(os.path.join(here, '..', '..', '..', '..', '..', '..', 'shared', 'corpus', 'ptl'))
+    shared = os.environ.get('TORCH4J_SHARED') or os.path.join(here, '..', '..', '..', '..', '..', '..', 'shared')
+    corpus = os.path.normpath(os.path.join(shared, 'corpus', 'ptl'))
     if not os.path.isdir(corpus):
         print('no corpus at', corpus)
         return

@@ -1,5 +1,6 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.testing.SharedFolder;
 import dev.torch4j.json.Json;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -20,13 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CorpusInspectTest {
     static Path corpus() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("java")) && Files.exists(dir.resolve("pom.xml"))) {
-                Path c = dir.resolveSibling("shared").resolve("corpus");
-                return Files.isRegularFile(c.resolve("pytorch-view.json")) ? c : null;
-            }
-        }
-        return null;
+        Path c = SharedFolder.requireCorpus();
+        return Files.isRegularFile(c.resolve("pytorch-view.json")) ? c : null;
     }
 
     @TestFactory Stream<DynamicTest> inspectMatchesPytorchOnTheCorpus() throws Exception {

@@ -1,5 +1,6 @@
 package dev.torch4j.scan;
 
+import dev.torch4j.testing.SharedFolder;
 import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.UnsafePickleException;
@@ -126,12 +127,8 @@ class ScanFixturesTest {
     }
 
     static Path corpus() {
-        Path root = Fixtures.root(); // <repo>/java/core/src/test/resources/fixtures
-        for (Path dir = root; dir != null; dir = dir.getParent()) {
-            Path c = dir.resolve("shared").resolve("corpus");
-            if (Files.isDirectory(c) && Files.exists(c.resolve("MANIFEST.tsv"))) return c;
-        }
-        return null;
+        Path c = SharedFolder.requireCorpus();
+        return Files.exists(c.resolve("MANIFEST.tsv")) ? c : null;
     }
 
     /** Reading sees the archive PyTorch sees: DATA.PKL is data.pkl (and refused for its global), duplicates are refused. */

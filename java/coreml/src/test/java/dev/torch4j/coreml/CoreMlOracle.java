@@ -1,5 +1,6 @@
 package dev.torch4j.coreml;
 
+import dev.torch4j.testing.SharedFolder;
 import dev.torch4j.testing.ReferencePython;
 
 import dev.torch4j.json.Json;
@@ -25,7 +26,7 @@ final class CoreMlOracle {
     private CoreMlOracle() {}
 
     static final Path PYTHON = ReferencePython.interpreter();
-    private static final String ORACLE_DIR = "shared/oracles/coremltools-6.2";
+    private static final String ORACLE_DIR = "oracles/coremltools-6.2";
     private static Path fixtures;
     private static String unavailable;
 
@@ -33,11 +34,8 @@ final class CoreMlOracle {
     static Path oracleDir() {
         String given = System.getProperty("torch4j.coreml.oracle", System.getenv("TORCH4J_COREML_ORACLE"));
         if (given != null && !given.isBlank()) return Path.of(given);
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve(ORACLE_DIR);
-            if (Files.isRegularFile(candidate.resolve("coremltools/__init__.py"))) return candidate;
-        }
-        return null;
+        Path candidate = SharedFolder.existing(ORACLE_DIR);
+        return candidate != null && Files.isRegularFile(candidate.resolve("coremltools/__init__.py")) ? candidate : null;
     }
 
     private static boolean underCi() {
@@ -58,7 +56,7 @@ final class CoreMlOracle {
         if (!LibtorchBackend.isAvailable()) return "libtorch unavailable: " + LibtorchBackend.probe().reason();
         if (!Files.isExecutable(PYTHON)) return "reference PyTorch not installed at " + PYTHON;
         Path oracle = oracleDir();
-        if (oracle == null) return "coremltools 6.2 not found (" + ORACLE_DIR + " beside the checkout, or -Dtorch4j.coreml.oracle)";
+        if (oracle == null) return "coremltools 6.2 not found (" + ORACLE_DIR + " in the shared folder " + SharedFolder.root() + ", or -Dtorch4j.coreml.oracle)";
         Path dir = Files.createTempDirectory("torch4j-coreml-fixtures");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
         Run r = python(600, "gen", dir.toString());

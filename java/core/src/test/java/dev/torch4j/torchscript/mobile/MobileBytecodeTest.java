@@ -1,5 +1,6 @@
 package dev.torch4j.torchscript.mobile;
 
+import dev.torch4j.testing.SharedFolder;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.pickle.PickleMachine;
@@ -114,13 +115,7 @@ class MobileBytecodeTest {
     }
 
     private static Path corpusDir() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("java")) && Files.exists(p.resolve("pom.xml"))) {
-                Path c = p.resolveSibling("shared").resolve("corpus");
-                return Files.isDirectory(c) ? c : null;
-            }
-        }
-        return null;
+        return SharedFolder.requireCorpus();
     }
 
     @Test void unversionedRootIsVersionThree() throws Exception {
