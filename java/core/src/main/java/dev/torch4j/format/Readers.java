@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.pt2.Pt2Archive;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.ReadContext;
 import dev.torch4j.torchsave.legacy.LegacyReader;
@@ -20,6 +21,7 @@ public final class Readers {
         return switch (container) {
             case ZIP -> {
                 ZipArchive archive = zip.open();
+                if (Pt2Archive.isPt2(archive)) yield Pt2Archive.read(ctx, archive);
                 yield NumpyFileReader.isNpz(archive) ? NumpyFileReader.readNpz(ctx, archive) : ZipTorchReader.read(ctx, archive);
             }
             case LEGACY -> LegacyReader.read(ctx, bytes);
