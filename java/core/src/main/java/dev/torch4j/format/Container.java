@@ -15,5 +15,9 @@ public enum Container {
     /** numpy's {@code .npy}: magic, header dict, array bytes (or a pickle for object arrays). */
     NPY,
     /** A whole file compressed the way {@code joblib.dump(compress=...)} does (zlib, gzip, bz2, xz, lzma, lz4). */
-    COMPRESSED
+    COMPRESSED,
+    /** An ExecuTorch program ({@code .pte}): FlatBuffer identifier {@code ETnn} at byte 4. */
+    EXECUTORCH,
+    /** ExecuTorch external data ({@code .ptd}): FlatBuffer identifier {@code FTnn} at byte 4. */
+    FLAT_TENSOR
 }

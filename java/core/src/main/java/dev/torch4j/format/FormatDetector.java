@@ -1,6 +1,7 @@
 package dev.torch4j.format;
 
 import dev.torch4j.TorchFileException;
+import dev.torch4j.executorch.ExecuTorchFile;
 import dev.torch4j.numpy.JoblibCompression;
 
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,8 @@ public final class FormatDetector {
                     "flatbuffer mobile format is not supported (a .ptl saved with _use_flatbuffer=True); "
                             + "re-save it with torch.jit.save or _save_for_lite_interpreter without flatbuffer");
         }
+        if (ExecuTorchFile.isProgram(head)) return Container.EXECUTORCH;
+        if (ExecuTorchFile.isData(head)) return Container.FLAT_TENSOR;
         if (head.length >= 262 && startsWith(head, 257, "ustar".getBytes(StandardCharsets.US_ASCII))) {
             return Container.LEGACY_TAR;
         }

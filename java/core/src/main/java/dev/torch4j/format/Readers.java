@@ -1,5 +1,6 @@
 package dev.torch4j.format;
 
+import dev.torch4j.executorch.ExecuTorchFile;
 import dev.torch4j.pt2.Pt2Archive;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.ReadContext;
@@ -29,6 +30,8 @@ public final class Readers {
             case PICKLE -> PickleFileReader.read(ctx, bytes);
             case NPY -> NumpyFileReader.readNpy(ctx, bytes);
             case COMPRESSED -> readCompressed(ctx, bytes);
+            case EXECUTORCH -> ExecuTorchFile.readProgram(ctx.file(), bytes);
+            case FLAT_TENSOR -> ExecuTorchFile.readData(ctx.file(), bytes);
             // Safetensors has no pickle and no object tree: TorchReader hands it to SafetensorsFile first.
             case SAFETENSORS -> throw new TorchFileException(ctx.file(), null, 0,
                     "a safetensors payload cannot be nested inside a torch.save file");
@@ -59,7 +62,8 @@ public final class Readers {
         byte[] head = java.util.Arrays.copyOf(payload, Math.min(payload.length, FormatDetector.HEAD_BYTES));
         int last = payload.length == 0 ? -1 : payload[payload.length - 1] & 0xff;
         Container c = FormatDetector.detect(ctx.file() + " (nested payload)", head, payload.length, last);
-        if (c == Container.PICKLE || c == Container.NPY || c == Container.COMPRESSED) {
+        if (c == Container.PICKLE || c == Container.NPY || c == Container.COMPRESSED || c == Container.EXECUTORCH
+                || c == Container.FLAT_TENSOR) {
             throw new TorchFileException(ctx.file(), null, -1, "_load_from_bytes payload is not a torch.save file");
         }
         return read(ctx, c, new HeapRegion(payload), () -> ZipArchive.open(ctx.file() + " (nested payload)", payload,

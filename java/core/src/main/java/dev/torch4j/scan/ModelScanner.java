@@ -176,7 +176,7 @@ public final class ModelScanner {
 
     private static ScanResult result(String name, ScanSession session) {
         TorchFileException e = session.error();
-        return new ScanResult(name, session.findings(), e == null ? null : e.getMessage());
+        return new ScanResult(name, session.findings(), e == null ? null : e.getMessage(), false, session.checked());
     }
 
     /** Whether the bytes are any kind of file the scanner reads (zip, pickle, legacy, tar, safetensors, .npy). */

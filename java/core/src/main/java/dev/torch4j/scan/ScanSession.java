@@ -5,6 +5,7 @@ import dev.torch4j.numpy.JoblibCompression;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.format.Container;
 import dev.torch4j.format.FormatDetector;
+import dev.torch4j.executorch.ExecuTorchFile;
 import dev.torch4j.pt2.Pt2Archive;
 import dev.torch4j.pt2.Pt2ScanPlan;
 import dev.torch4j.io.ByteRegion;
@@ -44,6 +45,11 @@ final class ScanSession {
 
     List<Finding> findings() { return findings; }
 
+    /** What was checked in files without pickles (ExecuTorch), for the report. */
+    List<String> checked() { return checked; }
+
+    private final List<String> checked = new ArrayList<>();
+
     /** The scanned file's name, for messages. */
     String file() { return file; }
 
@@ -71,6 +77,7 @@ final class ScanSession {
                 case LEGACY_TAR -> throw new TorchFileException(file, entry, 0,
                         "a 0.1.x tar-layout torch.save nested in another file is not scanned");
                 case SAFETENSORS -> { } // a JSON header and raw numbers: nothing in it can run code
+                case EXECUTORCH, FLAT_TENSOR -> checked.addAll(ExecuTorchFile.scan(label(chain, entry), bytes, head));
                 case NPY -> scanNpy(bytes, chain, depth, entry);
                 case COMPRESSED -> {
                     // joblib's whole-file compression: the pickle inside, decoded within the payload budget.
