@@ -111,6 +111,39 @@ class Pt2ArchiveTest {
         return entries.stream().map(s -> s.substring(0, s.indexOf(':'))).toList();
     }
 
+    /** convert to .pth and safetensors; PyTorch 1.13 loads the .pth with the tensors the fixture was written from. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void convertsToPthThatPyTorchLoads(@TempDir Path dir) throws Exception {
+        dev.torch4j.testing.ReferencePython.require();
+        Map<String, String> want = new TreeMap<>();
+        for (Object o : (List<Object>) expected().get("package_current.pt2").get("tensors")) {
+            Map<String, Object> t = (Map<String, Object>) o;
+            want.put((String) t.get("path"), t.get("dtype") + " " + t.get("shape") + " " + t.get("sha256"));
+        }
+        Path pth = dir.resolve("out.pth");
+        dev.torch4j.convert.Converter.convert(DIR.resolve("package_current.pt2"), pth, dev.torch4j.convert.ConvertOptions.defaults());
+        String script = "import sys, hashlib, torch\n"
+                + "sys.path.insert(0, sys.argv[2])\n"
+                + "import torch_view\n"
+                + "sd = torch.load(sys.argv[1])\n"
+                + "for k, v in sd.items():\n"
+                + "    print(k, str(v.dtype).replace('torch.', ''), list(v.shape), torch_view.sha256(v))\n";
+        String out = dev.torch4j.testing.ReferencePython.runSource(script, pth.toString(),
+                Paths.get("src/test/python").toAbsolutePath().toString());
+        Map<String, String> got = new TreeMap<>();
+        for (String line : out.strip().split("\n")) {
+            int sp = line.indexOf(' ');
+            got.put(line.substring(0, sp), line.substring(sp + 1));
+        }
+        assertEquals(want, got);
+        Path st = dir.resolve("out.safetensors");
+        dev.torch4j.convert.Converter.convert(DIR.resolve("package_current.pt2"), st, dev.torch4j.convert.ConvertOptions.defaults());
+        try (Checkpoint cp = Torch.open(st)) {
+            assertEquals(want.size() - 1, cp.tensors().size()); // head.weight is embed.weight: written once
+        }
+    }
+
     @Test
     void tiedWeightsShareOneStorageAndViewsKeepTheirOffset() throws Exception {
         try (Checkpoint cp = Torch.open(DIR.resolve("package_current.pt2"))) {
