@@ -22,8 +22,11 @@ import java.util.Map;
  * config's tensor_meta (one storage per file, shared by every tensor naming it: tied weights stay tied).
  */
 final class Payloads {
-    /** A fake (data-less) tensor is stored as an empty record; PyTorch loads zeros in its place. */
-    private static final long MAX_ZEROS = Integer.MAX_VALUE - 8;
+    /**
+     * A fake (data-less) tensor is stored as an empty record; PyTorch loads zeros in its place. A
+     * zero-byte record must not make us allocate gigabytes: beyond this the file is refused.
+     */
+    private static final long MAX_ZEROS = 256L << 20;
 
     private final ReadContext ctx;
     private final ZipArchive zip;

@@ -144,6 +144,20 @@ class Pt2ArchiveTest {
         }
     }
 
+    /** Dynamic dimensions (2.2+ {@code as_expr}, 2.1 {@code as_symbol}) are shown by name; a stored weight needs concrete sizes. */
+    @Test
+    void symbolicDimensionsAreNamed() throws Exception {
+        TensorMeta m = TensorMeta.parse(Json.parse("{\"dtype\": 7, \"sizes\": [{\"as_expr\": {\"expr_str\": \"s0\", \"hint\": "
+                + "{\"as_int\": 4}}}, {\"as_int\": 3}], \"requires_grad\": false, \"device\": {\"type\": \"cuda\", \"index\": 0}, "
+                + "\"strides\": [{\"as_int\": 3}, {\"as_int\": 1}], \"storage_offset\": {\"as_int\": 0}, \"layout\": 7}"), "x");
+        assertEquals("float32[s0, 3]", m.describe());
+        assertEquals(null, m.sizes());
+        assertEquals("cuda:0", m.device());
+        TensorMeta old = TensorMeta.parse(Json.parse("{\"dtype\": 13, \"sizes\": [{\"as_symbol\": \"s1\"}], \"requires_grad\": true, "
+                + "\"device\": {\"type\": \"cpu\"}, \"strides\": [{\"as_int\": 1}], \"storage_offset\": 0, \"layout\": 7}"), "y");
+        assertEquals("bfloat16[s1]", old.describe());
+    }
+
     @Test
     void tiedWeightsShareOneStorageAndViewsKeepTheirOffset() throws Exception {
         try (Checkpoint cp = Torch.open(DIR.resolve("package_current.pt2"))) {
