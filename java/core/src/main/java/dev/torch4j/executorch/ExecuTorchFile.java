@@ -26,11 +26,18 @@ public final class ExecuTorchFile {
     private ExecuTorchFile() {}
 
     public static boolean isProgram(byte[] head) {
-        return head.length >= 8 && head[4] == 'E' && head[5] == 'T' && isAlnum(head[6]) && isAlnum(head[7]);
+        return plausibleRoot(head) && head[4] == 'E' && head[5] == 'T' && isAlnum(head[6]) && isAlnum(head[7]);
     }
 
     public static boolean isData(byte[] head) {
-        return head.length >= 8 && head[4] == 'F' && head[5] == 'T' && isAlnum(head[6]) && isAlnum(head[7]);
+        return plausibleRoot(head) && head[4] == 'F' && head[5] == 'T' && isAlnum(head[6]) && isAlnum(head[7]);
+    }
+
+    /** A FlatBuffer starts with the root table's offset: past the identifier, 4-byte aligned, under 1 GiB. */
+    private static boolean plausibleRoot(byte[] head) {
+        if (head.length < 8) return false;
+        long root = (head[0] & 0xffL) | (head[1] & 0xffL) << 8 | (head[2] & 0xffL) << 16 | (head[3] & 0xffL) << 24;
+        return root >= 8 && root < (1L << 30) && (root & 3) == 0;
     }
 
     private static boolean isAlnum(byte b) {
