@@ -219,6 +219,35 @@ class Pt2ArchiveTest {
         }
     }
 
+    /** An archive of two models (package_pt2 with a dict of programs): names and metadata keys carry the model. */
+    @Test
+    void severalModelsArePrefixedByName(@TempDir Path dir) throws Exception {
+        Path src = DIR.resolve("package_2_6.pt2");
+        Path two = dir.resolve("two.pt2");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipFile in = new ZipFile(src.toFile()); ZipOutputStream z = new ZipOutputStream(out)) {
+            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+                byte[] data = in.getInputStream(e).readAllBytes();
+                z.putNextEntry(new ZipEntry(e.getName()));
+                z.write(data);
+                z.closeEntry();
+                if (e.getName().endsWith("/models/model.json") || e.getName().endsWith("/data/weights/model.pt")) {
+                    z.putNextEntry(new ZipEntry(e.getName().replace("model.", "decoder.")));
+                    z.write(data);
+                    z.closeEntry();
+                }
+            }
+        }
+        Files.write(two, out.toByteArray());
+        try (Checkpoint cp = Torch.open(two)) {
+            assertEquals(List.of("model", "decoder"), cp.metadata().get("pt2.models"));
+            assertTrue(cp.tensors().containsKey("model.linear.weight") && cp.tensors().containsKey("decoder.linear.weight")
+                    && cp.tensors().containsKey("model.lifted_tensor_0"), cp.tensors().keySet().toString());
+            assertEquals(cp.tensors().get("model.linear.weight").sha256(), cp.tensors().get("decoder.linear.weight").sha256());
+            assertEquals(cp.metadata().get("pt2.model.operators"), cp.metadata().get("pt2.decoder.operators"));
+        }
+    }
+
     static void replaceEntry(Path src, Path dst, String name, String content) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipFile in = new ZipFile(src.toFile()); ZipOutputStream z = new ZipOutputStream(out)) {
