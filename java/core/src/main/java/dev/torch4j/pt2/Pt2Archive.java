@@ -136,10 +136,47 @@ public final class Pt2Archive {
         byte[] b = new byte[(int) r.size()];
         r.copyTo(0, b, 0, b.length);
         try {
-            return Json.parse(new String(b, StandardCharsets.UTF_8), new dev.torch4j.json.JsonLimits(512, MAX_JSON_BYTES, 50_000_000, 50_000_000));
+            String text = pythonFloatsAsNull(new String(b, StandardCharsets.UTF_8));
+            return Json.parse(text, new dev.torch4j.json.JsonLimits(512, MAX_JSON_BYTES, 50_000_000, 50_000_000));
         } catch (JsonException e) {
             throw new TorchFileException(zip.file(), entry, e.getMessage().isEmpty() ? 0 : -1, "bad JSON: " + e.getMessage());
         }
+    }
+
+    /**
+     * Python's json.dumps writes {@code NaN}, {@code Infinity} and {@code -Infinity} for such floats
+     * (a {@code -inf} attention-mask fill in a node argument), which strict JSON lacks. Outside
+     * strings they become {@code null}: torch4j reads no float constant of the graph.
+     */
+    static String pythonFloatsAsNull(String text) {
+        if (!text.contains("NaN") && !text.contains("Infinity")) return text;
+        StringBuilder out = new StringBuilder(text.length());
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                out.append(c);
+                if (c == '\\' && i + 1 < text.length()) out.append(text.charAt(++i));
+                else if (c == '"') inString = false;
+                continue;
+            }
+            if (c == '"') {
+                inString = true;
+                out.append(c);
+            } else if (text.startsWith("NaN", i)) {
+                out.append("null");
+                i += 2;
+            } else if (text.startsWith("Infinity", i)) {
+                out.append("null");
+                i += 7;
+            } else if (text.startsWith("-Infinity", i)) {
+                out.append("null");
+                i += 8;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String text(ZipArchive zip, String entry) throws TorchFileException {

@@ -144,6 +144,15 @@ class Pt2ArchiveTest {
         }
     }
 
+    @Test
+    void pythonNonFiniteFloatsInTheGraphJsonAreAccepted() throws Exception {
+        String py = "{\"a\": -Infinity, \"b\": [NaN, Infinity], \"s\": \"NaN -Infinity \\\" Infinity\"}";
+        Map<?, ?> m = (Map<?, ?>) Json.parse(Pt2Archive.pythonFloatsAsNull(py));
+        assertEquals(null, m.get("a"));
+        assertEquals(java.util.Arrays.asList(null, null), m.get("b"));
+        assertEquals("NaN -Infinity \" Infinity", m.get("s"));
+    }
+
     /** Dynamic dimensions (2.2+ {@code as_expr}, 2.1 {@code as_symbol}) are shown by name; a stored weight needs concrete sizes. */
     @Test
     void symbolicDimensionsAreNamed() throws Exception {
