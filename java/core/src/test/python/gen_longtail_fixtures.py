@@ -89,6 +89,13 @@ def walk(o, path='', out=None, on_path=None):
     if isinstance(o, np.generic) and np.asarray(o).dtype.kind in NUMERIC_KINDS:
         out.setdefault(path, ('numpy', np.asarray(o)))
         return out
+    if isinstance(o, np.ndarray) and o.dtype == object:
+        # np.load(allow_pickle=True) of a 0-d object array: .item() is the value (often a dict of arrays)
+        if o.ndim == 0:
+            return walk(o.item(), path, out, on_path)
+        for idx in np.ndindex(o.shape):
+            walk(o[idx], join(path, '.'.join(str(i) for i in idx)), out, on_path)
+        return out
     if isinstance(o, (np.ndarray, str, bytes, int, float, complex, type, types.FunctionType,
                       types.BuiltinFunctionType, enum.Enum, pathlib.PurePath)):
         return out

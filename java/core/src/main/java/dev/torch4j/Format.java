@@ -19,7 +19,13 @@ public enum Format {
     /** numpy's {@code .npz} ({@code savez}, {@code savez_compressed}): a zip of {@code .npy} files. */
     NPZ("npz"),
     /** A {@code joblib.dump} file (scikit-learn models...): a pickle with numpy array bytes spliced in, maybe compressed. */
-    JOBLIB("joblib");
+    JOBLIB("joblib"),
+    /** A torch.export archive ({@code torch.export.save}, the PT2 archive of PyTorch 2.x): graph JSON plus weights. */
+    PT2("pt2"),
+    /** An ExecuTorch program ({@code .pte}): a FlatBuffer with methods, operators, delegates and constant tensors. */
+    EXECUTORCH("executorch"),
+    /** ExecuTorch external data ({@code .ptd}, FlatTensor): named tensors and backend blobs. */
+    PTD("ptd");
 
     private final String id;
 

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 final class InspectCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "A torch.save, legacy, pickle, joblib, TorchScript, mobile (.ptl), .npy or .npz file.")
+    @Parameters(paramLabel = "FILE", description = "A torch.save, legacy, pickle, joblib, TorchScript, mobile (.ptl), .npy, .npz, torch.export (.pt2), ExecuTorch (.pte) or .ptd file.")
     Path file;
 
     @Option(names = "--json", description = "Write JSON: {file, format, tensors: [{path, dtype, shape, ...}], metadata, ...}.")

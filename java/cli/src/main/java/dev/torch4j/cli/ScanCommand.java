@@ -40,7 +40,7 @@ final class ScanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories (scanned recursively, any extension).")
     List<Path> paths;
 
-    @Option(names = "--json", description = "Write JSON: {files: [{file, verdict, findings: [{global, use, severity, entry, offset, chain, reason}], error, errorKind}], summary}.")
+    @Option(names = "--json", description = "Write JSON: {files: [{file, verdict, findings: [{global, use, severity, entry, offset, chain, reason}], checked (files without pickles), error, errorKind}], summary}.")
     boolean json;
 
     @Option(names = "--sarif", paramLabel = "FILE", description = "Also write a SARIF 2.1.0 report (for code-scanning dashboards).")
@@ -102,6 +102,7 @@ final class ScanCommand implements Callable<Integer> {
         long unknown = r.findings().stream().filter(f -> f.severity() == Severity.UNKNOWN).count();
         if (v == Verdict.CLEAN) out.println(r.file() + ": clean");
         else if (v == Verdict.UNKNOWN) out.println(r.file() + ": unknown (" + unknown + " third-party global" + (unknown == 1 ? "" : "s") + ")");
+        for (String c : r.checked()) out.println(r.file() + ": checked " + c);
         for (Finding f : r.findings()) {
             if (f.severity() == Severity.UNKNOWN && v == Verdict.UNKNOWN && !strict) continue;
             out.println(r.file() + ": " + f.severity() + " " + f.global() + " (" + f.use().label() + ")"
@@ -136,7 +137,12 @@ final class ScanCommand implements Callable<Integer> {
                 w.endArray().name("reason").value(f.reason()).endObject();
             }
             w.endArray();
-            if (r.error() != null) w.name("error").value(r.error()).name("errorKind").value(r.errorKind().id());
+            if (!r.checked().isEmpty()) {
+                w.name("checked").beginArray();
+                for (String c : r.checked()) w.value(c);
+                w.endArray();
+            }
+                        if (r.error() != null) w.name("error").value(r.error()).name("errorKind").value(r.errorKind().id());
             w.endObject();
         }
         w.endArray();

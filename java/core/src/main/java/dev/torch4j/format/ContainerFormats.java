@@ -24,6 +24,8 @@ public final class ContainerFormats {
             new ZipFormat(),
             new NpyFormat(),
             new FlatbufferMobileFormat(),
+            new ExecuTorchFormat(),
+            new FlatTensorFormat(),
             new LegacyTarFormat(),
             new LegacyFormat(),
             new PickleFileFormat(),

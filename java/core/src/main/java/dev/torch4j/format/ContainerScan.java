@@ -36,4 +36,7 @@ public interface ContainerScan {
 
     /** Bytes decoded from the container (a decompressed payload), charged against the scan's budget. */
     ByteRegion decoded(byte[] bytes);
+
+    /** What was checked in a container that holds no pickle to rate (an ExecuTorch program), one line each. */
+    void checked(java.util.List<String> what);
 }

@@ -6,6 +6,7 @@ import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.numpy.ArrayViews;
 import dev.torch4j.numpy.NpyFile;
+import dev.torch4j.numpy.TextArrays;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.ReadContext;
 import dev.torch4j.zip.ZipArchive;
@@ -19,7 +20,9 @@ import java.util.Map;
  * copy), in the header's byte order and C or Fortran order. A {@code .npz} is a zip of {@code .npy}
  * entries named after the arrays ({@code arr_0}... for positional ones): stored entries are viewed in
  * place, deflated ones ({@code savez_compressed}) inflated once. Object arrays hold a pickle instead
- * of elements; it is read inertly by the safe pickle machine (their values, not tensors).
+ * of elements; it is read inertly by the safe pickle machine (their values; numeric arrays inside
+ * them are tensors). String arrays ({@code <U3}, {@code |S5}) are read as values: the strings
+ * numpy's {@code tolist()} gives, so an {@code .npz} with a label member still reads.
  */
 final class NumpyFileReader {
     private NumpyFileReader() {}
@@ -64,6 +67,9 @@ final class NumpyFileReader {
                     + " bytes, the header's " + h + " needs " + need + " (truncated?)");
         }
         try {
+            if (h.isTextArray()) {
+                return TextArrays.decode(bytes.subRegion(h.dataOffset(), need), h.text(), h.shape(), h.fortranOrder());
+            }
             return ArrayViews.over(bytes.subRegion(h.dataOffset(), need), h.dtype(), h.order(), h.shape(),
                     h.fortranOrder(), key);
         } catch (IllegalArgumentException e) {

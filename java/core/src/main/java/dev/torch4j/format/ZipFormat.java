@@ -4,6 +4,7 @@ import dev.torch4j.ErrorKind;
 import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
+import dev.torch4j.pt2.Pt2Archive;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.ReadContext;
 import dev.torch4j.torchsave.zip.ZipTorchReader;
@@ -27,6 +28,8 @@ final class ZipFormat implements ContainerFormat {
 
     @Override public LoadedFile read(ReadContext ctx, ByteRegion bytes, HeadTail head) throws TorchFileException {
         ZipArchive archive = ZipArchive.open(head.file(), bytes, ctx.options().maxEntryBytes());
+        // A torch.export archive is a zip too; what is inside tells it apart (its archive_format/version records).
+        if (Pt2Archive.isPt2(archive)) return Pt2Archive.read(ctx, archive);
         return NumpyFileReader.isNpz(archive) ? NumpyFileReader.readNpz(ctx, archive) : ZipTorchReader.read(ctx, archive);
     }
 

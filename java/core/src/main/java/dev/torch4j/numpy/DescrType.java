@@ -50,6 +50,6 @@ record DescrType(DType dtype, ByteOrder order) {
 
     private static TorchFileException unsupported(String descr, String file, long offset) {
         return new TorchFileException(ErrorKind.UNSUPPORTED, file, null, offset, "unsupported numpy dtype '" + descr
-                + "' (f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1 c8 c16 and object arrays are read)");
+                + "' (f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1 c8 c16, strings S and U, and object arrays are read)");
     }
 }

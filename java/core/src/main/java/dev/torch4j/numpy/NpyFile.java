@@ -46,8 +46,16 @@ public final class NpyFile {
      * What a {@code .npy} header says; {@code dataOffset} is where the elements start. {@code dtype} is
      * null for an object array (its data is a pickle; see {@link #isObjectArray()}).
      */
-    public record Header(DType dtype, ByteOrder order, boolean fortranOrder, long[] shape, long dataOffset, int version) {
-        public boolean isObjectArray() { return dtype == null; }
+    public record Header(DType dtype, ByteOrder order, boolean fortranOrder, long[] shape, long dataOffset, int version,
+                         TextType text) {
+        Header(DType dtype, ByteOrder order, boolean fortranOrder, long[] shape, long dataOffset, int version) {
+            this(dtype, order, fortranOrder, shape, dataOffset, version, null);
+        }
+
+        public boolean isObjectArray() { return dtype == null && text == null; }
+
+        /** A string array ({@code S}, {@code U}): its elements are values, not a tensor. */
+        public boolean isTextArray() { return text != null; }
 
         public long numel() {
             long n = 1;
@@ -56,11 +64,11 @@ public final class NpyFile {
         }
 
         public long dataBytes() {
-            return Math.multiplyExact(numel(), dtype.itemSize());
+            return Math.multiplyExact(numel(), text != null ? text.itemSize() : dtype.itemSize());
         }
 
         @Override public String toString() {
-            return "npy v" + version + " " + (dtype == null ? "object" : dtype.pythonName()) + (order == ByteOrder.BIG_ENDIAN ? " big-endian" : "")
+            return "npy v" + version + " " + (text != null ? text.descr() : dtype == null ? "object" : dtype.pythonName()) + (order == ByteOrder.BIG_ENDIAN ? " big-endian" : "")
                     + " " + Arrays.toString(shape) + (fortranOrder ? " fortran-order" : "");
         }
     }
@@ -70,9 +78,10 @@ public final class NpyFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             Header h = readHeader(ch, size, file.toString());
-            if (h.isObjectArray()) {
-                throw new TorchFileException(ErrorKind.UNSUPPORTED, file.toString(), null, h.dataOffset(), "an object array (pickled Python "
-                        + "objects) has no tensor; Torch.open reads its values inertly");
+            if (h.isObjectArray() || h.isTextArray()) {
+                throw new TorchFileException(ErrorKind.UNSUPPORTED, file.toString(), null, h.dataOffset(), (h.isTextArray() ? "a "
+                        + h.text().descr() + " string array" : "an object array (pickled Python objects)")
+                        + " has no tensor; Torch.open reads its values");
             }
             long bytes = h.dataBytes();
             long available = size - h.dataOffset();
@@ -184,8 +193,14 @@ public final class NpyFile {
             // Object arrays hold a pickle after the header: no element type, no byte count.
             return new Header(null, ByteOrder.LITTLE_ENDIAN, f.fortranOrder(), f.shape(), headerStart + headerLen, major);
         }
-        DescrType d = DescrType.parse(f.descr(), where, headerStart);
-        Header h = new Header(d.dtype(), d.order(), f.fortranOrder(), f.shape(), headerStart + headerLen, major);
+        TextType textType = TextType.parse(f.descr());
+        Header h;
+        if (textType != null) {
+            h = new Header(null, textType.order(), f.fortranOrder(), f.shape(), headerStart + headerLen, major, textType);
+        } else {
+            DescrType d = DescrType.parse(f.descr(), where, headerStart);
+            h = new Header(d.dtype(), d.order(), f.fortranOrder(), f.shape(), headerStart + headerLen, major);
+        }
         try {
             h.dataBytes();
         } catch (ArithmeticException e) {

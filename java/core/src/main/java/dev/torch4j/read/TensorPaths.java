@@ -6,6 +6,7 @@ import dev.torch4j.torchscript.ScriptClasses;
 import dev.torch4j.python.PyObject;
 import dev.torch4j.python.PyTuple;
 import dev.torch4j.tensor.Tensor;
+import dev.torch4j.numpy.NumpyArray;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,10 @@ public final class TensorPaths {
             for (Map.Entry<String, Tensor> e : s.components().entrySet()) out.putIfAbsent(join(path, e.getKey()), e.getValue());
             return;
         }
+        if (o instanceof NumpyArray a) {
+            visitObjectArray(a, path, depth);
+            return;
+        }
         if (!(o instanceof Map<?, ?> || o instanceof List<?> || o instanceof PyObject)) return;
         if (!onPath.add(o)) return; // a cycle
         boolean shared = !walked.add(o);
@@ -85,6 +90,38 @@ public final class TensorPaths {
         } finally {
             onPath.remove(o);
             if (shared) insideShared--;
+        }
+    }
+
+    /**
+     * A numpy object array (dtype=object): a 0-d one stands for its single element ({@code .item()},
+     * how a dict of normalisation statistics is saved with {@code np.save}), others name their
+     * elements by index per dimension, like nested lists. Other placeholder arrays hold no tensor.
+     */
+    private void visitObjectArray(NumpyArray a, String path, int depth) {
+        if (a.dtype() == null || !a.dtype().isObject() || !(a.data() instanceof List<?> items)) return;
+        long[] shape = a.shape();
+        if (shape.length == 0) {
+            if (items.size() == 1) visit(items.get(0), path, depth + 1);
+            return;
+        }
+        long numel = 1;
+        for (long d : shape) numel = Math.multiplyExact(numel, d);
+        if (numel != items.size()) return; // malformed: no indices to give
+        for (int i = 0; i < items.size(); i++) {
+            // numpy pickles an object array's elements in C order of their indices (its flat iterator).
+            long[] index = new long[shape.length];
+            long rest = i;
+            for (int k = shape.length - 1; k >= 0; k--) {
+                index[k] = rest % shape[k];
+                rest /= shape[k];
+            }
+            StringBuilder p = new StringBuilder(path);
+            for (long ix : index) {
+                if (p.length() > 0) p.append('.');
+                p.append(ix);
+            }
+            visit(items.get(i), p.toString(), depth + 1);
         }
     }
 

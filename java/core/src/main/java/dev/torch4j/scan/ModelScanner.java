@@ -180,7 +180,8 @@ public final class ModelScanner {
 
     private static ScanResult result(String name, ScanSession session) {
         TorchFileException e = session.error();
-        return new ScanResult(name, session.findings(), e == null ? null : e.getMessage(), e == null ? null : e.kind());
+        return new ScanResult(name, session.findings(), e == null ? null : e.getMessage(), false, e == null ? null : e.kind(),
+                session.checked());
     }
 
     /** The format of the bytes when they are any kind of file the scanner reads, else null. */

@@ -12,13 +12,22 @@ import java.util.List;
  * @param error    why the file could not be read completely (with file, entry and offset), or null
  * @param skipped  met in a directory walk and not a model file of any kind (no pickle, zip or tensor signature)
  * @param errorKind what kind of problem {@code error} is (null exactly when {@code error} is)
+ * @param checked  what was checked where a file holds no pickle to rate (an ExecuTorch program: its
+ *                 structure, its delegates), one line each; empty otherwise
  */
-public record ScanResult(String file, List<Finding> findings, String error, boolean skipped, ErrorKind errorKind) {
+public record ScanResult(String file, List<Finding> findings, String error, boolean skipped, ErrorKind errorKind,
+                         List<String> checked) {
     public ScanResult {
         findings = List.copyOf(findings);
+        checked = List.copyOf(checked);
         if ((error == null) != (errorKind == null)) {
             throw new IllegalArgumentException("an error and its kind go together: " + error + ", " + errorKind);
         }
+    }
+
+    /** A result of a file that holds pickles to rate (nothing listed as checked). */
+    public ScanResult(String file, List<Finding> findings, String error, boolean skipped, ErrorKind errorKind) {
+        this(file, findings, error, skipped, errorKind, List.of());
     }
 
     /** A result with {@code error} (or none when null) of unknown kind, taken as {@link ErrorKind#CORRUPT}. */

@@ -5,6 +5,8 @@ import dev.torch4j.TorchFileException;
 import dev.torch4j.format.ContainerFormats;
 import dev.torch4j.format.ContainerScan;
 import dev.torch4j.format.HeadTail;
+import dev.torch4j.pt2.Pt2Archive;
+import dev.torch4j.pt2.Pt2ScanPlan;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.pickle.PickleFlow;
@@ -37,6 +39,11 @@ final class ScanSession {
     }
 
     List<Finding> findings() { return findings; }
+
+    /** What was checked in files without pickles (ExecuTorch), for the report. */
+    List<String> checked() { return checked; }
+
+    private final List<String> checked = new ArrayList<>();
 
     /** The scanned file's name, for messages. */
     String file() { return file; }
@@ -84,6 +91,7 @@ final class ScanSession {
         }
         @Override public void npy(ByteRegion bytes) throws TorchFileException { scanNpy(bytes, chain, depth, entry); }
         @Override public ByteRegion decoded(byte[] bytes) { return materialize(bytes); }
+        @Override public void checked(List<String> what) { checked.addAll(what); }
     }
 
     /** A payload a loader would unpickle: scanned as a file of its own, within the budgets. */
@@ -179,6 +187,7 @@ final class ScanSession {
                         with(chain, e.name()), "the local header names it " + local + ": readers that trust local headers see another archive"));
             }
         }
+        Pt2ScanPlan pt2 = Pt2Archive.scanPlan(zip);
         for (ZipArchive.Entry e : all) {
             if (e.name().endsWith("/")) continue;
             String lower = ZipArchive.fold(e.name());
@@ -188,6 +197,17 @@ final class ScanSession {
             boolean nested = lower.endsWith(".pt") || lower.endsWith(".pth") || lower.endsWith(".ckpt") || lower.endsWith(".ptl")
                     || lower.endsWith(".npy") || lower.endsWith(".joblib") || lower.endsWith(".zip") || lower.endsWith(".bin")
                     && !lower.contains("/data/");
+            if (pt2 != null) {
+                // A .pt2 loader unpickles payloads whatever their names (weight_0, opaque_obj_0) and maps AOTInductor code.
+                Pt2ScanPlan.EntryKind kind = pt2.kind(e.name());
+                if (kind == Pt2ScanPlan.EntryKind.NATIVE_CODE) {
+                    findings.add(new Finding(e.name(), Use.LOADS, Severity.DANGEROUS, e.name(), -1, inner,
+                            "AOTInductor compiled code: torch._inductor.aoti_load_package loads and runs it"));
+                }
+                pickle = false;
+                code = false;
+                nested = kind == Pt2ScanPlan.EntryKind.PAYLOAD;
+            }
             if (!pickle && !code && !nested) continue;
             ByteRegion data;
             try {

@@ -56,7 +56,7 @@ class LongtailFixturesTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static void check(Path file, Map<String, Object> want) throws Exception {
+    static void check(Path file, Map<String, Object> want) throws Exception {
         String error = (String) want.get("error");
         if (error != null) {
             TorchFileException ex = assertThrows(TorchFileException.class, () -> Torch.open(file).close());

@@ -75,8 +75,12 @@ class ScanFixturesTest {
      */
     private static final List<String> LONGTAIL_MALICIOUS = List.of("longtail/learner_partial_system.pkl");
 
+    /** .pt2 fixtures a loader would run code from: a pickled os.system constant, an AOTInductor library (Pt2ArchiveTest). */
+    private static final List<String> PT2_DANGEROUS = List.of("pt2/hostile_opaque.pt2", "pt2/aoti_package.pt2");
+
     @Test
     void longtailRefusalsAreDangerous() {
+        for (String rel : PT2_DANGEROUS) assertEquals(Verdict.DANGEROUS, ModelScanner.scan(Fixtures.file(rel)).verdict(), rel);
         for (String rel : LONGTAIL_MALICIOUS) {
             ScanResult r = ModelScanner.scan(Fixtures.file(rel));
             assertEquals(Verdict.DANGEROUS, r.verdict(), r::toString);
@@ -89,7 +93,7 @@ class ScanFixturesTest {
         for (Path p : ModelScanner.files(Fixtures.root())) {
             String rel = Fixtures.root().relativize(p).toString();
             if (rel.startsWith("malicious/") || rel.startsWith("scan/c") || rel.startsWith("pickle/mal_")
-                    || LONGTAIL_MALICIOUS.contains(rel)) continue;
+                    || LONGTAIL_MALICIOUS.contains(rel) || PT2_DANGEROUS.contains(rel)) continue;
             files.add(p);
         }
         return files.stream().map(p -> DynamicTest.dynamicTest(Fixtures.root().relativize(p).toString(), () -> {

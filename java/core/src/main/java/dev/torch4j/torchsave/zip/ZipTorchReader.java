@@ -31,7 +31,7 @@ public final class ZipTorchReader {
         String root = ArchiveLayout.rootPrefix(zip);
         boolean mobile = zip.contains(root + "bytecode.pkl");
         boolean oldScript = zip.contains(root + "model.json") && !zip.contains(root + "data.pkl");
-        boolean script = mobile || oldScript || zip.contains(root + "constants.pkl") || hasCode(zip, root + "code/");
+        boolean script = mobile || oldScript || zip.contains(root + "constants.pkl") || hasEntryUnder(zip, root + "code/");
         Format format = mobile ? Format.MOBILE : script ? Format.TORCHSCRIPT : Format.ZIP;
 
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -78,16 +78,26 @@ public final class ZipTorchReader {
             List<Object> table = constants == null ? null
                     : constants.stream().filter(o -> o instanceof Tensor).map(Object.class::cast).toList();
             Object bytecode = ctx.unpickle(zip.read(root + "bytecode.pkl"), 0, root + "bytecode.pkl",
-                    new ZipStorages(zip, constantFolders, order), table).value();
+                    new ZipStorages(zip, bytecodeFolders(zip, root, constantFolders), order), table).value();
             MobileInfo.describe(bytecode, zip.file(), root + "bytecode.pkl", meta);
         }
         ScriptClasses classes = script ? new ScriptClasses(zip, root + "code/") : null;
         return new LoadedFile(format, value, meta, classes);
     }
 
-    private static boolean hasCode(ZipArchive zip, String codePrefix) {
+    /**
+     * Where bytecode.pkl's own tensors live. Bytecode v4 and older (and backports to them) write
+     * them to {@code bytecode/N}, numbered independently of {@code constants/N}: the same key names
+     * another tensor there. PyTorch's mobile import reads {@code bytecode/} whenever the archive has
+     * such entries, and {@code constants/} otherwise.
+     */
+    private static List<String> bytecodeFolders(ZipArchive zip, String root, List<String> constantFolders) {
+        return hasEntryUnder(zip, root + "bytecode/") ? List.of(root + "bytecode/") : constantFolders;
+    }
+
+    private static boolean hasEntryUnder(ZipArchive zip, String prefix) {
         for (String name : zip.nameSet()) {
-            if (name.startsWith(codePrefix)) return true;
+            if (name.startsWith(prefix)) return true;
         }
         return false;
     }
