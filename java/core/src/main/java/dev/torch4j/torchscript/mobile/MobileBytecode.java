@@ -70,20 +70,30 @@ public final class MobileBytecode {
 
     /** As {@link #parse(Object)}, naming {@code file} and {@code entry} in errors. */
     public static MobileBytecode parse(Object bytecodeRoot, String file, String entry) throws TorchFileException {
-        try {
-            return new Parser().parse(bytecodeRoot);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new TorchFileException(file, entry, -1, "bad lite-interpreter bytecode: " + e.getMessage(), e);
-        }
+        return new Parser(file, entry).parse(bytecodeRoot);
     }
 
-    /** Walks the tree, tracking where it is so a bad value is reported by its path. */
+    /**
+     * Walks the tree, tracking where it is so a bad value is reported by its path (the values are
+     * already unpickled: there is no byte offset, the entry and the path say where).
+     */
     private static final class Parser {
+        private final String file;
+        private final String entry;
         private String where = "root";
 
-        MobileBytecode parse(Object root) {
+        Parser(String file, String entry) {
+            this.file = file;
+            this.entry = entry;
+        }
+
+        private TorchFileException bad(String reason) {
+            return new TorchFileException(file, entry, -1, "bad lite-interpreter bytecode: " + reason);
+        }
+
+        MobileBytecode parse(Object root) throws TorchFileException {
             List<?> items = tuple(root, "bytecode root");
-            if (items.isEmpty()) throw new IllegalArgumentException("bytecode has no elements");
+            if (items.isEmpty()) throw bad("bytecode has no elements");
             long version = UNVERSIONED;
             int first = 0;
             if (isInt(items.get(0))) {
@@ -98,9 +108,9 @@ public final class MobileBytecode {
             return new MobileBytecode(version, methods);
         }
 
-        private Method method(Object value, long version) {
+        private Method method(Object value, long version) throws TorchFileException {
             List<?> m = tuple(value, "method");
-            if (m.size() < 2) throw new IllegalArgumentException(where + ": method tuple has " + m.size() + " items, needs name and code");
+            if (m.size() < 2) throw bad(where + ": method tuple has " + m.size() + " items, needs name and code");
             String name = string(m.get(0), "method name");
             where = "method " + name;
             List<?> code = tuple(m.get(1), "code table");
@@ -113,32 +123,33 @@ public final class MobileBytecode {
             List<Instruction> instructions = new ArrayList<>(ins.size());
             for (Object o : ins) {
                 List<?> t = tuple(o, "instruction");
-                if (t.size() != 3) throw new IllegalArgumentException(where + ": instruction with " + t.size() + " parts, expected 3");
+                if (t.size() != 3) throw bad(where + ": instruction with " + t.size() + " parts, expected 3");
                 instructions.add(new Instruction(string(t.get(0), "opcode"), toLong(t.get(1), "X"), toLong(t.get(2), "N")));
             }
             List<Operator> operators = new ArrayList<>(ops.size());
             for (Object o : ops) {
                 List<?> t = tuple(o, "operator");
-                if (t.size() < 2) throw new IllegalArgumentException(where + ": operator with " + t.size() + " parts, expected name and overload");
-                int numArgs = t.size() > 2 ? Math.toIntExact(toLong(t.get(2), "operator num_args")) : -1;
-                operators.add(new Operator(string(t.get(0), "operator name"), string(t.get(1), "operator overload"), numArgs));
+                if (t.size() < 2) throw bad(where + ": operator with " + t.size() + " parts, expected name and overload");
+                long numArgs = t.size() > 2 ? toLong(t.get(2), "operator num_args") : -1;
+                if (numArgs != (int) numArgs) throw bad(where + ": operator num_args " + numArgs + " does not fit an int");
+                operators.add(new Operator(string(t.get(0), "operator name"), string(t.get(1), "operator overload"), (int) numArgs));
             }
             List<String> typeNames = new ArrayList<>(types.size());
             for (Object o : types) typeNames.add(string(o, "type"));
 
             boolean hasSchema = version > 4 || (version == 4 && m.size() >= 3);
             Schema schema = hasSchema && m.size() >= 3 ? schema(m.get(2)) : null;
-            if (hasSchema && schema == null) throw new IllegalArgumentException(where + ": version " + version + " needs a schema");
+            if (hasSchema && schema == null) throw bad(where + ": version " + version + " needs a schema");
             return new Method(name, List.copyOf(instructions), List.copyOf(operators),
                     Collections.unmodifiableList(new ArrayList<>(consts)), List.copyOf(typeNames), registerSize, schema);
         }
 
-        private Schema schema(Object value) {
+        private Schema schema(Object value) throws TorchFileException {
             List<?> table = tuple(value, "schema");
             return new Schema(arguments(field(table, 0, "arguments")), arguments(field(table, 1, "returns")));
         }
 
-        private List<Argument> arguments(Object value) {
+        private List<Argument> arguments(Object value) throws TorchFileException {
             List<?> list = tuple(value, "argument list");
             List<Argument> out = new ArrayList<>(list.size());
             for (Object o : list) {
@@ -150,36 +161,36 @@ public final class MobileBytecode {
         }
 
         /** Entry {@code index} of a ((name, value)...) table, which must carry {@code name}. */
-        private Object field(List<?> table, int index, String name) {
-            if (index >= table.size()) throw new IllegalArgumentException(where + ": no '" + name + "' entry");
+        private Object field(List<?> table, int index, String name) throws TorchFileException {
+            if (index >= table.size()) throw bad(where + ": no '" + name + "' entry");
             List<?> row = tuple(table.get(index), "'" + name + "' entry");
             if (row.size() != 2 || !name.equals(row.get(0))) {
-                throw new IllegalArgumentException(where + ": expected '" + name + "' entry, found " + describe(row));
+                throw bad(where + ": expected '" + name + "' entry, found " + describe(row));
             }
             return row.get(1);
         }
 
-        private List<?> tuple(Object value, String what) {
+        private List<?> tuple(Object value, String what) throws TorchFileException {
             // The lite interpreter writes tuples; a list is accepted, as PyTorch's IValue accessors do not care.
             if (value instanceof PyTuple t) return t;
             if (value instanceof List<?> l) return l;
-            throw new IllegalArgumentException(where + ": " + what + " should be a tuple, found " + describe(value));
+            throw bad(where + ": " + what + " should be a tuple, found " + describe(value));
         }
 
-        private String string(Object value, String what) {
+        private String string(Object value, String what) throws TorchFileException {
             if (value instanceof String s) return s;
-            throw new IllegalArgumentException(where + ": " + what + " should be a string, found " + describe(value));
+            throw bad(where + ": " + what + " should be a string, found " + describe(value));
         }
 
         private static boolean isInt(Object value) {
             return value instanceof Long || value instanceof Integer || value instanceof BigInteger;
         }
 
-        private long toLong(Object value, String what) {
+        private long toLong(Object value, String what) throws TorchFileException {
             if (value instanceof Long l) return l;
             if (value instanceof Integer i) return i;
             if (value instanceof BigInteger b && b.bitLength() < 64) return b.longValue();
-            throw new IllegalArgumentException(where + ": " + what + " should be an int, found " + describe(value));
+            throw bad(where + ": " + what + " should be an int, found " + describe(value));
         }
 
         private static String describe(Object value) {
