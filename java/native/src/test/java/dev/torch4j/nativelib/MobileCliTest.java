@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.torch4j.nativelib.cli.BackportCommand;
-import dev.torch4j.spi.CliExtension;
+import dev.torch4j.cli.api.CliExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ class MobileCliTest {
   private static Run run(Object command, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(command);
+    CommandLine cl = dev.torch4j.cli.api.ErrorHandler.install(new CommandLine(command), false);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute(args);
@@ -111,6 +111,11 @@ class MobileCliTest {
     try (var files = Files.list(tmp)) {
       assertEquals(1, files.count(), "only the input remains");
     }
+    Path random = Files.write(tmp.resolve("random.bin"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+    Run notMobile = run(new BackportCommand(), random.toString(), out.toString(), "--to", "5");
+    assertEquals(2, notMobile.exit());
+    assertEquals("torch4j: " + random + " at byte 0: not a PyTorch Mobile file (.ptl): neither a zip archive nor a"
+        + " flatbuffer mobile file", notMobile.err().strip());
     Path absent = tmp.resolve("absent.ptl");
     Run missing = run(new BackportCommand(), absent.toString(), out.toString(), "--to", "5");
     assertEquals(2, missing.exit());

@@ -1,4 +1,4 @@
-package dev.torch4j.cli;
+package dev.torch4j.cli.api;
 
 import dev.torch4j.TorchFileException;
 
@@ -12,10 +12,12 @@ import java.nio.file.NoSuchFileException;
  * Turns any exception into the one-line message users see: it names the user's file (the atomic
  * writer already reports the target, never its temporary file) and never a Java class name.
  */
-final class Errors {
+public final class Errors {
     private Errors() {}
 
-    static String message(Throwable e) {
+    /** The line after {@code torch4j: } for {@code e}. */
+    public static String message(Throwable e) {
+        if (e instanceof CommandFailedException) return e.getMessage(); // the command worded it for the user
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
         if (e instanceof TorchFileException) return e.getMessage(); // already names file, entry and offset
         if (e instanceof FileAlreadyExistsException f) {
@@ -30,6 +32,7 @@ final class Errors {
             return "not supported yet" + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
         String m = e.getMessage();
+        if (e instanceof picocli.CommandLine.ParameterException && m != null) return m + " (see 'torch4j --help')";
         boolean expected = e instanceof java.io.IOException || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException;
         if (m == null || m.isBlank()) return "internal error (run again with --debug to see where)";
@@ -37,3 +40,4 @@ final class Errors {
         return expected ? m : "internal error: " + m + " (run again with --debug to see where)";
     }
 }
+
