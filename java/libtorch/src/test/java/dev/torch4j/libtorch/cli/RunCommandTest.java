@@ -199,6 +199,27 @@ class RunCommandTest {
         assertEquals("torch4j: " + stateDict + ": a zip state dict, not a TorchScript archive: see inspect/convert", r.err().strip());
     }
 
+    /** optimize_for_mobile's XNNPACK prepacked ops: the bundled libtorch has none, and says so (exit 3). */
+    @Test
+    void optimizedForMobileFileNamesTheMissingXnnpack() throws Exception {
+        Path dir = OracleAccess.tempDir();
+        Path ptl = dir.resolve("optimized.ptl");
+        String code = "import sys, torch\n"
+                + "from torch.utils.mobile_optimizer import optimize_for_mobile\n"
+                + "m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU()).eval()\n"
+                + "optimize_for_mobile(torch.jit.script(m))._save_for_lite_interpreter(sys.argv[1])\n";
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", code, ptl.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), log);
+        Path out = dir.resolve("never.npy");
+        Run r = run(ptl.toString(), "--input", fx("cnn_x1.npy"), "--output", out.toString());
+        assertEquals(3, r.exit(), r.err());
+        assertTrue(r.err().startsWith("torch4j: " + ptl + ": uses XNNPACK prepacked ops (torch.classes.xnnpack."), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void missingLibtorchExitsThree() throws IOException {
         Path out = OracleAccess.tempDir().resolve("never.npy");

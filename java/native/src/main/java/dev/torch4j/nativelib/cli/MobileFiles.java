@@ -45,6 +45,15 @@ final class MobileFiles {
         throw new TorchFileException(file.toString(), null, -1,
             "holds no bytecode.pkl: not a PyTorch Mobile file (save it with _save_for_lite_interpreter)");
       }
+      // optimize_for_mobile's prepacked contexts: libtorch's backport reloads the module, and the
+      // bundled libtorch, built without XNNPACK, fails on them with an internal assertion (isGenericDict).
+      boolean xnnpack = zip.stream().map(ZipEntry::getName).anyMatch(name -> name.endsWith("/code/__torch__/torch/classes/xnnpack.py"));
+      if (xnnpack) {
+        throw new dev.torch4j.spi.BackendUnavailableException(file + ": uses XNNPACK prepacked ops"
+            + " (torch.classes.xnnpack, from optimize_for_mobile), which the bundled libtorch lacks, so its backport"
+            + " cannot rewrite them: use PyTorch's torch.jit.mobile._backport_for_mobile, or export-mobile"
+            + " --bytecode-version N from the TorchScript .pt");
+      }
     } catch (java.util.zip.ZipException e) {
       throw new TorchFileException(file.toString(), null, -1, "not a readable zip archive: " + e.getMessage(), e);
     }
