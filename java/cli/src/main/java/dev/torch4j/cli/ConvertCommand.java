@@ -56,7 +56,6 @@ public final class ConvertCommand extends WritingCommand {
 
 
     @Override public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         DType cast = null;
         if (dtype != null) {
@@ -71,7 +70,7 @@ public final class ConvertCommand extends WritingCommand {
         }
         long shard = maxShardSize == null ? 0 : ByteSize.parse(maxShardSize);
         ConvertResult r;
-        try (ProgressBar bar = ProgressBar.start(err, "converting", 0, ProgressBar.Unit.BYTES)) {
+        try (ProgressBar bar = progress("converting", 0, ProgressBar.Unit.BYTES)) {
             ConvertOptions options = new ConvertOptions(to == null ? null : OutputFormat.parse(to), stateDict,
                     stripPrefixes, cast, shard, force, bar);
             try {

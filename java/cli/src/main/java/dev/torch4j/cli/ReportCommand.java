@@ -59,7 +59,6 @@ final class ReportCommand extends WritingCommand {
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Path target = output != null ? output : Path.of(file + ".html");
         // Refuse before any work, like every command that writes; AtomicFile checks again at the move.
         checkOutput(file, target);
@@ -73,7 +72,7 @@ final class ReportCommand extends WritingCommand {
             Map<String, TensorStats> stats = Map.of();
             List<Warning> warnings = List.of();
             if (!noStats) {
-                try (ProgressBar bar = ProgressBar.start(err, "statistics", 0, ProgressBar.Unit.BYTES)) {
+                try (ProgressBar bar = progress("statistics", 0, ProgressBar.Unit.BYTES)) {
                     // Worker threads report; the bar itself is not thread-safe.
                     StatsProgress progress = (done, total) -> {
                         synchronized (bar) {
