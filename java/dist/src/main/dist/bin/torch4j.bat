@@ -31,5 +31,5 @@ for %%a in (%*) do (
 )
 set "CDS="
 if exist "%TORCH4J_HOME%\lib\torch4j.jsa" set "CDS=-XX:SharedArchiveFile=%TORCH4J_HOME%\lib\torch4j.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-"%JAVACMD%" %COMPILER% -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xshare:auto %CDS% -Dtorch4j.home="%TORCH4J_HOME%" %JAVA_OPTS% %TORCH4J_OPTS% -cp "%TORCH4J_HOME%\lib\*" dev.torch4j.cli.Main %*
+"%JAVACMD%" %COMPILER% -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xshare:auto --enable-native-access=ALL-UNNAMED %CDS% -Dtorch4j.home="%TORCH4J_HOME%" %JAVA_OPTS% %TORCH4J_OPTS% -cp "%TORCH4J_HOME%\lib\*" dev.torch4j.cli.Main %*
 exit /b %ERRORLEVEL%

@@ -1,5 +1,9 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.cli.api.ExitCodeLists;
+
+import dev.torch4j.cli.api.Torch4jCommand;
+
 import dev.torch4j.Checkpoint;
 import dev.torch4j.Format;
 import dev.torch4j.Torch;
@@ -7,14 +11,11 @@ import dev.torch4j.TorchFileException;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.spi.ExitCodes;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * {@code torch4j bytecode-version FILE}: the mobile bytecode version of a {@code .ptl}, read by the
@@ -22,10 +23,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bytecode-version", mixinStandardHelpOptions = true,
         description = {"Print the bytecode version of a PyTorch Mobile (.ptl) file (pure Java).",
-                "See README.md, \"Native backends\", for the versions each PyTorch release loads."})
-final class BytecodeVersionCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+                "See README.md, \"Native backends\", for the versions each PyTorch release loads."},
+        exitCodeListHeading = ExitCodeLists.HEADING,
+        exitCodeList = {ExitCodeLists.OK, ExitCodeLists.BAD_INPUT})
+final class BytecodeVersionCommand extends Torch4jCommand {
     @Parameters(paramLabel = "FILE", description = "A model saved with _save_for_lite_interpreter.")
     Path file;
 

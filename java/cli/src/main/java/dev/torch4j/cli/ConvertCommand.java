@@ -1,5 +1,9 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.cli.api.ExitCodeLists;
+
+import dev.torch4j.cli.api.WritingCommand;
+
 import dev.torch4j.convert.NotJustTensorsException;
 
 import dev.torch4j.convert.ByteSize;
@@ -12,25 +16,22 @@ import dev.torch4j.tensor.DType;
 import dev.torch4j.spi.ExitCodes;
 import dev.torch4j.spi.ProgressBar;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code torch4j convert IN OUT}: rewrite a checkpoint as torch.save or safetensors. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = {"Convert a PyTorch file (any format torch4j reads, or a sharded *.index.json) to a "
-                + "torch.save archive or safetensors. Tensor data is streamed; outputs appear atomically."})
-public final class ConvertCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+                + "torch.save archive or safetensors. Tensor data is streamed; outputs appear atomically."},
+        exitCodeListHeading = ExitCodeLists.HEADING,
+        exitCodeList = {ExitCodeLists.OK, ExitCodeLists.BAD_INPUT})
+public final class ConvertCommand extends WritingCommand {
     @Parameters(index = "0", paramLabel = "IN", description = "Input file, or a Hugging Face *.index.json.")
     Path in;
 
@@ -52,14 +53,9 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--max-shard-size", paramLabel = "SIZE", description = "Split into Hugging Face shards of at most SIZE (e.g. 2GB) plus an index.")
     String maxShardSize;
 
-    @Option(names = "--force", description = "Replace existing output files.")
-    boolean force;
 
-    @Option(names = "--json", description = "Print a JSON summary on stdout.")
-    boolean json;
 
     @Override public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         DType cast = null;
         if (dtype != null) {
@@ -74,7 +70,7 @@ public final class ConvertCommand implements Callable<Integer> {
         }
         long shard = maxShardSize == null ? 0 : ByteSize.parse(maxShardSize);
         ConvertResult r;
-        try (ProgressBar bar = ProgressBar.start(err, "converting", 0, ProgressBar.Unit.BYTES)) {
+        try (ProgressBar bar = progress("converting", 0, ProgressBar.Unit.BYTES)) {
             ConvertOptions options = new ConvertOptions(to == null ? null : OutputFormat.parse(to), stateDict,
                     stripPrefixes, cast, shard, force, bar);
             try {

@@ -1,5 +1,9 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.cli.api.ExitCodeLists;
+
+import dev.torch4j.cli.api.Torch4jCommand;
+
 import dev.torch4j.Checkpoint;
 import dev.torch4j.Torch;
 import dev.torch4j.diff.CheckpointDiff;
@@ -7,16 +11,13 @@ import dev.torch4j.diff.DiffOptions;
 import dev.torch4j.diff.DiffResult;
 import dev.torch4j.diff.TensorComparison;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code torch4j diff A B}: do two checkpoints hold the same weights? Any two formats torch4j reads;
@@ -27,11 +28,11 @@ import java.util.concurrent.Callable;
         description = {"Compare the weights of two PyTorch files, in any formats torch4j reads.",
                 "Lists tensors only in one, dtype and shape changes, and per tensor the largest absolute and",
                 "relative difference and the count of elements outside |a - b| <= atol + rtol*|b|",
-                "(numpy.allclose; NaN equals NaN). Exit status: 0 equal within tolerance, 1 different, 2 bad input."})
-final class DiffCommand implements Callable<Integer> {
-    static final int EXIT_DIFFERENT = 1;
-
-    @Spec CommandSpec spec;
+                "(numpy.allclose; NaN equals NaN). Exit status: 0 equal within tolerance, 1 different, 2 bad input."},
+        exitCodeListHeading = ExitCodeLists.HEADING,
+        exitCodeList = {ExitCodeLists.OK, "1:the files differ beyond the tolerances", ExitCodeLists.BAD_INPUT})
+final class DiffCommand extends Torch4jCommand {
+    static final int EXIT_DIFFERENT = dev.torch4j.spi.ExitCodes.FINDING;
 
     @Parameters(index = "0", paramLabel = "A", description = "The first file.")
     Path a;
@@ -53,19 +54,12 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         if (!(atol >= 0) || !(rtol >= 0) || Double.isInfinite(atol) || Double.isInfinite(rtol)) {
-            err.println("torch4j: --atol and --rtol must be finite non-negative numbers");
-            return Main.EXIT_ERROR;
+            throw usage("--atol and --rtol must be finite non-negative numbers");
         }
         DiffResult result;
         try (Checkpoint ca = Torch.open(a); Checkpoint cb = Torch.open(b)) {
-            try {
-                result = new CheckpointDiff(new DiffOptions(atol, rtol, stripPrefixes)).compare(ca.stateDict(), cb.stateDict());
-            } catch (IllegalArgumentException e) {
-                err.println("torch4j: " + e.getMessage());
-                return Main.EXIT_ERROR;
-            }
+            result = new CheckpointDiff(new DiffOptions(atol, rtol, stripPrefixes)).compare(ca.stateDict(), cb.stateDict());
         }
         if (json) DiffOutput.json(result, a.toString(), b.toString(), out);
         else DiffOutput.text(result, a.toString(), b.toString(), out);

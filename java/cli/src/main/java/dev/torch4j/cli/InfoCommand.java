@@ -1,12 +1,14 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.cli.api.ExitCodeLists;
+
+import dev.torch4j.cli.api.Torch4jCommand;
+
 import dev.torch4j.Format;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.spi.NativeBackend;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,13 +22,13 @@ import java.util.stream.Collectors;
 
 /** {@code torch4j info}: versions and what this build can do, native backends included (and why not). */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show the torch4j and Java versions, the formats, and which native backends load (or why not).")
-final class InfoCommand implements java.util.concurrent.Callable<Integer> {
+        description = "Show the torch4j and Java versions, the formats, and which native backends load (or why not).",
+        exitCodeListHeading = ExitCodeLists.HEADING,
+        exitCodeList = {ExitCodeLists.OK})
+final class InfoCommand extends Torch4jCommand {
     /** Backends the project ships as optional modules, so info can say which module to add. */
     private static final Map<String, String> KNOWN_MODULES = Map.of(
             "libtorch", "torch4j-libtorch", "torch4j-native", "torch4j-native");
-
-    @Spec CommandSpec spec;
 
     @Option(names = "--json", description = "Print JSON for programs.")
     boolean json;
@@ -50,7 +52,7 @@ final class InfoCommand implements java.util.concurrent.Callable<Integer> {
             printText(info, out);
         }
         out.flush();
-        return 0;
+        return dev.torch4j.spi.ExitCodes.OK;
     }
 
     /** pure-java always; every ServiceLoader backend with its own facts; known modules that are absent. */

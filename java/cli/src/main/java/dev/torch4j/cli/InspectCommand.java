@@ -1,25 +1,26 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.cli.api.ExitCodeLists;
+
+import dev.torch4j.cli.api.Torch4jCommand;
+
 import dev.torch4j.Checkpoint;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.Torch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code torch4j inspect FILE}: what a PyTorch file holds, for people or (--json) for programs. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Show the format, metadata, tensors (path, dtype, shape, bytes) and other values of a PyTorch file.",
-                "The format is found from the content, whatever the extension."})
-final class InspectCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+                "The format is found from the content, whatever the extension."},
+        exitCodeListHeading = ExitCodeLists.HEADING,
+        exitCodeList = {ExitCodeLists.OK, ExitCodeLists.BAD_INPUT})
+final class InspectCommand extends Torch4jCommand {
     @Parameters(paramLabel = "FILE", description = "A torch.save, legacy, pickle, joblib, TorchScript, mobile (.ptl), .npy, .npz, torch.export (.pt2), ExecuTorch (.pte) or .ptd file.")
     Path file;
 
@@ -58,6 +59,6 @@ final class InspectCommand implements Callable<Integer> {
         if (json) InspectJson.write(inspection, out);
         else InspectText.write(inspection, out);
         out.flush();
-        return 0;
+        return dev.torch4j.spi.ExitCodes.OK;
     }
 }

@@ -1,6 +1,7 @@
 package dev.torch4j.cli;
 
-import dev.torch4j.spi.CliExtension;
+import dev.torch4j.cli.api.CliExtension;
+import dev.torch4j.cli.api.ErrorHandler;
 import dev.torch4j.spi.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,18 +66,8 @@ public final class Main implements Runnable {
             addExtensions(cl, errWriter);
         }
         cl.setOut(outWriter).setErr(errWriter);
-        cl.setParameterExceptionHandler((ex, ignored) -> {
-            errWriter.println("torch4j: " + ex.getMessage() + " (see 'torch4j --help')");
-            if (debug) ex.printStackTrace(errWriter);
-            errWriter.flush();
-            return EXIT_ERROR;
-        });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            errWriter.println("torch4j: " + Errors.message(ex));
-            if (debug) ex.printStackTrace(errWriter);
-            errWriter.flush();
-            return ExitCodes.of(ex);
-        });
+        // The one error handler of every command, built-in or from a module.
+        ErrorHandler.install(cl, debug);
         int code = cl.execute(args);
         outWriter.flush();
         errWriter.flush();
@@ -112,6 +103,14 @@ public final class Main implements Runnable {
         return version;
     }
 
+    /** Every command on this class path: built-ins, extensions, placeholders (exit 3) of absent modules. */
+    public static CommandLine wholeTree(PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        for (String name : COMMANDS) cl.addSubcommand(builtIn(name));
+        addExtensions(cl, err);
+        return cl;
+    }
+
     /** A fresh instance of the built-in command {@code name} (one of {@link #COMMANDS}). */
     static Object builtIn(String name) {
         return switch (name) {
@@ -126,15 +125,39 @@ public final class Main implements Runnable {
         };
     }
 
-    /** Subcommands from optional modules on the class path (torch4j-libtorch adds export-mobile). */
-    private static void addExtensions(CommandLine cl, PrintWriter err) {
+    /**
+     * Subcommands from optional modules on the class path (torch4j-libtorch adds run and export-mobile,
+     * torch4j-native backport, torch4j-coreml export-coreml); a command of the product whose module is
+     * absent answers with exit 3 and what to install ({@link MissingModuleCommand}).
+     */
+    static void addExtensions(CommandLine cl, PrintWriter err) {
+        java.util.Map<String, Object> found = new java.util.LinkedHashMap<>();
         try {
             for (CliExtension ext : ServiceLoader.load(CliExtension.class)) {
-                cl.addSubcommand(ext.command());
+                Object command = ext.command();
+                found.put(nameOf(command), command);
+            }
+            // Modules not yet on this API register through core's untyped interface.
+            for (dev.torch4j.spi.CliExtension ext : ServiceLoader.load(dev.torch4j.spi.CliExtension.class)) {
+                Object command = ext.command();
+                found.put(nameOf(command), command);
             }
         } catch (ServiceConfigurationError | LinkageError | CommandLine.InitializationException e) {
             err.println("torch4j: warning: an optional command could not be added: " + e.getMessage());
         }
+        // The product's commands in one order whatever the class path's order; absent ones answer exit 3.
+        for (MissingModuleCommand known : MissingModuleCommand.ALL) {
+            Object command = found.remove(known.name());
+            if (command != null) cl.addSubcommand(known.name(), command);
+            else cl.addSubcommand(known.name(), known.spec());
+        }
+        for (java.util.Map.Entry<String, Object> other : found.entrySet()) cl.addSubcommand(other.getKey(), other.getValue());
+    }
+
+    /** The name a command class declares (read without building picocli's model of it). */
+    private static String nameOf(Object command) {
+        Command c = command.getClass().getAnnotation(Command.class);
+        return c != null && !c.name().equals("<main class>") ? c.name() : new CommandLine(command).getCommandName();
     }
 
     /** The version, from the jar manifest when packaged. */

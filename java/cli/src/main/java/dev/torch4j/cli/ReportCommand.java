@@ -1,5 +1,9 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.cli.api.ExitCodeLists;
+
+import dev.torch4j.cli.api.WritingCommand;
+
 import dev.torch4j.spi.ProgressBar;
 
 import dev.torch4j.scan.ModelScanner;
@@ -19,16 +23,13 @@ import dev.torch4j.stats.WeightWarnings;
 import dev.torch4j.stats.Warning;
 import dev.torch4j.tensor.Tensor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code torch4j report FILE}: one self-contained HTML page about a checkpoint (facts, scan verdict,
@@ -38,10 +39,10 @@ import java.util.concurrent.Callable;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write one self-contained HTML page about a PyTorch file (opens offline in any browser).",
                 "It shows format, metadata, scan verdict, totals, the module tree, every tensor with statistics",
-                "and a histogram, and warnings (NaN/Inf, all-zero tensors, scale outliers, mixed dtypes)."})
-final class ReportCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+                "and a histogram, and warnings (NaN/Inf, all-zero tensors, scale outliers, mixed dtypes)."},
+        exitCodeListHeading = ExitCodeLists.HEADING,
+        exitCodeList = {ExitCodeLists.OK, ExitCodeLists.BAD_INPUT})
+final class ReportCommand extends WritingCommand {
     @Parameters(paramLabel = "FILE", description = "Any file torch4j reads.")
     Path file;
 
@@ -54,18 +55,13 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--compare", paramLabel = "B", description = "Also diff the weights against file B and show the result.")
     Path compare;
 
-    @Option(names = "--json", description = "Write a JSON summary: {output, tensors, warnings, scan}.")
-    boolean json;
 
-    @Option(names = "--force", description = "Replace an existing output file.")
-    boolean force;
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Path target = output != null ? output : Path.of(file + ".html");
         // Refuse before any work, like every command that writes; AtomicFile checks again at the move.
-        if (!force && java.nio.file.Files.exists(target)) throw new java.nio.file.FileAlreadyExistsException(target.toString());
+        checkOutput(file, target);
         ReportPage.Facts facts = ReportPage.Facts.of(file, Main.Version.number());
         ScanResult scan = ModelScanner.scan(file);
         ReportPage page;
@@ -76,7 +72,7 @@ final class ReportCommand implements Callable<Integer> {
             Map<String, TensorStats> stats = Map.of();
             List<Warning> warnings = List.of();
             if (!noStats) {
-                try (ProgressBar bar = ProgressBar.start(err, "statistics", 0, ProgressBar.Unit.BYTES)) {
+                try (ProgressBar bar = progress("statistics", 0, ProgressBar.Unit.BYTES)) {
                     // Worker threads report; the bar itself is not thread-safe.
                     StatsProgress progress = (done, total) -> {
                         synchronized (bar) {
@@ -111,6 +107,6 @@ final class ReportCommand implements Callable<Integer> {
                     + page.scanVerdict() + ")");
         }
         out.flush();
-        return 0;
+        return dev.torch4j.spi.ExitCodes.OK;
     }
 }

@@ -1,5 +1,11 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.cli.api.ExitCodeLists;
+
+import dev.torch4j.cli.api.Errors;
+
+import dev.torch4j.cli.api.Torch4jCommand;
+
 import dev.torch4j.io.AtomicFile;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.scan.Finding;
@@ -8,10 +14,8 @@ import dev.torch4j.scan.ScanResult;
 import dev.torch4j.scan.Severity;
 import dev.torch4j.scan.Verdict;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code torch4j scan PATH...}: rates every pickle global, nested payload and TorchScript operator
@@ -30,12 +33,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = {"Check model files and directory trees for anything that would run code when Python loads them.",
-                "Nothing in the files is ever executed. Exit status: 0 clean, 1 dangerous, 2 unreadable."})
-final class ScanCommand implements Callable<Integer> {
-    static final int EXIT_CLEAN = 0;
-    static final int EXIT_DANGEROUS = 1;
-
-    @Spec CommandSpec spec;
+                "Nothing in the files is ever executed. Exit status: 0 clean, 1 dangerous, 2 unreadable."},
+        exitCodeListHeading = ExitCodeLists.HEADING,
+        exitCodeList = {ExitCodeLists.OK, "1:a dangerous global (code that would run when Python loads the file)", ExitCodeLists.BAD_INPUT})
+final class ScanCommand extends Torch4jCommand {
+    static final int EXIT_CLEAN = dev.torch4j.spi.ExitCodes.OK;
+    static final int EXIT_DANGEROUS = dev.torch4j.spi.ExitCodes.FINDING;
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories (scanned recursively, any extension).")
     List<Path> paths;

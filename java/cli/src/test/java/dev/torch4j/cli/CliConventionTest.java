@@ -178,6 +178,41 @@ class CliConventionTest {
         }
     }
 
+    /**
+     * A child JVM writing a three-shard conversion is sent SIGINT or SIGTERM once its first shard is
+     * complete: no shard, index or temporary file may remain, and the same command then runs without
+     * {@code --force}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void signalMidShardedConvertLeavesNoShard(String signal) throws Exception {
+        Path in = sparseSafetensors(dir.resolve("big.safetensors"), 3, 1L << 26); // 3 tensors of 256 MiB
+        Path out = dir.resolve("model.safetensors");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.torch4j.cli.Main",
+                "convert", "--max-shard-size", "300MB", in.toString(), out.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        Path first = dir.resolve("model-00001-of-00003.safetensors");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(first) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(1);
+            assertTrue(Files.exists(first) && p.isAlive(), () -> "no first shard while the child ran: " + readLog());
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+            assertEquals(0, kill.waitFor());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the child did not exit on SIG" + signal);
+            assertTrue(p.exitValue() != 0, "the child finished before the signal: " + readLog());
+        } finally {
+            p.destroyForcibly();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<String> left = s.map(f -> f.getFileName().toString()).sorted().toList();
+            assertEquals(List.of("big.safetensors", "child.log"), left, this::readLog);
+        }
+        CliRun rerun = CliRun.of("convert", "--max-shard-size", "300MB", in.toString(), out.toString());
+        assertEquals(0, rerun.exit(), rerun::toString);
+        assertTrue(Files.exists(dir.resolve("model.safetensors.index.json")), rerun::toString);
+    }
+
     private String readLog() {
         try {
             return Files.readString(dir.resolve("child.log"));
@@ -188,13 +223,24 @@ class CliConventionTest {
 
     /** A valid safetensors file of {@code n} float32 zeros whose data is a hole: no disk used. */
     private static Path sparseSafetensors(Path file, long n) throws IOException {
-        String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[" + n + "],\"data_offsets\":[0," + (4 * n) + "]}}";
+        return sparseSafetensors(file, 1, n);
+    }
+
+    /** {@code count} tensors w0, w1... of {@code n} float32 zeros each, the data a hole. */
+    private static Path sparseSafetensors(Path file, int count, long n) throws IOException {
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            String name = count == 1 ? "w" : "w" + i;
+            entries.append(i == 0 ? "" : ",").append("\"").append(name).append("\":{\"dtype\":\"F32\",\"shape\":[").append(n)
+                    .append("],\"data_offsets\":[").append(4 * n * i).append(',').append(4 * n * (i + 1)).append("]}");
+        }
+        String header = "{" + entries + "}";
         while (header.length() % 8 != 0) header += " ";
         byte[] h = header.getBytes(StandardCharsets.US_ASCII);
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
             f.write(h);
-            f.setLength(8 + h.length + 4 * n);
+            f.setLength(8 + h.length + 4 * n * count);
         }
         return file;
     }

@@ -79,6 +79,21 @@ class CommandTreeTest {
         }
     }
 
+    /** Without libtorch on the class path the native commands are still known: exit 3 and what to install. */
+    @Test void commandsOfAbsentModulesExitThreeSayingWhatToInstall() {
+        for (List<String> args : List.of(List.of("run", "model.pt", "--input", "x.npy", "-o", "y.npy"),
+                List.of("export-mobile", "m.pt", "m.ptl"), List.of("backport", "in.ptl", "out.ptl", "--to", "5"),
+                List.of("export-coreml", "m.pt", "m.mlmodel"))) {
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(3, r.exit(), r::toString);
+            assertTrue(r.err().startsWith("torch4j: " + args.get(0) + " needs "), r::toString);
+            assertTrue(r.err().contains("platform distribution"), r::toString);
+            assertEquals(1, r.err().lines().count(), r::toString);
+        }
+        CliRun help = CliRun.of("--help");
+        assertTrue(help.out().contains("\n  run ") && help.out().contains("\n  export-coreml "), help::toString);
+    }
+
     @Test void helpOfACommandNamesItUnderTorch4j() {
         CliRun r = CliRun.of("inspect", "--help");
         assertEquals(0, r.exit(), r::toString);

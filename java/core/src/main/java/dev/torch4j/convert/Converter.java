@@ -9,6 +9,7 @@ import dev.torch4j.safetensors.WriteReport;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.ProgressListener;
 import dev.torch4j.io.AtomicFile;
+import dev.torch4j.io.OutputSet;
 import dev.torch4j.torchsave.zip.TorchSaver;
 
 import java.io.IOException;
@@ -141,28 +142,35 @@ public final class Converter {
         outer.expect(expected);
         ConvertOptions perShard = new ConvertOptions(o.to(), o.stateDict(), o.stripPrefixes(), o.dtype(),
                 o.maxShardSize(), o.force(), outer::written);
-        for (int i = 0; i < shards.size(); i++) {
-            ConvertResult r = writeOne(shards.get(i), files.get(i), format, perShard);
-            dropped.putAll(r.dropped());
-            copied.addAll(r.copied());
-            bytes += r.bytes();
-            tensors += r.tensors();
-            for (Map.Entry<String, Tensor> e : shards.get(i).entrySet()) {
-                if (r.dropped().containsKey(e.getKey())) continue;
-                weightMap.put(e.getKey(), files.get(i).getFileName().toString());
-                totalSize += e.getValue().byteSize();
+        // The shards and the index are one output: a failure or a signal before the index is written
+        // removes every shard already written, so nothing half-done remains and a rerun needs no --force.
+        try (OutputSet set = new OutputSet()) {
+            for (int i = 0; i < shards.size(); i++) {
+                set.add(files.get(i));
+                ConvertResult r = writeOne(shards.get(i), files.get(i), format, perShard);
+                dropped.putAll(r.dropped());
+                copied.addAll(r.copied());
+                bytes += r.bytes();
+                tensors += r.tensors();
+                for (Map.Entry<String, Tensor> e : shards.get(i).entrySet()) {
+                    if (r.dropped().containsKey(e.getKey())) continue;
+                    weightMap.put(e.getKey(), files.get(i).getFileName().toString());
+                    totalSize += e.getValue().byteSize();
+                }
             }
+            Map<String, Object> indexJson = new LinkedHashMap<>();
+            indexJson.put("metadata", Map.of("total_size", totalSize));
+            indexJson.put("weight_map", weightMap);
+            byte[] text = (Json.write(indexJson, true) + "\n").getBytes(StandardCharsets.UTF_8);
+            set.add(index);
+            AtomicFile.write(index, o.force(), ch -> {
+                ByteBuffer b = ByteBuffer.wrap(text);
+                while (b.hasRemaining()) ch.write(b, b.position());
+            });
+            set.complete();
+            files.add(index);
+            return new ConvertResult(tensors, bytes + text.length, dropped, copied, files, 0);
         }
-        Map<String, Object> indexJson = new LinkedHashMap<>();
-        indexJson.put("metadata", Map.of("total_size", totalSize));
-        indexJson.put("weight_map", weightMap);
-        byte[] text = (Json.write(indexJson, true) + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(index, o.force(), ch -> {
-            ByteBuffer b = ByteBuffer.wrap(text);
-            while (b.hasRemaining()) ch.write(b, b.position());
-        });
-        files.add(index);
-        return new ConvertResult(tensors, bytes + text.length, dropped, copied, files, 0);
     }
 
     private static ConvertResult writeOne(Map<String, Tensor> tensors, Path out, OutputFormat format, ConvertOptions o)

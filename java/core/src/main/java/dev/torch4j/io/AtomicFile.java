@@ -129,10 +129,15 @@ public final class AtomicFile {
         for (int attempt = 0; ; attempt++) {
             String name = "." + absolute.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + suffix;
             Path temp = dir.resolve(name);
-            Temporaries.register(temp);
             try {
-                if (directory) Files.createDirectory(temp);
-                else Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                // Registered and created in one step against the exit hook: a file created after the
+                // hook took its list would outlive the JVM.
+                synchronized (Temporaries.LOCK) {
+                    Temporaries.requireRunning(target);
+                    Temporaries.register(temp);
+                    if (directory) Files.createDirectory(temp);
+                    else Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                }
                 return temp;
             } catch (FileAlreadyExistsException e) {
                 Temporaries.forget(temp);
@@ -149,10 +154,14 @@ public final class AtomicFile {
         if (!overwrite && Files.exists(absolute)) {
             throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing");
         }
-        try {
-            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+        // Not once the exit hook runs: it may already have removed what this file belongs with (an OutputSet).
+        synchronized (Temporaries.LOCK) {
+            Temporaries.requireRunning(target);
+            try {
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         syncDirectory(absolute.getParent());
     }

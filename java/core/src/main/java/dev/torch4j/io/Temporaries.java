@@ -5,6 +5,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -18,6 +19,19 @@ import java.util.stream.Stream;
 final class Temporaries {
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
     private static volatile boolean hookInstalled;
+
+    /**
+     * Held while a temporary file is created or moved into place, and by the exit hook while it takes
+     * its list: after the hook has started, no file is created or moved (shutdown hooks run while the
+     * writing thread still runs), so what the hook deletes is everything there is.
+     */
+    static final Object LOCK = new Object();
+    private static boolean exiting;
+
+    /** Throws once the JVM is exiting; call holding {@link #LOCK}. */
+    static void requireRunning(Path target) throws IOException {
+        if (exiting) throw new IOException(target + ": not written: torch4j is exiting (interrupted)");
+    }
 
     private Temporaries() {}
 
@@ -56,7 +70,12 @@ final class Temporaries {
         synchronized (Temporaries.class) {
             if (hookInstalled) return;
             Thread hook = new Thread(() -> {
-                for (Path p : LIVE) {
+                List<Path> all;
+                synchronized (LOCK) {
+                    exiting = true;
+                    all = List.copyOf(LIVE);
+                }
+                for (Path p : all) {
                     try {
                         deleteTree(p);
                     } catch (IOException | RuntimeException ignored) {

@@ -206,7 +206,7 @@ class MobileExportTest {
     private static void exportInChildJvm(Path out) throws Exception {
         String javaCmd = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(javaCmd, "-cp", System.getProperty("java.class.path"),
-                "dev.torch4j.libtorch.cli.ExportMobileCommand", Oracle.fixture("model.pt").toString(), out.toString())
+                "dev.torch4j.cli.Main", "export-mobile", Oracle.fixture("model.pt").toString(), out.toString())
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), log);

@@ -81,6 +81,14 @@ final class LibtorchLibraries {
 
   private static LoadResult loadWithJavaCpp() {
     ClassLoader cl = LibtorchLibraries.class.getClassLoader();
+    // torch4j-libtorch, when present, loads libtorch its quiet way (one OpenBLAS, no JavaCPP version
+    // warning for the pinned openblas jar, c10 logging errors only); the libraries it loads satisfy
+    // libtorch4j_mobile's NEEDED entries by soname.
+    for (dev.torch4j.spi.NativeBackend backend : java.util.ServiceLoader.load(dev.torch4j.spi.NativeBackend.class, cl)) {
+      if (backend.name().equals("libtorch") && backend.available()) {
+        return LoadResult.from("torch4j-libtorch (JavaCPP)");
+      }
+    }
     Class<?> loader;
     Class<?> torch;
     try {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.torch4j.nativelib.cli.BackportCommand;
-import dev.torch4j.spi.CliExtension;
+import dev.torch4j.cli.api.CliExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ class MobileCliTest {
   private static Run run(Object command, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(command);
+    CommandLine cl = dev.torch4j.cli.api.ErrorHandler.install(new CommandLine(command), false);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute(args);
@@ -111,10 +111,53 @@ class MobileCliTest {
     try (var files = Files.list(tmp)) {
       assertEquals(1, files.count(), "only the input remains");
     }
+    Path random = Files.write(tmp.resolve("random.bin"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+    Run notMobile = run(new BackportCommand(), random.toString(), out.toString(), "--to", "5");
+    assertEquals(2, notMobile.exit());
+    assertEquals("torch4j: " + random + " at byte 0: not a PyTorch Mobile file (.ptl): neither a zip archive nor a"
+        + " flatbuffer mobile file", notMobile.err().strip());
     Path absent = tmp.resolve("absent.ptl");
     Run missing = run(new BackportCommand(), absent.toString(), out.toString(), "--to", "5");
     assertEquals(2, missing.exit());
     assertEquals("torch4j: " + absent + ": no such file", missing.err().strip());
+  }
+
+  /** PyTorch's tutorial recipe: optimize_for_mobile puts XNNPACK prepacked contexts into the .ptl. */
+  private static final String SAVE_OPTIMIZED = """
+      import sys, torch, zipfile
+      from torch.utils.mobile_optimizer import optimize_for_mobile
+      from torch.jit.mobile import _backport_for_mobile, _load_for_lite_interpreter
+      class Model(torch.nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.conv = torch.nn.Conv2d(3, 8, 3)
+              self.fc = torch.nn.Linear(8, 4)
+          def forward(self, x):
+              return self.fc(torch.relu(self.conv(x)).mean((2, 3)))
+      torch.manual_seed(3)
+      m = Model().eval()
+      optimize_for_mobile(torch.jit.script(m))._save_for_lite_interpreter(sys.argv[1])
+      names = zipfile.ZipFile(sys.argv[1]).namelist()
+      x = torch.linspace(-2, 2, 192).reshape(1, 3, 8, 8)
+      ok = _backport_for_mobile(sys.argv[1], sys.argv[2], 5)
+      same = torch.allclose(_load_for_lite_interpreter(sys.argv[2])(x), m(x), atol=1e-5)
+      print(any(n.endswith('classes/xnnpack.py') for n in names), ok, same)
+      """;
+
+  @Test
+  void optimizeForMobileFilesNameWhatTheBundledLibtorchLacks() throws Exception {
+    requireTools();
+    Path model = tmp.resolve("cnn.ptl");
+    Path byPyTorch = tmp.resolve("cnn-v5-pytorch.ptl");
+    String facts = PythonTorch.run(tmp, SAVE_OPTIMIZED, model.toString(), byPyTorch.toString()).strip();
+    assertEquals("True True True", facts, "XNNPACK contexts in the file; PyTorch 1.13 backports it to v5 and its"
+        + " lite interpreter gives the original outputs");
+    Path out = tmp.resolve("cnn-v5.ptl");
+    Run r = run(new BackportCommand(), model.toString(), out.toString(), "--to", "5");
+    assertEquals(3, r.exit(), r.err());
+    assertTrue(r.err().startsWith("torch4j: " + model + ": uses XNNPACK prepacked ops"), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertFalse(Files.exists(out));
   }
 
   @Test

@@ -15,6 +15,8 @@ import dev.torch4j.libtorch.WeightLoader;
 import dev.torch4j.nativelib.MobileBytecodeTools;
 import dev.torch4j.spi.BackendUnavailableException;
 import dev.torch4j.spi.ExitCodes;
+import dev.torch4j.cli.api.ExitCodeLists;
+import dev.torch4j.cli.api.WritingCommand;
 import dev.torch4j.tensor.Tensor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,14 +47,11 @@ import java.util.function.Supplier;
                 "  export-mobile --bytecode-version 5 MODEL.pt OUT.ptl   (for an older lite interpreter)",
                 "WEIGHTS is any file torch4j reads: a state_dict (.pt/.pth/.pkl/.bin), a pickled module,",
                 "a Lightning .ckpt (with --strip-prefix model.), a TorchScript archive..."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:written", "2:usage error, unreadable input, weights that do not fit, libtorch refused,"
-                + " or OUT exists without --force", "3:libtorch (or, for --bytecode-version below libtorch's, libtorch4j_mobile) is not available"})
-public final class ExportMobileCommand implements Callable<Integer> {
-    static final int EXIT_FAILED = ExitCodes.BAD_INPUT;
-    static final int EXIT_USAGE = ExitCodes.BAD_INPUT;
-    static final int EXIT_NO_BACKEND = ExitCodes.BACKEND_MISSING;
-
+        exitCodeListHeading = ExitCodeLists.HEADING,
+        exitCodeList = {ExitCodeLists.OK, "2:usage error, unreadable input, weights that do not fit, libtorch refused,"
+                + " or OUT exists without --force; nothing written", "3:libtorch (or, for --bytecode-version below"
+                + " libtorch's, libtorch4j_mobile) is not available"})
+public final class ExportMobileCommand extends WritingCommand {
     @Parameters(arity = "1..2", paramLabel = "FILE",
             description = "[MODEL] OUT: the TorchScript model (omit with --architecture) and the file to write.")
     List<Path> files;
@@ -86,95 +85,72 @@ public final class ExportMobileCommand implements Callable<Integer> {
                     "Lower versions are backported with torch4j-native (its linux-x86_64 jar on the class path)."})
     Integer bytecodeVersion;
 
-    @Option(names = "--force", description = "Replace OUT if it exists.")
-    boolean force;
 
-    @Option(names = "--json", description = "Write JSON: {file, target, bytes, frozen, bytecode_version, methods}.")
-    boolean json;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new ExportMobileCommand()).execute(args));
-    }
-
-    @Override public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    @Override public Integer call() throws IOException {
+        PrintWriter out = out();
         MobileExporter.Target target;
-        switch (to.toLowerCase()) {
+        switch (to.toLowerCase(java.util.Locale.ROOT)) {
             case "ptl" -> target = MobileExporter.Target.PTL;
             case "pt" -> target = MobileExporter.Target.PT;
-            default -> {
-                return usage(err, "--to must be ptl or pt, not '" + to + "'");
-            }
+            default -> throw usage("--to must be ptl or pt, not '" + to + "'");
         }
         if (bytecodeVersion != null) {
-            if (target != MobileExporter.Target.PTL) return usage(err, "--bytecode-version applies to --to ptl only");
+            if (target != MobileExporter.Target.PTL) throw usage("--bytecode-version applies to --to ptl only");
             if (bytecodeVersion < MobileExporter.MIN_BYTECODE_VERSION) {
-                return usage(err, "--bytecode-version must be at least " + MobileExporter.MIN_BYTECODE_VERSION
+                throw usage("--bytecode-version must be at least " + MobileExporter.MIN_BYTECODE_VERSION
                         + " (libtorch backports no lower), not " + bytecodeVersion);
             }
         }
         Path model;
         Path output;
         if (architecture != null) {
-            if (files.size() != 1) return usage(err, "with --architecture give only the output file");
-            if (weights == null) return usage(err, "--architecture needs --weights");
+            if (files.size() != 1) throw usage("with --architecture give only the output file");
+            if (weights == null) throw usage("--architecture needs --weights");
             model = architecture;
             output = files.get(0);
         } else {
-            if (files.size() != 2) return usage(err, "give MODEL and OUT, or --architecture ARCH --weights W OUT");
+            if (files.size() != 2) throw usage("give MODEL and OUT, or --architecture ARCH --weights W OUT");
             model = files.get(0);
             output = files.get(1);
         }
-        if (output.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
-            return usage(err, "the output would overwrite the input " + model);
+        checkOutput(model, output);
+        if (!java.nio.file.Files.isRegularFile(model)) throw new java.nio.file.NoSuchFileException(model.toString());
+        if (weights != null && !java.nio.file.Files.isRegularFile(weights)) {
+            throw new java.nio.file.NoSuchFileException(weights.toString());
         }
-        if (!force && java.nio.file.Files.exists(output)) {
-            return usage(err, output + ": already exists (use --force to replace it)");
-        }
+        ModelFiles.requireTorchScript(model);
         // --json keeps stdout for the JSON document alone.
         PrintWriter log = json ? new PrintWriter(java.io.Writer.nullWriter()) : out;
-        try {
-            LibtorchBackend.require();
-            int produced = MobileExporter.producedBytecodeVersion();
-            if (bytecodeVersion != null && bytecodeVersion > produced) {
-                return usage(err, "--bytecode-version must be at most " + produced
-                        + " (the version libtorch writes), not " + bytecodeVersion);
-            }
-            MobileExporter.Options options = new MobileExporter.Options(target, !noFreeze,
-                    bytecodeVersion == null ? MobileExporter.PRODUCED_VERSION : bytecodeVersion);
-            // Checked before loading anything, so a missing library costs no time and writes nothing.
-            String unavailable = MobileExporter.needsBackport(options) ? backportUnavailable.get() : null;
-            if (unavailable != null) throw new BackportUnavailableException(bytecodeVersion, unavailable);
-            try (ScriptModel m = ScriptModel.load(model)) {
-                log.println("loaded " + model + " (methods: " + String.join(", ", m.methodNames()) + ")");
-                if (weights != null) loadWeights(m, log);
-                MobileExporter.Result r = MobileExporter.export(m, output, options, force);
-                if (json) printJson(out, r);
-                log.println("wrote " + r.file() + " (" + r.target().name().toLowerCase()
-                        + (r.frozen() ? ", frozen" : "") + ", " + r.bytes() + " bytes"
-                        + (r.bytecodeVersion() >= 0 ? ", bytecode v" + r.bytecodeVersion() : "")
-                        + (MobileExporter.needsBackport(options) ? ", backported from v" + produced : "") + ")");
-            }
-            return 0;
-        } catch (BackendUnavailableException e) {
-            err.println("export-mobile: " + e.getMessage());
-            return EXIT_NO_BACKEND;
-        } catch (StateDictMismatchException e) {
-            err.println("export-mobile: " + e.getMessage());
-            if (!noStrict) err.println("(--no-strict loads what matches)");
-            return EXIT_FAILED;
-        } catch (IOException | UncheckedIOException | LibtorchException | IllegalArgumentException | IllegalStateException e) {
-            err.println("export-mobile: " + e.getMessage());
-            return EXIT_FAILED;
-        } catch (RuntimeException e) {
-            // A bug of ours or an unexpected libtorch failure: still a message, not a stack trace.
-            err.println("export-mobile: internal error: " + e.getMessage() + " (run again with --debug to see where)");
-            return EXIT_FAILED;
+        LibtorchBackend.require();
+        int produced = MobileExporter.producedBytecodeVersion();
+        if (bytecodeVersion != null && bytecodeVersion > produced) {
+            throw usage("--bytecode-version must be at most " + produced
+                    + " (the version libtorch writes), not " + bytecodeVersion);
         }
+        MobileExporter.Options options = new MobileExporter.Options(target, !noFreeze,
+                bytecodeVersion == null ? MobileExporter.PRODUCED_VERSION : bytecodeVersion);
+        // Checked before loading anything, so a missing library costs no time and writes nothing.
+        String unavailable = MobileExporter.needsBackport(options) ? backportUnavailable.get() : null;
+        if (unavailable != null) throw new BackportUnavailableException(bytecodeVersion, unavailable);
+        try (ScriptModel m = ModelFiles.load(model)) {
+            log.println("loaded " + model + " (methods: " + String.join(", ", m.methodNames()) + ")");
+            if (weights != null) loadWeights(m, log);
+            MobileExporter.Result r;
+            try {
+                r = MobileExporter.export(m, output, options, force);
+            } catch (LibtorchException e) {
+                throw new TorchFileException(model.toString(), null, -1, ModelFiles.firstLine(e.getMessage()), e);
+            }
+            if (json) printJson(out, r);
+            log.println("wrote " + r.file() + " (" + r.target().name().toLowerCase(java.util.Locale.ROOT)
+                    + (r.frozen() ? ", frozen" : "") + ", " + r.bytes() + " bytes"
+                    + (r.bytecodeVersion() >= 0 ? ", bytecode v" + r.bytecodeVersion() : "")
+                    + (MobileExporter.needsBackport(options) ? ", backported from v" + produced : "") + ")");
+        } catch (StateDictMismatchException e) {
+            throw new IllegalArgumentException(e.getMessage() + (noStrict ? "" : " (--no-strict loads what matches)"), e);
+        }
+        return ExitCodes.OK;
     }
 
     /** Why libtorch4j_mobile cannot backport, or null when it can; tests replace it to simulate a missing library. */
@@ -206,8 +182,4 @@ public final class ExportMobileCommand implements Callable<Integer> {
         out.println();
     }
 
-    private static int usage(PrintWriter err, String message) {
-        err.println("export-mobile: " + message);
-        return EXIT_USAGE;
-    }
 }

@@ -1,5 +1,9 @@
 package dev.torch4j.libtorch.cli;
 
+import dev.torch4j.cli.api.CommandFailedException;
+import dev.torch4j.cli.api.ExitCodeLists;
+import dev.torch4j.cli.api.WritingCommand;
+import dev.torch4j.spi.BackendUnavailableException;
 import dev.torch4j.spi.ExitCodes;
 
 import dev.torch4j.TorchFileException;
@@ -41,15 +45,12 @@ import java.util.function.Supplier;
                 "Run a TorchScript model (torch.jit.save) on numpy inputs with libtorch.",
                 "  run MODEL.pt --input x.npy [--input y.npy] --output out.npy",
                 "  run MODEL.pt --input x.npy --benchmark --warmup 20 --iters 200 --json"},
-        exitCodeListHeading = "Exit codes:%n",
+        exitCodeListHeading = ExitCodeLists.HEADING,
         exitCodeList = {"0:ran (outputs written)", "1:the model failed on these inputs",
-                "2:usage error, missing or unreadable model or input",
-                "3:libtorch is not available, or the model needs the lite interpreter (bytecode-only .ptl)"})
-public final class RunCommand implements Callable<Integer> {
-    static final int EXIT_FAILED = ExitCodes.FINDING;
-    static final int EXIT_USAGE = ExitCodes.BAD_INPUT;
-    static final int EXIT_NO_BACKEND = ExitCodes.BACKEND_MISSING;
-
+                ExitCodeLists.BAD_INPUT,
+                "3:libtorch is not available, or the model needs what this libtorch lacks (the lite interpreter,"
+                        + " XNNPACK prepacked ops)"})
+public final class RunCommand extends WritingCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "TorchScript archive (torch.jit.save).")
     Path model;
 
@@ -75,89 +76,45 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--iters", paramLabel = "M", defaultValue = "100", description = "Timed calls (default 100).")
     int iters;
 
-    @Option(names = "--json", description = "Print a JSON summary instead of text.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     /** Why libtorch cannot be used, or null when it can; tests replace it to simulate a missing libtorch. */
     Supplier<String> backendUnavailable = () -> LibtorchBackend.isAvailable() ? null : LibtorchBackend.probe().reason();
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new RunCommand()).execute(args));
-    }
-
-    @Override public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (threads != null && threads < 1) return usage(err, "--threads must be at least 1, not " + threads);
-        if (warmup < 0) return usage(err, "--warmup must be 0 or more, not " + warmup);
-        if (iters < 1) return usage(err, "--iters must be at least 1, not " + iters);
-        if (!Files.isRegularFile(model)) return usage(err, "model " + model + " does not exist or is not a file");
+    @Override public Integer call() throws IOException {
+        if (threads != null && threads < 1) throw usage("--threads must be at least 1, not " + threads);
+        if (warmup < 0) throw usage("--warmup must be 0 or more, not " + warmup);
+        if (iters < 1) throw usage("--iters must be at least 1, not " + iters);
+        if (!Files.isRegularFile(model)) throw new NoSuchFileException(model.toString());
+        // Outputs are refused before any work: one that exists (without --force), one in a missing folder.
+        for (Path o : outputs) checkOutput(model, o);
+        ModelFiles.requireTorchScript(model);
         List<Tensor> args = new ArrayList<>();
-        for (Path in : inputs) {
-            try {
-                args.add(NpyFile.read(in));
-            } catch (NoSuchFileException e) {
-                return usage(err, "input " + in + " does not exist");
-            } catch (IOException e) {
-                return usage(err, "input " + e.getMessage());
-            }
-        }
+        for (Path in : inputs) args.add(NpyFile.read(in));
         String unavailable = backendUnavailable.get();
-        if (unavailable != null) {
-            err.println("run: libtorch is not available: " + unavailable);
-            return EXIT_NO_BACKEND;
-        }
-        try {
-            if (threads != null) LibtorchThreads.setIntraOp(threads);
-            long t0 = System.nanoTime();
-            ScriptModel m;
+        if (unavailable != null) throw new BackendUnavailableException("libtorch is not available: " + unavailable);
+        if (threads != null) LibtorchThreads.setIntraOp(threads);
+        long t0 = System.nanoTime();
+        ScriptModel m = ModelFiles.load(model);
+        double loadMs = ms(System.nanoTime() - t0);
+        try (m) {
+            Object[] callArgs = args.toArray();
+            long f0 = System.nanoTime();
+            Object result;
             try {
-                m = ScriptModel.load(model);
-            } catch (TorchFileException | NoSuchFileException e) {
-                if (isLiteInterpreterOnly(model)) {
-                    // libtorch's TorchScript loader reads a .ptl only when it also carries TorchScript code
-                    // (Python's _save_for_lite_interpreter writes both); bytecode-only files need the lite
-                    // interpreter, which the JavaCPP presets do not expose.
-                    err.println("run: " + model + " holds only lite-interpreter bytecode; this libtorch build (JavaCPP "
-                            + "presets) has no lite interpreter (_load_for_mobile). Run the TorchScript .pt it was exported from.");
-                    return EXIT_NO_BACKEND;
-                }
-                return usage(err, e.getMessage());
+                result = m.run(method, callArgs);
+            } catch (LibtorchException e) {
+                throw ModelFiles.failedOn(model, args, e);
             }
-            double loadMs = ms(System.nanoTime() - t0);
-            try (m) {
-                Object[] callArgs = args.toArray();
-                long f0 = System.nanoTime();
-                Object result = m.run(method, callArgs);
-                double firstMs = ms(System.nanoTime() - f0);
-                List<Tensor> tensors = new ArrayList<>();
-                collectTensors(result, tensors);
-                if (outputs.size() > tensors.size()) {
-                    err.println("run: " + outputs.size() + " --output files given, but " + method + " returned "
-                            + tensors.size() + " tensor(s)");
-                    return EXIT_FAILED;
-                }
-                for (int i = 0; i < outputs.size(); i++) NpyFile.write(outputs.get(i), tensors.get(i));
-                Latency latency = benchmark ? time(m, args, result) : null;
-                report(out, loadMs, firstMs, tensors, latency);
-                return 0;
+            double firstMs = ms(System.nanoTime() - f0);
+            List<Tensor> tensors = new ArrayList<>();
+            collectTensors(result, tensors);
+            if (outputs.size() > tensors.size()) {
+                throw CommandFailedException.finding(model + ": " + outputs.size() + " --output files given, but " + method
+                        + " returned " + tensors.size() + " tensor(s)", null);
             }
-        } catch (LibtorchUnavailableException e) {
-            err.println("run: " + e.getMessage());
-            return EXIT_NO_BACKEND;
-        } catch (LibtorchException | IllegalStateException e) {
-            err.println("run: " + model + ": " + e.getMessage());
-            return EXIT_FAILED;
-        } catch (IllegalArgumentException e) {
-            // An unknown --method, or an output dtype that .npy cannot hold.
-            err.println("run: " + e.getMessage());
-            return EXIT_USAGE;
-        } catch (IOException e) {
-            err.println("run: " + e.getMessage());
-            return EXIT_FAILED;
+            for (int i = 0; i < outputs.size(); i++) NpyFile.write(outputs.get(i), tensors.get(i), force);
+            Latency latency = benchmark ? time(m, args, result) : null;
+            report(out(), loadMs, firstMs, tensors, latency);
+            return ExitCodes.OK;
         }
     }
 
@@ -260,22 +217,6 @@ public final class RunCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** A zip archive with {@code bytecode.pkl} (mobile bytecode) and no {@code data.pkl} (TorchScript's module data). */
-    static boolean isLiteInterpreterOnly(Path file) {
-        boolean bytecode = false;
-        boolean data = false;
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
-            for (java.util.Enumeration<? extends java.util.zip.ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-                String name = e.nextElement().getName();
-                bytecode |= name.endsWith("/bytecode.pkl");
-                data |= name.endsWith("/data.pkl");
-            }
-        } catch (IOException e) {
-            return false; // not a zip: libtorch's own message says what is wrong
-        }
-        return bytecode && !data;
-    }
-
     /** Tensors of a result in order: a tensor, or the tensors inside tuples and lists (depth first). */
     static void collectTensors(Object result, List<Tensor> into) {
         if (result instanceof Tensor t) {
@@ -293,10 +234,5 @@ public final class RunCommand implements Callable<Integer> {
 
     private static double round(double ms) {
         return Math.round(ms * 1000.0) / 1000.0;
-    }
-
-    private static int usage(PrintWriter err, String message) {
-        err.println("run: " + message);
-        return EXIT_USAGE;
     }
 }

@@ -43,7 +43,7 @@ class ExportMobileCommandTest {
     static Run run(ExportMobileCommand command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(command)
+        int exit = dev.torch4j.cli.api.ErrorHandler.install(new CommandLine(command), false)
                 .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
         return new Run(exit, out.toString(), err.toString());
     }

@@ -38,7 +38,7 @@ class RunCommandTest {
     static Run run(RunCommand command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(command).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        int exit = dev.torch4j.cli.api.ErrorHandler.install(new CommandLine(command), false).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
 
@@ -118,7 +118,7 @@ class RunCommandTest {
         }
         Path out = dir.resolve("y.npy");
         Run r = run(ptl.toString(), "--input", fx("mlp_x1.npy"), "--output", out.toString());
-        if (RunCommand.isLiteInterpreterOnly(ptl)) {
+        if (ModelFiles.kind(ptl) == ModelFiles.Kind.LITE_ONLY) {
             assertEquals(3, r.exit(), r.err());
             assertTrue(r.err().contains("lite interpreter") && r.err().contains(ptl.toString()), r.err());
         } else {
@@ -169,7 +169,55 @@ class RunCommandTest {
     void wrongShapeIsAModelFailure() throws IOException {
         Run r = run(fx("mlp.pt"), "--input", fx("cnn_x1.npy"));
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("mlp.pt"), r.err());
+        assertTrue(r.err().startsWith("torch4j: " + fx("mlp.pt") + ": input 0 has shape ["), r.err());
+        assertTrue(r.err().contains("the model needs"), r.err());
+        assertEquals(1, r.err().lines().count(), "one line, the traceback only under --debug: " + r.err());
+    }
+
+    @Test
+    void outputsAreRefusedBeforeAnyWork() throws IOException {
+        Path dir = OracleAccess.tempDir();
+        Path existing = Files.writeString(dir.resolve("existing.npy"), "keep");
+        Run refused = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "-o", existing.toString());
+        assertEquals(2, refused.exit(), refused.err());
+        assertEquals("torch4j: " + existing + ": already exists (use --force to replace it)", refused.err().strip());
+        assertEquals("keep", Files.readString(existing));
+        Run forced = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "-o", existing.toString(), "--force");
+        assertEquals(0, forced.exit(), forced.err());
+
+        Path inMissingFolder = dir.resolve("no-such-folder").resolve("y.npy");
+        Run missingFolder = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "-o", inMissingFolder.toString());
+        assertEquals(2, missingFolder.exit(), missingFolder.err());
+        assertTrue(missingFolder.err().startsWith("torch4j: " + inMissingFolder + ": its folder "), missingFolder.err());
+    }
+
+    @Test
+    void aStateDictIsNamedAsSuch() throws IOException {
+        Path stateDict = dev.torch4j.testing.Fixtures.file("zip/mlp_state_dict.pt");
+        Run r = run(stateDict.toString(), "--input", fx("mlp_x1.npy"));
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("torch4j: " + stateDict + ": a zip state dict, not a TorchScript archive: see inspect/convert", r.err().strip());
+    }
+
+    /** optimize_for_mobile's XNNPACK prepacked ops: the bundled libtorch has none, and says so (exit 3). */
+    @Test
+    void optimizedForMobileFileNamesTheMissingXnnpack() throws Exception {
+        Path dir = OracleAccess.tempDir();
+        Path ptl = dir.resolve("optimized.ptl");
+        String code = "import sys, torch\n"
+                + "from torch.utils.mobile_optimizer import optimize_for_mobile\n"
+                + "m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU()).eval()\n"
+                + "optimize_for_mobile(torch.jit.script(m))._save_for_lite_interpreter(sys.argv[1])\n";
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", code, ptl.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), log);
+        Path out = dir.resolve("never.npy");
+        Run r = run(ptl.toString(), "--input", fx("cnn_x1.npy"), "--output", out.toString());
+        assertEquals(3, r.exit(), r.err());
+        assertTrue(r.err().startsWith("torch4j: " + ptl + ": uses XNNPACK prepacked ops (torch.classes.xnnpack."), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(Files.exists(out));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.torch4j.cli;
+package dev.torch4j.cli.api;
 
 import dev.torch4j.ErrorKind;
 import dev.torch4j.Torch4jFailure;
@@ -14,20 +14,22 @@ import java.nio.file.NoSuchFileException;
  * Turns any exception into the one-line message users see: it names the user's file (the atomic
  * writer already reports the target, never its temporary file) and never a Java class name.
  */
-final class Errors {
+public final class Errors {
     private Errors() {}
 
     /**
      * What kind of failure {@code e} is, for {@code --json} output: a torch4j failure's own kind,
      * {@link ErrorKind#IO} for other I/O failures, else {@link ErrorKind#CORRUPT}.
      */
-    static ErrorKind kind(Throwable e) {
+    public static ErrorKind kind(Throwable e) {
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
         if (e instanceof Torch4jFailure f) return f.kind();
         return e instanceof java.io.IOException ? ErrorKind.IO : ErrorKind.CORRUPT;
     }
 
-    static String message(Throwable e) {
+    /** The line after {@code torch4j: } for {@code e}. */
+    public static String message(Throwable e) {
+        if (e instanceof CommandFailedException) return e.getMessage(); // the command worded it for the user
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
         if (e instanceof TorchFileException) return e.getMessage(); // already names file, entry and offset
         if (e instanceof FileAlreadyExistsException f) {
@@ -42,6 +44,7 @@ final class Errors {
             return "not supported yet" + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
         String m = e.getMessage();
+        if (e instanceof picocli.CommandLine.ParameterException && m != null) return m + " (see 'torch4j --help')";
         boolean expected = e instanceof java.io.IOException || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException;
         if (m == null || m.isBlank()) return "internal error (run again with --debug to see where)";
@@ -49,3 +52,4 @@ final class Errors {
         return expected ? m : "internal error: " + m + " (run again with --debug to see where)";
     }
 }
+

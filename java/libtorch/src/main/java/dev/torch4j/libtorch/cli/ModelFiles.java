@@ -1,0 +1,159 @@
+package dev.torch4j.libtorch.cli;
+
+import dev.torch4j.TorchFileException;
+import dev.torch4j.cli.api.CommandFailedException;
+import dev.torch4j.libtorch.LibtorchException;
+import dev.torch4j.libtorch.ScriptModel;
+import dev.torch4j.spi.BackendUnavailableException;
+import dev.torch4j.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * What the libtorch commands check in Java before libtorch sees a model, and how libtorch's failures
+ * reach the user: one line with the user's file and the cause, never libtorch's raw words (a miniz
+ * error for a state dict, a 40-line TorchScript traceback for a wrong input shape); the details stay
+ * in the exception's cause, which {@code --debug} prints.
+ */
+final class ModelFiles {
+    private ModelFiles() {}
+
+    /** What {@code torch.jit.load} can read, told from the file's entries. */
+    enum Kind { TORCHSCRIPT, LITE_ONLY, TORCH_SAVE_ZIP, TORCH_SAVE_PICKLE, NUMPY, UNKNOWN }
+
+    static Kind kind(Path file) throws IOException {
+        byte[] head = new byte[6];
+        int n;
+        try (InputStream s = Files.newInputStream(file)) {
+            n = s.readNBytes(head, 0, head.length);
+        }
+        if (n >= 6 && (head[0] & 0xff) == 0x93 && head[1] == 'N' && head[2] == 'U' && head[3] == 'M' && head[4] == 'P' && head[5] == 'Y') {
+            return Kind.NUMPY;
+        }
+        if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) return Kind.TORCH_SAVE_PICKLE;
+        if (n < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) return Kind.UNKNOWN;
+        boolean code = false;
+        boolean bytecode = false;
+        boolean data = false;
+        boolean constants = false;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (java.util.Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                String name = en.nextElement().getName();
+                // Entries live under one root folder named after the archive.
+                String inRoot = name.indexOf('/') >= 0 ? name.substring(name.indexOf('/') + 1) : name;
+                code |= inRoot.startsWith("code/");
+                bytecode |= inRoot.equals("bytecode.pkl");
+                data |= inRoot.equals("data.pkl");
+                constants |= inRoot.equals("constants.pkl");
+            }
+        } catch (ZipException e) {
+            return Kind.UNKNOWN; // libtorch's own reading says what is wrong
+        }
+        if (bytecode && !data) return Kind.LITE_ONLY;
+        if (data && !code && !constants) return Kind.TORCH_SAVE_ZIP;
+        return Kind.TORCHSCRIPT;
+    }
+
+    /** Refuses, naming the file, what is not a TorchScript archive: before libtorch says it its own way. */
+    static void requireTorchScript(Path model) throws IOException {
+        switch (kind(model)) {
+            case TORCH_SAVE_ZIP -> throw new TorchFileException(model.toString(), null, -1,
+                    "a zip state dict, not a TorchScript archive: see inspect/convert");
+            case TORCH_SAVE_PICKLE -> throw new TorchFileException(model.toString(), null, 0,
+                    "a torch.save pickle (legacy format), not a TorchScript archive: see inspect/convert");
+            case NUMPY -> throw new TorchFileException(model.toString(), null, 0,
+                    "a numpy array, not a TorchScript archive (give arrays with --input)");
+            // libtorch's TorchScript loader reads a .ptl only when it also carries TorchScript code
+            // (Python's _save_for_lite_interpreter writes both); bytecode-only files need the lite
+            // interpreter, which the JavaCPP presets do not expose.
+            case LITE_ONLY -> throw new BackendUnavailableException(model + ": holds only lite-interpreter bytecode;"
+                    + " this libtorch build (JavaCPP presets) has no lite interpreter (_load_for_mobile):"
+                    + " run the TorchScript .pt it was exported from");
+            default -> { }
+        }
+    }
+
+    private static final Pattern TORCHBIND_CLASS = Pattern.compile("__torch__\\.torch\\.classes\\.(\\w+)\\.(\\w+)");
+
+    /** Loads {@code model}; a class the bundled libtorch lacks (XNNPACK's prepacked ops) is exit 3. */
+    static ScriptModel load(Path model) throws IOException {
+        try {
+            return ScriptModel.load(model);
+        } catch (TorchFileException e) {
+            Matcher m = TORCHBIND_CLASS.matcher(String.valueOf(e.getMessage()));
+            if (m.find()) {
+                String library = m.group(1).equals("xnnpack") ? "XNNPACK prepacked ops" : m.group(1) + " custom classes";
+                BackendUnavailableException missing = new BackendUnavailableException(model + ": uses " + library + " ("
+                        + m.group().substring("__torch__.".length()) + "), which the bundled libtorch lacks (built without "
+                        + m.group(1) + "): run the TorchScript model saved before optimize_for_mobile, or this file in"
+                        + " PyTorch's lite interpreter");
+                missing.initCause(e);
+                throw missing;
+            }
+            throw new TorchFileException(model.toString(), null, -1, firstLine(e.reason()), e);
+        }
+    }
+
+    /** The model raised on {@code args}: one line with the inputs' shapes and what libtorch says the model needs. */
+    static CommandFailedException failedOn(Path model, List<Tensor> args, LibtorchException e) {
+        String cause = lastError(e.getMessage());
+        String needs = needs(cause);
+        String message;
+        if (needs != null && args.size() == 1) {
+            message = "input 0 has shape " + Arrays.toString(args.get(0).shape()) + ", the model needs " + needs;
+        } else if (needs != null) {
+            List<String> shapes = new ArrayList<>();
+            for (Tensor t : args) shapes.add(Arrays.toString(t.shape()));
+            message = "inputs have shapes " + String.join(", ", shapes) + ", the model needs " + needs;
+        } else {
+            message = "the model failed on these inputs: " + cause;
+        }
+        return CommandFailedException.finding(model + ": " + message + " (--debug shows libtorch's traceback)", e);
+    }
+
+    private static final Pattern CHANNELS = Pattern.compile("to have (\\d+) channels, but got (\\d+) channels");
+    private static final Pattern MATMUL = Pattern.compile("shapes cannot be multiplied \\((\\d+)x(\\d+) and (\\d+)x(\\d+)\\)");
+    private static final Pattern RANK = Pattern.compile("Expected (.+? input) to (\\w+), but got input of size: (\\[[^\\]]*\\])");
+
+    /** What the model needs, from libtorch's words for the common shape errors; null when not a shape error. */
+    static String needs(String cause) {
+        Matcher m = CHANNELS.matcher(cause);
+        if (m.find()) return m.group(1) + " channels in dimension 1 (not " + m.group(2) + "): " + cause;
+        m = MATMUL.matcher(cause);
+        if (m.find()) return m.group(3) + " features in the last dimension (not " + m.group(2) + "): " + cause;
+        m = RANK.matcher(cause);
+        if (m.find()) return m.group(1) + " (to " + m.group(2) + ")";
+        if (cause.contains("size mismatch") || cause.contains("shape") || cause.contains("must match the size")) {
+            return "another shape: " + cause;
+        }
+        return null;
+    }
+
+    /** The error line of a TorchScript traceback (its last {@code SomethingError: ...} line), else the first line. */
+    static String lastError(String message) {
+        if (message == null || message.isBlank()) return "libtorch gave no reason";
+        List<String> lines = message.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            Matcher m = Pattern.compile("^(?:\\w+\\.)*\\w*Error: (.+)$").matcher(lines.get(i));
+            if (m.matches()) return m.group(1);
+        }
+        return firstLine(message);
+    }
+
+    static String firstLine(String message) {
+        if (message == null) return "libtorch gave no reason";
+        String first = message.strip().lines().findFirst().orElse("");
+        return first.length() > 300 ? first.substring(0, 300) + " ..." : first;
+    }
+}
