@@ -56,11 +56,15 @@ public final class ModelScanner {
      *                   rather than an unreadable one (for directory walks, which meet READMEs)
      */
     public static ScanResult scan(Path file, ScanLimits limits, boolean skipOthers) {
+        return scan(file, limits, skipOthers, ScanPolicy.DEFAULT);
+    }
+
+    /** As {@link #scan(Path, ScanLimits, boolean)}, accepting the globals {@code policy} allows. */
+    public static ScanResult scan(Path file, ScanLimits limits, boolean skipOthers, ScanPolicy policy) {
         String name = file.toString();
-        ScanSession session = new ScanSession(name, limits);
+        ScanSession session = new ScanSession(name, limits, policy);
         try (MappedFile bytes = MappedFile.open(file)) {
             if (skipOthers && !recognized(name, bytes)) return new ScanResult(name, List.of(), null, true);
-            if (isTar(name, bytes)) return scanTarWithLoader(file);
             session.scanContainer(bytes, List.of(), 0, null);
         } catch (NoSuchFileException e) {
             return new ScanResult(name, List.of(), name + ": no such file");
@@ -83,7 +87,12 @@ public final class ModelScanner {
     }
 
     public static ScanResult scan(String name, ByteRegion bytes, ScanLimits limits) {
-        ScanSession session = new ScanSession(name, limits);
+        return scan(name, bytes, limits, ScanPolicy.DEFAULT);
+    }
+
+    /** Scans bytes with a user policy. */
+    public static ScanResult scan(String name, ByteRegion bytes, ScanLimits limits, ScanPolicy policy) {
+        ScanSession session = new ScanSession(name, limits, policy);
         try {
             session.scanContainer(bytes, List.of(), 0, null);
         } catch (RuntimeException e) {
@@ -121,10 +130,16 @@ public final class ModelScanner {
      */
     public static List<ScanResult> scanFiles(List<Path> files, java.util.function.Predicate<Path> skipOthers,
                                              Consumer<ScanResult> each, int threads) throws IOException {
+        return scanFiles(files, skipOthers, each, threads, ScanPolicy.DEFAULT);
+    }
+
+    /** As {@link #scanFiles(List, java.util.function.Predicate, Consumer, int)}, with a user policy. */
+    public static List<ScanResult> scanFiles(List<Path> files, java.util.function.Predicate<Path> skipOthers,
+                                             Consumer<ScanResult> each, int threads, ScanPolicy policy) throws IOException {
         List<ScanResult> out = new ArrayList<>(files.size());
         if (threads <= 1 || files.size() <= 1) {
             for (Path f : files) {
-                ScanResult r = scan(f, ScanLimits.DEFAULT, skipOthers.test(f));
+                ScanResult r = scan(f, ScanLimits.DEFAULT, skipOthers.test(f), policy);
                 out.add(r);
                 if (each != null) each.accept(r);
             }
@@ -140,7 +155,7 @@ public final class ModelScanner {
             List<java.util.concurrent.Future<ScanResult>> pending = new ArrayList<>(files.size());
             for (Path f : files) {
                 boolean skip = skipOthers.test(f);
-                pending.add(pool.submit(() -> scan(f, ScanLimits.DEFAULT, skip)));
+                pending.add(pool.submit(() -> scan(f, ScanLimits.DEFAULT, skip, policy)));
             }
             for (java.util.concurrent.Future<ScanResult> fut : pending) {
                 ScanResult r = join(fut);
@@ -186,41 +201,36 @@ public final class ModelScanner {
             byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
             bytes.copyTo(0, head, 0, head.length);
             int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
-            FormatDetector.detect(name, head, bytes.size(), last);
-            return true;
-        } catch (TorchFileException e) {
-            return false;
-        }
-    }
-
-    private static boolean isTar(String name, ByteRegion bytes) {
-        try {
-            byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
-            bytes.copyTo(0, head, 0, head.length);
-            int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
-            return FormatDetector.detect(name, head, bytes.size(), last) == Container.LEGACY_TAR;
+            if (TarScan.isTar(head)) return true;
+            try {
+                FormatDetector.detect(name, head, bytes.size(), last);
+                return true;
+            } catch (TorchFileException e) {
+                // No signature: a stream of pickle opcodes is still what pickle.load reads.
+                ScanSession.detect(name, head, bytes.size(), last);
+                return !textLike(name);
+            }
         } catch (TorchFileException e) {
             return false;
         }
     }
 
     /**
-     * The 0.1.x tar layout mixes pickles with raw data inside tar members; the loader reads them
-     * all and stops at the first global its denylist refuses, which is reported.
+     * Files a directory walk meets beside models (documentation, configuration, images): not scanned
+     * unless they carry a model signature, even when their first byte happens to be a pickle opcode
+     * ("This model..." starts with 'T'). A model saved under such a name is scanned when named directly.
      */
-    private static ScanResult scanTarWithLoader(Path file) {
-        String name = file.toString();
-        try {
-            Torch.open(file, LoadOptions.DEFAULT).close();
-            return new ScanResult(name, List.of(), null);
-        } catch (UnsafePickleException e) {
-            return new ScanResult(name, List.of(new Finding(e.global(), Use.CALLED, Severity.DANGEROUS, e.entry(),
-                    e.offset(), e.entry() == null ? List.of() : List.of(e.entry()), "refused by the loader's denylist")), null);
-        } catch (TorchFileException e) {
-            return new ScanResult(name, List.of(), e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            return new ScanResult(name, List.of(), name + ": " + message(e));
-        }
+    private static final java.util.Set<String> TEXT_EXTENSIONS = java.util.Set.of("md", "txt", "json", "yaml", "yml", "py",
+            "cfg", "ini", "toml", "csv", "tsv", "png", "jpg", "jpeg", "gif", "bmp", "svg", "html", "htm", "css", "js",
+            "sh", "rst", "log", "xml", "gitignore", "gitattributes", "ipynb", "spec");
+    private static final java.util.Set<String> TEXT_NAMES = java.util.Set.of("LICENSE", "LICENCE", "NOTICE", "README",
+            "COPYING", "AUTHORS", "Makefile", "Dockerfile", "CHANGELOG", "MANIFEST");
+
+    private static boolean textLike(String name) {
+        String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        if (TEXT_NAMES.contains(base)) return true;
+        int dot = base.lastIndexOf('.');
+        return dot > 0 && TEXT_EXTENSIONS.contains(base.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
     }
 
     private static String message(Exception e) {

@@ -35,10 +35,20 @@ final class ScanSession {
     private int payloads;
     private long materialized;
 
+    private final ScanPolicy policy;
+
     ScanSession(String file, ScanLimits limits) {
+        this(file, limits, ScanPolicy.DEFAULT);
+    }
+
+    ScanSession(String file, ScanLimits limits, ScanPolicy policy) {
         this.file = file;
         this.limits = limits;
+        this.policy = policy;
     }
+
+    /** The globals the user trusts beyond the vetted list. */
+    ScanPolicy policy() { return policy; }
 
     List<Finding> findings() { return findings; }
 
@@ -61,14 +71,15 @@ final class ScanSession {
             byte[] head = new byte[(int) Math.min(FormatDetector.HEAD_BYTES, bytes.size())];
             bytes.copyTo(0, head, 0, head.length);
             int last = bytes.size() == 0 ? -1 : bytes.get(bytes.size() - 1) & 0xff;
-            Container c = FormatDetector.detect(label(chain, entry), head, bytes.size(), last);
+            Container c = detect(label(chain, entry), head, bytes.size(), last);
             switch (c) {
                 case ZIP -> scanZip(bytes, chain, depth);
                 case LEGACY -> scanPickles(bytes, 0, entry, chain, depth, LEGACY_PICKLES, false, false);
                 case PICKLE -> scanPickles(bytes, 0, entry, chain, depth, Integer.MAX_VALUE, false, true);
-                case LEGACY_TAR -> throw new TorchFileException(file, entry, 0,
-                        "a 0.1.x tar-layout torch.save nested in another file is not scanned");
-                case SAFETENSORS -> { } // a JSON header and raw numbers: nothing in it can run code
+                case LEGACY_TAR -> TarScan.scan(this, bytes, chain, depth);
+                // A JSON header and raw numbers, but pickle.load (and torch.load's legacy path) would read the
+                // same bytes as opcodes: scanned that way too; when they do not parse, nothing runs.
+                case SAFETENSORS -> scanEmbedded(bytes, chain, depth, entry, 0);
                 case NPY -> scanNpy(bytes, chain, depth, entry);
                 case COMPRESSED -> {
                     // joblib's whole-file compression: the pickle inside, decoded within the payload budget.
@@ -81,6 +92,27 @@ final class ScanSession {
             fail(e);
         }
     }
+
+    /**
+     * The container as the loaders see it: FormatDetector's answer, except that a tar Python's tarfile
+     * accepts (a v7 header has no "ustar" magic) is a tar, and bytes it does not know that start with a
+     * pickle opcode are a pickle: pickle.load, and torch.load's legacy path, read any stream of opcodes
+     * (a legacy magic number spelled another way, a protocol 0 pickle followed by raw data).
+     */
+    static Container detect(String label, byte[] head, long size, int last) throws TorchFileException {
+        if (TarScan.isTar(head)) return Container.LEGACY_TAR;
+        try {
+            return FormatDetector.detect(label, head, size, last);
+        } catch (TorchFileException e) {
+            if (head.length > 0 && PICKLE_OPCODES.indexOf((char) (head[0] & 0xff)) >= 0) return Container.PICKLE;
+            throw e;
+        }
+    }
+
+    /** Every opcode byte Python's unpickler knows (pickletools' table). */
+    static final String PICKLE_OPCODES = "()012FIJKLMNPQRSTUVXabcd}eghijl]opqrstuGBC"
+            + "\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e"
+            + "\u008f\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098";
 
     /** A payload a loader would unpickle: scanned as a file of its own, within the budgets. */
     void scanNested(ByteRegion payload, List<String> chain, int depth, String entry, long offset) {
@@ -97,12 +129,46 @@ final class ScanSession {
         scanContainer(payload, chain, depth, null);
     }
 
+    /**
+     * Bytes that may be a pickle a class's {@code __setstate__} unpickles (they sit in a BUILD state):
+     * scanned as a pickle within the same budgets; when they do not parse, no loader could run them
+     * either, so that is no error of the file. What was found before the damage stands.
+     */
+    void scanEmbedded(ByteRegion payload, List<String> chain, int depth, String entry, long offset) {
+        if (depth > limits.maxDepth() || ++payloads > limits.maxPayloads()) {
+            fail(new TorchFileException(file, entry, offset, "bytes in a BUILD state nested past the scan's limits: not scanned"));
+            return;
+        }
+        try {
+            scanPickles(payload, 0, entry, chain, depth, 1, false, false);
+        } catch (TorchFileException e) {
+            // not a pickle after all
+        }
+    }
+
     /** Bytes decoded to reach a payload count against the budget (they are held while it is scanned). */
     void chargeMaterialized(long n) {
         materialized += n;
         if (n > limits.maxPayloadBytes() || materialized > limits.maxDecodedBytes()) {
             throw new BudgetExceeded("decoding " + n + " more bytes of nested payloads would pass the limit of "
                     + limits.maxDecodedBytes() + " bytes");
+        }
+    }
+
+    /**
+     * One budget for the nested containers of a file, whatever their shape: each counts as a payload and
+     * its bytes against the decoded-bytes budget (an archive nested eight deep, sixteen entries each,
+     * stops at the budget instead of costing minutes).
+     */
+    private void chargeWork(String entry, long bytes) throws TorchFileException {
+        if (++payloads > limits.maxPayloads()) {
+            throw new TorchFileException(file, entry, 0, "more than " + limits.maxPayloads()
+                    + " nested archives and payloads (limit): the rest is not scanned");
+        }
+        materialized += bytes;
+        if (materialized > limits.maxDecodedBytes()) {
+            throw new TorchFileException(file, entry, 0, "nested archives and payloads of more than "
+                    + limits.maxDecodedBytes() + " bytes in all (limit): the rest is not scanned");
         }
     }
 
@@ -124,16 +190,55 @@ final class ScanSession {
         for (int i = 0; i < count; i++) {
             PickleRater rater = new PickleRater(this, entry, chain, depth, operatorList, joblib);
             PickleFlow flow = new PickleFlow(file, entry, PickleLimits.DEFAULT);
+            // torch.load's legacy path reads five pickles whatever opcode each starts with (the magic number
+            // may be spelled any way pickle accepts). Past the first, a plain file's trailing bytes that do not
+            // start a protocol 2+ pickle and do not parse are raw data, which no loader runs.
+            boolean tentative = count == Integer.MAX_VALUE && i > 0 && bytes.get(at) != (byte) 0x80;
             try {
                 at = flow.walk(bytes, at, rater);
             } catch (BudgetExceeded e) {
                 throw new TorchFileException(file, entry, at, e.getMessage());
+            } catch (TorchFileException e) {
+                if (tentative) break;
+                throw e;
             } finally {
                 findings.addAll(rater.findings());
             }
-            // A plain file may hold more pickles; what follows the last one is not a pickle.
-            if (at >= bytes.size() || (count == Integer.MAX_VALUE && bytes.get(at) != (byte) 0x80)) break;
+            if (at >= bytes.size()) break;
+            if (count == Integer.MAX_VALUE && i + 1 >= LEGACY_PICKLES && bytes.get(at) != (byte) 0x80) break;
         }
+    }
+
+    long scanOnePickle(ByteRegion bytes, long start, String entry, List<String> chain, int depth) throws TorchFileException {
+        return scanOnePickle(bytes, start, entry, chain, depth, null, null);
+    }
+
+    long scanOnePickle(ByteRegion bytes, long start, String entry, List<String> chain, int depth, long[] count) throws TorchFileException {
+        return scanOnePickle(bytes, start, entry, chain, depth, count, null);
+    }
+
+    /**
+     * One pickle at {@code start}, rated; returns the offset past its STOP. {@code count}: the pickle
+     * must be a plain integer (a record count), returned in count[0]. {@code storageClass}: receives
+     * the last storage class the pickle names.
+     */
+    long scanOnePickle(ByteRegion bytes, long start, String entry, List<String> chain, int depth,
+                       long[] count, String[] storageClass) throws TorchFileException {
+        PickleRater rater = new PickleRater(this, entry, chain, depth, false, false);
+        long end;
+        try {
+            end = new PickleFlow(file, entry, PickleLimits.DEFAULT).walk(bytes, start, rater);
+        } catch (BudgetExceeded e) {
+            throw new TorchFileException(file, entry, start, e.getMessage());
+        } finally {
+            findings.addAll(rater.findings());
+        }
+        if (storageClass != null) storageClass[0] = rater.lastStorageClass();
+        if (count != null) {
+            count[0] = PlainInt.read(bytes, start, end);
+            if (count[0] < 0) throw new TorchFileException(file, entry, start, "the record count is not a plain non-negative integer pickle");
+        }
+        return end;
     }
 
     /** A .npy file: an object array is a pickle after the header; other arrays are plain numbers. */
@@ -147,8 +252,19 @@ final class ScanSession {
         byte[] h = new byte[(int) headerLength];
         bytes.copyTo(major == 1 ? 10 : 12, h, 0, h.length);
         String header = new String(h, StandardCharsets.ISO_8859_1);
-        if (header.contains("'|O'") || header.contains("\"|O\"")) scanPickles(bytes, start, entry, chain, depth, 1, false, false);
+        if (OBJECT_DESCR.matcher(header).find()) scanPickles(bytes, start, entry, chain, depth, 1, false, false);
     }
+
+    /**
+     * A dtype code numpy reads as holding Python objects, anywhere in the header (numpy.load unpickles
+     * the data when any field has objects): 'O', '|O', 'O8', 'object', also inside a structured descr.
+     */
+    private static final java.util.regex.Pattern OBJECT_DESCR = java.util.regex.Pattern.compile(
+            "['\"](?:[|<>=]?O\\d*|object\\d*|object_)['\"]");
+
+    /** Torch's own records that hold no pickle: tensor data, version, byte order, serialization id. */
+    private static final java.util.regex.Pattern RAW_RECORD = java.util.regex.Pattern.compile(
+            "(?:.*/)?(?:data/\\d+|version|byteorder|\\.data/serialization_id|\\.data/version)");
 
     private void scanZip(ByteRegion bytes, List<String> chain, int depth) throws TorchFileException {
         String where = label(chain, null);
@@ -175,8 +291,11 @@ final class ScanSession {
                         with(chain, e.name()), "the local header names it " + local + ": readers that trust local headers see another archive"));
             }
         }
+        // Entries of a central directory may all point at one local record: each record is read once.
+        java.util.Set<Long> records = new java.util.HashSet<>();
         for (ZipArchive.Entry e : all) {
             if (e.name().endsWith("/")) continue;
+            if (!records.add(e.localHeaderOffset())) continue;
             String lower = ZipArchive.fold(e.name());
             List<String> inner = with(chain, e.name());
             boolean pickle = lower.endsWith(".pkl") || lower.endsWith(".debug_pkl") || lower.endsWith(".pickle");
@@ -184,10 +303,14 @@ final class ScanSession {
             boolean nested = lower.endsWith(".pt") || lower.endsWith(".pth") || lower.endsWith(".ckpt") || lower.endsWith(".ptl")
                     || lower.endsWith(".npy") || lower.endsWith(".joblib") || lower.endsWith(".zip") || lower.endsWith(".bin")
                     && !lower.contains("/data/");
-            if (!pickle && !code && !nested) continue;
+            boolean probe = !pickle && !code && !nested && !RAW_RECORD.matcher(lower).matches();
+            if (!pickle && !code && !nested && !probe) continue;
             ByteRegion data;
             try {
                 data = zip.read(e);
+                // numpy.load reads an .npz member by its magic, whatever its name.
+                if (probe && !startsWith(data, NPY_MAGIC)) continue;
+                if (nested || probe) chargeWork(e.name(), data.size());
             } catch (TorchFileException ex) {
                 fail(ex);
                 continue;

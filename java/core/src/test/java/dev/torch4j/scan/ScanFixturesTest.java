@@ -68,11 +68,12 @@ class ScanFixturesTest {
     }
 
     /**
-     * The long-tail reader's refusal fixture that runs code: a partial of os.system. (Its other one,
-     * getattr(torch.serialization, "load"), only fetches a function without calling it: the reader
-     * refuses it on principle, the scanner rightly finds nothing that runs.)
+     * The long-tail reader's refusal fixtures: a partial of os.system, and getattr(torch.serialization,
+     * "load"), which fetches torch.load without calling it: a reference to a loader is evidence of an
+     * attack (nothing a weights file needs), so both are dangerous.
      */
-    private static final List<String> LONGTAIL_MALICIOUS = List.of("longtail/learner_partial_system.pkl");
+    private static final List<String> LONGTAIL_MALICIOUS = List.of("longtail/learner_partial_system.pkl",
+            "longtail/learner_getattr_os.pkl");
 
     @Test
     void longtailRefusalsAreDangerous() {

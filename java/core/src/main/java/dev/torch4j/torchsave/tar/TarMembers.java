@@ -7,13 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The regular-file members of a tar archive, as zero-copy regions (ustar and PAX headers). */
-final class TarMembers {
+/** The regular-file members of a tar archive, as zero-copy regions (v7, ustar and PAX headers); the scanner reads them too. */
+public final class TarMembers {
     private static final int BLOCK = 512;
 
     private TarMembers() {}
 
-    static Map<String, ByteRegion> read(String file, ByteRegion tar) throws TorchFileException {
+    public static Map<String, ByteRegion> read(String file, ByteRegion tar) throws TorchFileException {
         Map<String, ByteRegion> out = new LinkedHashMap<>();
         long pos = 0;
         String paxName = null;
