@@ -325,6 +325,9 @@ final class ScanSession {
                     findings.addAll(ScriptOps.scanSource(new String(b, StandardCharsets.UTF_8), e.name(), inner));
                 } else if (depth < limits.maxDepth()) {
                     scanContainer(data, inner, depth + 1, e.name());
+                } else {
+                    fail(new TorchFileException(file, e.name(), 0, "archives nested more than " + limits.maxDepth()
+                            + " deep (limit): not scanned"));
                 }
             } catch (TorchFileException ex) {
                 fail(ex);

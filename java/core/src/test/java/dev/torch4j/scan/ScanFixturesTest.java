@@ -111,6 +111,19 @@ class ScanFixturesTest {
         // The one joblib dump (raw array bytes inside its pickle) is read as joblib reads it: nothing is unreadable.
         List<ScanResult> unreadable = results.stream().filter(r -> r.verdict() == Verdict.UNREADABLE).toList();
         assertEquals(List.of(), unreadable);
+        // Default-deny must still prove plain weights clean: every file PyTorch 1.13's weights-only
+        // unpickler loaded (pytorch-view.json, recorded from PyTorch itself) is clean.
+        Map<?, ?> view = (Map<?, ?>) Json.parse(Files.readString(corpus.resolve("pytorch-view.json")));
+        List<String> notClean = new ArrayList<>();
+        int weightsOnly = 0;
+        for (ScanResult r : results) {
+            String rel = corpus.relativize(Path.of(r.file())).toString();
+            if (!(view.get(rel) instanceof Map<?, ?> v) || !"weights_only".equals(v.get("loaded_by"))) continue;
+            weightsOnly++;
+            if (r.verdict() != Verdict.CLEAN) notClean.add(rel + " " + r.verdict() + " " + r.findings());
+        }
+        assertTrue(weightsOnly >= 20, "weights-only files in the corpus: " + weightsOnly);
+        assertEquals(List.of(), notClean);
     }
 
     /** The parallel walk reports exactly what the serial one does, in the same order (fixture files judged against picklescan above). */
