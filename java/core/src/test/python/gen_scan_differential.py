@@ -379,9 +379,8 @@ def main():
             make(pickle.dumps(collections.OrderedDict(a=numpy.arange(3)), protocol=2)))
 
     # 3. dotted names and getattr paths reaching a gadget through a trusted module
-    dotted = [("torch", "os.system"), ("torch.serialization", "os.system"), ("numpy", "os.system"),
-              ("collections", "_sys.modules"), ("joblib", "numpy_pickle.os.system")]
-    for i, (m, n) in enumerate(dotted[:3] + dotted[4:]):
+    dotted = [("torch", "os.system"), ("torch.serialization", "os.system"), ("joblib", "numpy_pickle.os.system")]
+    for i, (m, n) in enumerate(dotted):
         add("d_stack_global_%d.pkl" % i, "dotted", "firing", "pickle",
             wrap(glob(m, n, 4) + nomemo(("touch m",), 4) + b"R", 4))
     for i, (m, n) in enumerate([("os", "system"), ("subprocess", "getoutput"), ("posix", "system")]):
@@ -401,6 +400,11 @@ def main():
     # benign look-alikes: referenced, never called
     add("db_partial_max.pkl", "dotted", "benign", "pickle", pickle.dumps({"f": __import__("functools").partial(max, 1)}, protocol=2))
     add("db_enum_member.pkl", "dotted", "benign", "pickle", pickle.dumps(__import__("http").HTTPStatus.OK, protocol=4))
+    import pandas
+    add("db_pandas_frame.pkl", "dotted", "benign", "pickle", pickle.dumps(pandas.DataFrame({"a": [1, 2], "b": ["x", "y"]}), protocol=4))
+    buf = io.BytesIO()
+    torch.jit.save(torch.jit.script(_EvalMethod()), buf)
+    add("db_script_eval_method.pt", "dotted", "benign", "jit", buf.getvalue())
     add("db_getattr_torch_float.pkl", "dotted", "benign", "pickle",
         wrap(glob("builtins", "getattr", 2) + glob("torch", "float32", 2) + nomemo("is_floating_point", 2) + b"\x86R", 2))
 
@@ -473,6 +477,18 @@ def main():
         json.dump(CASES, f, indent=1)
     firing = sum(1 for c in CASES if c["kind"] == "firing")
     print("%d firing, %d benign" % (firing, len(CASES) - firing))
+
+
+class _EvalMethod(torch.nn.Module):
+    """A TorchScript module that defines (and calls) a method named eval: not the builtin."""
+
+    @torch.jit.export
+    def eval(self):
+        return self
+
+    def forward(self, x):
+        self.eval()
+        return x + 1
 
 
 class _Reduce:
