@@ -100,10 +100,12 @@ final class ScanSession {
      * (a legacy magic number spelled another way, a protocol 0 pickle followed by raw data).
      */
     static Container detect(String label, byte[] head, long size, int last) throws TorchFileException {
-        if (TarScan.isTar(head)) return Container.LEGACY_TAR;
         try {
-            return FormatDetector.detect(label, head, size, last);
+            Container c = FormatDetector.detect(label, head, size, last);
+            // torch.load tries zipfile first, then tarfile, then the legacy pickles.
+            return c != Container.ZIP && c != Container.NPY && TarScan.isTar(head) ? Container.LEGACY_TAR : c;
         } catch (TorchFileException e) {
+            if (TarScan.isTar(head)) return Container.LEGACY_TAR;
             if (head.length > 0 && PICKLE_OPCODES.indexOf((char) (head[0] & 0xff)) >= 0) return Container.PICKLE;
             throw e;
         }
@@ -156,9 +158,9 @@ final class ScanSession {
     }
 
     /**
-     * One budget for the nested containers of a file, whatever their shape: each counts as a payload and
-     * its bytes against the decoded-bytes budget (an archive nested eight deep, sixteen entries each,
-     * stops at the budget instead of costing minutes).
+     * One budget for the nested containers of a file, whatever their shape: each counts as a payload, and
+     * the bytes inflated to reach it against the decoded-bytes budget (an archive nested eight deep,
+     * sixteen entries each, stops at the budget instead of costing minutes).
      */
     private void chargeWork(String entry, long bytes) throws TorchFileException {
         if (++payloads > limits.maxPayloads()) {
@@ -310,7 +312,8 @@ final class ScanSession {
                 data = zip.read(e);
                 // numpy.load reads an .npz member by its magic, whatever its name.
                 if (probe && !startsWith(data, NPY_MAGIC)) continue;
-                if (nested || probe) chargeWork(e.name(), data.size());
+                // Stored members are read in place; only inflated ones cost their size in memory.
+                if (nested || probe) chargeWork(e.name(), e.method() == 0 || probe ? 0 : data.size());
             } catch (TorchFileException ex) {
                 fail(ex);
                 continue;

@@ -28,7 +28,7 @@ class ScanDifferentialTest {
     @Test
     void firingPayloadsAreNeverCleanAndTwinsNeverDangerous(@TempDir Path dir) throws Exception {
         ReferencePython.require("torch", "numpy", "joblib", "dill", "scipy", "sklearn");
-        Path script = Path.of("src/test/python/gen_scan_differential.py").toAbsolutePath();
+        Path script = dev.torch4j.testing.Fixtures.root().resolve("../../python/gen_scan_differential.py").normalize();
         ReferencePython.runScript(script, dir.toString());
         List<?> cases = (List<?>) Json.parse(Files.readString(dir.resolve("cases.json")));
         List<String> missed = new ArrayList<>();
