@@ -1,10 +1,6 @@
 package dev.torch4j.scan;
 
-import dev.torch4j.LoadOptions;
-import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
-import dev.torch4j.UnsafePickleException;
-import dev.torch4j.format.Container;
 import dev.torch4j.format.FormatDetector;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
@@ -29,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * ScanResult r = ModelScanner.scan(Path.of("model.pt"));
- * if (r.verdict() == Verdict.DANGEROUS) reject(r.dangerous());
+ * if (r.verdict() != Verdict.CLEAN) reject(r.findings()); // default-deny: unknown is not proven safe
  * }</pre>
  *
  * Every pickle of a file is read: zip entries ({@code *.pkl}, found case-insensitively, as
