@@ -30,7 +30,7 @@ public final class ScanPolicy {
     private final Set<String> allowed;
 
     private ScanPolicy(Set<String> allowed) {
-        this.allowed = Set.copyOf(allowed);
+        this.allowed = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(allowed)); // in the order given
     }
 
     /** A policy allowing these names (modules or globals, dotted). */
