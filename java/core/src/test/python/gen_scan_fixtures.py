@@ -346,9 +346,9 @@ def benign(pkg_dir):
     write("ok_partial_harmless.pkl", pickle.dumps(functools.partial(collections.OrderedDict, a=1), protocol=4))
     record("ok_partial_harmless.pkl", t, "pickle", "clean")
     write("ok_partial_torch_class.pkl", pickle.dumps(functools.partial(torch.optim.SGD, lr=0.1), protocol=4))
-    record("ok_partial_torch_class.pkl", t, "pickle", "clean")
+    record("ok_partial_torch_class.pkl", t, "pickle", "unknown")  # default-deny: not on the vetted list
     write("ok_enum_stdlib.pkl", pickle.dumps({"status": __import__("http").HTTPStatus.OK}, protocol=4))
-    record("ok_enum_stdlib.pkl", t, "pickle", "clean")
+    record("ok_enum_stdlib.pkl", t, "pickle", "unknown")  # default-deny: not on the vetted list
     torch_save("ok_training_args.bin", nets.TrainingArguments())
     record("ok_training_args.bin", t, "torch", "unknown", third_party=pkg_dir)
     torch_save("ok_whole_module_subclass.pt", nets.TinyNet())
@@ -364,7 +364,7 @@ def benign(pkg_dir):
     torch_save("ok_numpy_in_torch.pt", {"a": numpy.arange(6).reshape(2, 3), "s": numpy.float64(2.5), "d": numpy.dtype("int16")})
     record("ok_numpy_in_torch.pt", t, "torch", "clean")
     torch_save("ok_whole_plain_module_legacy.pt", torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU()), zip_format=False)
-    record("ok_whole_plain_module_legacy.pt", t, "torch", "clean")
+    record("ok_whole_plain_module_legacy.pt", t, "torch", "unknown")  # default-deny: not on the vetted list
     write("ok_tensor_plain_pickle.pkl", pickle.dumps({"t": torch.arange(4)}, protocol=2))
     record("ok_tensor_plain_pickle.pkl", t, "pickle", "clean")
     write("ok_tensor_plain_pickle_p4.pkl", pickle.dumps({"t": torch.arange(4)}, protocol=4))

@@ -26,7 +26,7 @@ import java.util.ServiceLoader;
 @Command(name = "torch4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Read, inspect and check PyTorch model files without Python.",
         exitCodeListHeading = "%nExit status (every command):%n",
-        exitCodeList = {"0:success", "1:a finding or a difference (scan: dangerous globals)",
+        exitCodeList = {"0:success", "1:a finding or a difference (scan: dangerous or unknown globals)",
                 "2:usage error or bad input; nothing written", "3:a native backend the command needs is missing"})
 public final class Main implements Runnable {
     /** Exit status for unreadable input, bad usage and internal errors. */

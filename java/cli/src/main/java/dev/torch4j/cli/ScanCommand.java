@@ -10,6 +10,7 @@ import dev.torch4j.io.AtomicFile;
 import dev.torch4j.json.JsonWriter;
 import dev.torch4j.scan.Finding;
 import dev.torch4j.scan.ModelScanner;
+import dev.torch4j.scan.ScanPolicy;
 import dev.torch4j.scan.ScanResult;
 import dev.torch4j.scan.Severity;
 import dev.torch4j.scan.Verdict;
@@ -28,14 +29,18 @@ import java.util.List;
 /**
  * {@code torch4j scan PATH...}: rates every pickle global, nested payload and TorchScript operator
  * of files and directory trees (the work is {@link ModelScanner}'s; this class only formats).
- * Exit 0: clean (unknown third-party classes count as clean unless {@code --strict}); 1: something
- * dangerous (this wins over read errors: it is the actionable verdict); 2: some file unreadable.
+ * Default-deny: exit 0 only when every file is clean (nothing but vetted globals, or globals the
+ * user allows with {@code --allow}/{@code --policy}); 1 when something is dangerous (this wins over
+ * read errors: it is the actionable verdict) or unknown; 2 when a file cannot be read completely.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = {"Check model files and directory trees for anything that would run code when Python loads them.",
-                "Nothing in the files is ever executed. Exit status: 0 clean, 1 dangerous, 2 unreadable."},
+                "Nothing in the files is ever executed. 'clean' means every global is on the vetted list (PyTorch's "
+                        + "weights-only set, numpy and joblib arrays) or allowed by --allow/--policy; 'unknown' means loading "
+                        + "needs a module and runs its code; 'dangerous' means evidence of an attack."},
         exitCodeListHeading = ExitCodeLists.HEADING,
-        exitCodeList = {ExitCodeLists.OK, "1:a dangerous global (code that would run when Python loads the file)", ExitCodeLists.BAD_INPUT})
+        exitCodeList = {"0:every file clean", "1:a dangerous or unknown global (loading would run code torch4j has not vetted)",
+                ExitCodeLists.BAD_INPUT})
 final class ScanCommand extends Torch4jCommand {
     static final int EXIT_CLEAN = dev.torch4j.spi.ExitCodes.OK;
     static final int EXIT_DANGEROUS = dev.torch4j.spi.ExitCodes.FINDING;
@@ -49,12 +54,29 @@ final class ScanCommand extends Torch4jCommand {
     @Option(names = "--sarif", paramLabel = "FILE", description = "Also write a SARIF 2.1.0 report (for code-scanning dashboards).")
     Path sarif;
 
-    @Option(names = "--strict", description = "Count unknown third-party classes as failures (exit 1).")
+    @Option(names = "--strict", hidden = true, description = "Kept for old scripts: unknown files always fail now.")
     boolean strict;
+
+    @Option(names = "--allow", paramLabel = "NAME", description = {"Trust a module (with its submodules) or a global, as "
+            + "torch.serialization.add_safe_globals does: acme_models, torch.nn, acme_models.nets.TinyNet. Repeatable.",
+            "What the file hands those globals (callables, state that sets special attributes, nested pickles) is still checked; "
+                    + "globals that are evidence of an attack cannot be allowed."})
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "Read more names to allow from FILE: one module or global a line, # comments.")
+    Path policy;
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        ScanPolicy trusted;
+        try {
+            trusted = ScanPolicy.allowing(allow);
+            if (policy != null) trusted = trusted.withFile(policy);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), (policy != null && e.getMessage().startsWith(policy.toString())
+                    ? "" : "--allow: ") + e.getMessage());
+        }
         List<Path> files = new ArrayList<>();
         java.util.Set<Path> walked = new java.util.HashSet<>();
         List<ScanResult> results = new ArrayList<>();
@@ -79,7 +101,7 @@ final class ScanCommand extends Torch4jCommand {
                     out.flush();
                 }
                 progress.accept(++done[0]);
-            }, Runtime.getRuntime().availableProcessors());
+            }, Runtime.getRuntime().availableProcessors(), trusted);
         }
         if (json) writeJson(results, out);
         else out.println(summary(results));
@@ -92,10 +114,10 @@ final class ScanCommand extends Torch4jCommand {
         }
         out.flush();
         err.flush();
-        boolean dangerous = results.stream().anyMatch(r -> r.verdict() == Verdict.DANGEROUS
-                || (strict && r.verdict() == Verdict.UNKNOWN));
+        boolean dangerous = results.stream().anyMatch(r -> r.verdict() == Verdict.DANGEROUS);
         boolean unreadable = results.stream().anyMatch(r -> r.error() != null);
-        return dangerous ? EXIT_DANGEROUS : unreadable ? Main.EXIT_ERROR : EXIT_CLEAN;
+        boolean unknown = results.stream().anyMatch(r -> r.verdict() == Verdict.UNKNOWN);
+        return dangerous ? EXIT_DANGEROUS : unreadable ? Main.EXIT_ERROR : unknown ? EXIT_DANGEROUS : EXIT_CLEAN;
     }
 
     private void writeText(ScanResult r, PrintWriter out, PrintWriter err) {
@@ -104,10 +126,12 @@ final class ScanCommand extends Torch4jCommand {
         if (v == Verdict.UNREADABLE || v == Verdict.SKIPPED) return;
         long unknown = r.findings().stream().filter(f -> f.severity() == Severity.UNKNOWN).count();
         if (v == Verdict.CLEAN) out.println(r.file() + ": clean");
-        else if (v == Verdict.UNKNOWN) out.println(r.file() + ": unknown (" + unknown + " third-party global" + (unknown == 1 ? "" : "s") + ")");
+        else if (v == Verdict.UNKNOWN) {
+            out.println(r.file() + ": unknown (" + unknown + " global" + (unknown == 1 ? "" : "s")
+                    + " not on the vetted list; trust a library with --allow MODULE)");
+        }
         for (String c : r.checked()) out.println(r.file() + ": checked " + c);
         for (Finding f : r.findings()) {
-            if (f.severity() == Severity.UNKNOWN && v == Verdict.UNKNOWN && !strict) continue;
             out.println(r.file() + ": " + f.severity() + " " + f.global() + " (" + f.use().label() + ")"
                     + (f.chain().isEmpty() ? "" : " in " + f.chainText())
                     + (f.offset() >= 0 ? " at byte " + f.offset() : "") + ": " + f.reason());

@@ -31,11 +31,17 @@ class ScanCommandTest {
     void verdictAndFindingsMatch(Fixtures.Expected expected) throws Exception {
         CliRun run = CliRun.of("scan", "--json", expected.path().toString());
         boolean dangerous = expected.scanVerdict().equals("dangerous");
-        assertEquals(dangerous ? 1 : 0, run.exit(), run::toString);
         Map<?, ?> file = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(run.out())).get("files")).get(0);
-        // A whole pickled model of the user's own class is "unknown": clean for the exit status.
-        if (dangerous) assertEquals("dangerous", file.get("verdict"));
-        else assertTrue(List.of("clean", "unknown").contains(file.get("verdict")), file::toString);
+        // Default-deny: exit 0 only for clean; a whole pickled model (torch.nn classes) is "unknown", exit 1.
+        if (dangerous) {
+            assertEquals("dangerous", file.get("verdict"));
+            assertEquals(1, run.exit(), run::toString);
+        } else {
+            assertTrue(List.of("clean", "unknown").contains(file.get("verdict")), file::toString);
+            assertEquals(file.get("verdict").equals("clean") ? 0 : 1, run.exit(), run::toString);
+        }
+        // What PyTorch's weights-only unpickler accepted (recorded by gen_fixtures.py) is provably clean.
+        if ("weights_only".equals(expected.loadedBy()) && !dangerous) assertEquals("clean", file.get("verdict"), file::toString);
         List<String> want = new ArrayList<>();
         for (Map<String, Object> f : expected.findings()) want.add(f.get("entry") + " " + f.get("global") + " " + f.get("offset"));
         List<String> got = new ArrayList<>();
@@ -90,11 +96,27 @@ class ScanCommandTest {
         assertEquals("io", ((Map<?, ?>) files.get(1)).get("errorKind"), files::toString);
     }
 
-    @Test void strictFailsOnUnknownAndSarifIsWritten(@TempDir Path dir) throws Exception {
+    @Test void unknownFailsUnlessAllowedAndSarifIsWritten(@TempDir Path dir) throws Exception {
         Path model = Fixtures.file("scan/ok_whole_module_subclass.pt");
-        assertEquals(0, CliRun.of("scan", model.toString()).exit());
+        CliRun plain = CliRun.of("scan", model.toString());
+        assertEquals(1, plain.exit(), plain::toString);
+        assertTrue(plain.out().contains(model + ": unknown ("), plain::toString);
+        assertTrue(plain.out().contains("UNKNOWN acme_models.nets.TinyNet (instantiated)"), plain::toString);
+        assertEquals(0, CliRun.of("scan", "--allow", "acme_models", "--allow", "torch.nn", model.toString()).exit());
+        Path policy = dir.resolve("trusted.txt");
+        Files.writeString(policy, "# the team's own models\nacme_models\ntorch.nn.modules.linear.Linear\n");
+        CliRun allowed = CliRun.of("scan", "--policy", policy.toString(), model.toString());
+        assertEquals(0, allowed.exit(), allowed::toString);
+        assertTrue(allowed.out().contains(model + ": clean"), allowed::toString);
+        // allowing a module never makes evidence acceptable
+        CliRun evil = CliRun.of("scan", "--allow", "os", "--allow", "posix", Fixtures.file("malicious/reduce_system.pkl").toString());
+        assertEquals(1, evil.exit(), evil::toString);
+        Files.writeString(policy, "not a name\n");
+        CliRun bad = CliRun.of("scan", "--policy", policy.toString(), model.toString());
+        assertEquals(2, bad.exit(), bad::toString);
+        assertTrue(bad.err().contains("line 1"), bad::toString);
         Path sarif = dir.resolve("report.sarif");
-        CliRun strict = CliRun.of("scan", "--strict", "--sarif", sarif.toString(), model.toString(),
+        CliRun strict = CliRun.of("scan", "--sarif", sarif.toString(), model.toString(),
                 Fixtures.file("scan/c5_torch_os_system.pkl").toString());
         assertEquals(1, strict.exit(), strict::toString);
         Map<?, ?> log = (Map<?, ?>) Json.parse(Files.readString(sarif));
@@ -105,6 +127,15 @@ class ScanCommandTest {
                 && ((Map<?, ?>) r.get("message")).get("text").toString().contains("torch.os.system")), results::toString);
         assertTrue(results.stream().map(o -> (Map<?, ?>) o).anyMatch(r -> r.get("level").equals("warning")
                 && ((Map<?, ?>) r.get("message")).get("text").toString().contains("acme_models.nets.TinyNet")), results::toString);
+    }
+
+    @Test void unreadableFileInATreeIsListedAndFailsTheRun(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("weights.bin"), new byte[] {'(', 'K', 'x'});
+        Files.writeString(dir.resolve("README.md"), "This model...\n");
+        CliRun run = CliRun.of("scan", dir.toString());
+        assertEquals(2, run.exit(), run::toString);
+        assertTrue(run.err().startsWith("torch4j: " + dir.resolve("weights.bin")), run::toString);
+        assertTrue(run.out().contains("1 unreadable, 0 clean, 1 skipped"), run::toString);
     }
 
     @Test void unreadableFileExits2(@TempDir Path dir) throws Exception {

@@ -49,13 +49,6 @@ public interface ContainerFormat {
         return false;
     }
 
-    /**
-     * Whether a whole file of this format is scanned by loading it with the denylist in force rather
-     * than by {@link #scan} (the 0.1.x tar layout, whose pickles sit between raw tensor data).
-     */
-    default boolean scannedByLoading() {
-        return false;
-    }
 
     /**
      * Opens the file as a checkpoint: by default {@link #read} wrapped as one. A format whose

@@ -15,7 +15,8 @@ import java.util.List;
  */
 public final class ContainerFormats {
     /**
-     * The registry. Order matters where signatures overlap: legacy torch.save is a pickle that
+     * The registry. Order matters where signatures overlap: torch.load tries zipfile, then tarfile,
+     * then the legacy pickles, so a tar header comes right after zip (and numpy's magic); legacy torch.save is a pickle that
      * starts with a magic number, so it comes before plain pickles; a safetensors header length can
      * look like a zlib or lzma header, so safetensors (whose '{' at byte 8 is the stronger sign)
      * comes before compressed files.
@@ -23,10 +24,10 @@ public final class ContainerFormats {
     public static final List<ContainerFormat> ALL = List.of(
             new ZipFormat(),
             new NpyFormat(),
+            new LegacyTarFormat(),
             new FlatbufferMobileFormat(),
             new ExecuTorchFormat(),
             new FlatTensorFormat(),
-            new LegacyTarFormat(),
             new LegacyFormat(),
             new PickleFileFormat(),
             new SafetensorsFormat(),

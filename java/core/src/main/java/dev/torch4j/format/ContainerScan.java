@@ -39,4 +39,10 @@ public interface ContainerScan {
 
     /** What was checked in a container that holds no pickle to rate (an ExecuTorch program), one line each. */
     void checked(java.util.List<String> what);
+
+    /** A tar torch.save (0.1.x layout): every pickle among its members, skipping raw data as the loader does. */
+    void tar(ByteRegion bytes) throws TorchFileException;
+
+    /** Bytes another reader sees as data that pickle.load would also read as opcodes: scanned when they parse. */
+    void embeddedPickle(ByteRegion bytes);
 }

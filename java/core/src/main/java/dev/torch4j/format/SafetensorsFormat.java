@@ -36,7 +36,11 @@ final class SafetensorsFormat implements ContainerFormat {
         throw head.error(ErrorKind.UNSUPPORTED, 0, "a safetensors file has no object tree to read: it opens as a checkpoint of its own");
     }
 
+    /**
+     * A JSON header and raw numbers, but pickle.load (and torch.load's legacy path) would read the same
+     * bytes as opcodes: they are scanned that way too; when they do not parse, nothing runs.
+     */
     @Override public void scan(ContainerScan scan, ByteRegion bytes, HeadTail head) {
-        // a JSON header and raw numbers: nothing in it can run code
+        scan.embeddedPickle(bytes);
     }
 }

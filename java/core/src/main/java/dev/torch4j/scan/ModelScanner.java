@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * ScanResult r = ModelScanner.scan(Path.of("model.pt"));
- * if (r.verdict() == Verdict.DANGEROUS) reject(r.dangerous());
+ * if (r.verdict() != Verdict.CLEAN) reject(r.findings()); // default-deny: unknown is not proven safe
  * }</pre>
  *
  * Every pickle of a file is read: zip entries ({@code *.pkl}, found case-insensitively, as
@@ -58,13 +58,16 @@ public final class ModelScanner {
      *                   rather than an unreadable one (for directory walks, which meet READMEs)
      */
     public static ScanResult scan(Path file, ScanLimits limits, boolean skipOthers) {
+        return scan(file, limits, skipOthers, ScanPolicy.DEFAULT);
+    }
+
+    /** As {@link #scan(Path, ScanLimits, boolean)}, accepting the globals {@code policy} allows. */
+    public static ScanResult scan(Path file, ScanLimits limits, boolean skipOthers, ScanPolicy policy) {
         String name = file.toString();
-        ScanSession session = new ScanSession(name, limits);
+        ScanSession session = new ScanSession(name, limits, policy);
         try (MappedFile bytes = MappedFile.open(file)) {
             HeadTail head = HeadTail.of(name, bytes);
-            ContainerFormat format = recognized(head);
-            if (skipOthers && format == null) return new ScanResult(name, List.of(), null, true);
-            if (format != null && format.scannedByLoading()) return scanTarWithLoader(file);
+            if (skipOthers && !recognized(name, head)) return new ScanResult(name, List.of(), null, true);
             session.scanContainer(bytes, head, List.of(), 0, null);
         } catch (NoSuchFileException e) {
             return new ScanResult(name, List.of(), name + ": no such file", ErrorKind.IO);
@@ -87,7 +90,12 @@ public final class ModelScanner {
     }
 
     public static ScanResult scan(String name, ByteRegion bytes, ScanLimits limits) {
-        ScanSession session = new ScanSession(name, limits);
+        return scan(name, bytes, limits, ScanPolicy.DEFAULT);
+    }
+
+    /** Scans bytes with a user policy. */
+    public static ScanResult scan(String name, ByteRegion bytes, ScanLimits limits, ScanPolicy policy) {
+        ScanSession session = new ScanSession(name, limits, policy);
         try {
             session.scanContainer(bytes, List.of(), 0, null);
         } catch (RuntimeException e) {
@@ -125,10 +133,16 @@ public final class ModelScanner {
      */
     public static List<ScanResult> scanFiles(List<Path> files, java.util.function.Predicate<Path> skipOthers,
                                              Consumer<ScanResult> each, int threads) throws IOException {
+        return scanFiles(files, skipOthers, each, threads, ScanPolicy.DEFAULT);
+    }
+
+    /** As {@link #scanFiles(List, java.util.function.Predicate, Consumer, int)}, with a user policy. */
+    public static List<ScanResult> scanFiles(List<Path> files, java.util.function.Predicate<Path> skipOthers,
+                                             Consumer<ScanResult> each, int threads, ScanPolicy policy) throws IOException {
         List<ScanResult> out = new ArrayList<>(files.size());
         if (threads <= 1 || files.size() <= 1) {
             for (Path f : files) {
-                ScanResult r = scan(f, ScanLimits.DEFAULT, skipOthers.test(f));
+                ScanResult r = scan(f, ScanLimits.DEFAULT, skipOthers.test(f), policy);
                 out.add(r);
                 if (each != null) each.accept(r);
             }
@@ -144,7 +158,7 @@ public final class ModelScanner {
             List<java.util.concurrent.Future<ScanResult>> pending = new ArrayList<>(files.size());
             for (Path f : files) {
                 boolean skip = skipOthers.test(f);
-                pending.add(pool.submit(() -> scan(f, ScanLimits.DEFAULT, skip)));
+                pending.add(pool.submit(() -> scan(f, ScanLimits.DEFAULT, skip, policy)));
             }
             for (java.util.concurrent.Future<ScanResult> fut : pending) {
                 ScanResult r = join(fut);
@@ -184,32 +198,33 @@ public final class ModelScanner {
                 session.checked());
     }
 
-    /** The format of the bytes when they are any kind of file the scanner reads, else null. */
-    private static ContainerFormat recognized(HeadTail head) {
+    /** Whether the bytes are any kind of file the scanner reads (a signature, or pickle opcodes in a file not named like text). */
+    private static boolean recognized(String name, HeadTail head) {
         try {
-            return ContainerFormats.detect(head);
+            ContainerFormats.detect(head);
+            return true;
         } catch (TorchFileException e) {
-            return null;
+            // No signature: a stream of pickle opcodes is still what pickle.load reads.
+            return ScanSession.startsWithPickleOpcode(head) && !textLike(name);
         }
     }
 
     /**
-     * The 0.1.x tar layout mixes pickles with raw data inside tar members; the loader reads them
-     * all and stops at the first global its denylist refuses, which is reported.
+     * Files a directory walk meets beside models (documentation, configuration, images): not scanned
+     * unless they carry a model signature, even when their first byte happens to be a pickle opcode
+     * ("This model..." starts with 'T'). A model saved under such a name is scanned when named directly.
      */
-    private static ScanResult scanTarWithLoader(Path file) {
-        String name = file.toString();
-        try {
-            Torch.open(file, LoadOptions.DEFAULT).close();
-            return new ScanResult(name, List.of(), false);
-        } catch (UnsafePickleException e) {
-            return new ScanResult(name, List.of(new Finding(e.global(), Use.CALLED, Severity.DANGEROUS, e.entry(),
-                    e.offset(), e.entry() == null ? List.of() : List.of(e.entry()), "refused by the loader's denylist")), false);
-        } catch (TorchFileException e) {
-            return new ScanResult(name, List.of(), e.getMessage(), e.kind());
-        } catch (IOException | RuntimeException e) {
-            return new ScanResult(name, List.of(), name + ": " + message(e), kind(e));
-        }
+    private static final java.util.Set<String> TEXT_EXTENSIONS = java.util.Set.of("md", "txt", "json", "yaml", "yml", "py",
+            "cfg", "ini", "toml", "csv", "tsv", "png", "jpg", "jpeg", "gif", "bmp", "svg", "html", "htm", "css", "js",
+            "sh", "rst", "log", "xml", "gitignore", "gitattributes", "ipynb", "spec");
+    private static final java.util.Set<String> TEXT_NAMES = java.util.Set.of("LICENSE", "LICENCE", "NOTICE", "README",
+            "COPYING", "AUTHORS", "Makefile", "Dockerfile", "CHANGELOG", "MANIFEST");
+
+    private static boolean textLike(String name) {
+        String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        if (TEXT_NAMES.contains(base)) return true;
+        int dot = base.lastIndexOf('.');
+        return dot > 0 && TEXT_EXTENSIONS.contains(base.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The kind of a failure that is not a TorchFileException: the OS failing ({@code IO}) or a bug of ours. */

@@ -7,12 +7,12 @@ import dev.torch4j.io.ByteRegion;
 import dev.torch4j.io.HeapRegion;
 import dev.torch4j.pickle.PickleFlow;
 import dev.torch4j.pickle.PickleFlow.Bytes;
+import dev.torch4j.pickle.PickleFlow.Dict;
 import dev.torch4j.pickle.PickleFlow.Global;
 import dev.torch4j.pickle.PickleFlow.LongText;
 import dev.torch4j.pickle.PickleFlow.Str;
 import dev.torch4j.pickle.PickleFlow.Sym;
 import dev.torch4j.pickle.PickleFlow.Tuple;
-import dev.torch4j.pickle.SafetyPolicy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -87,6 +87,8 @@ final class PickleRater implements PickleFlow.Observer {
     private final Map<Sym, Boolean> payloadsScanned = new IdentityHashMap<>();
     private final boolean operatorList;
     private final boolean joblib;
+    private final ScanPolicy policy;
+    private String lastStorageClass;
 
     /**
      * @param operatorList whether string literals are operator names to check (a mobile bytecode.pkl)
@@ -99,11 +101,16 @@ final class PickleRater implements PickleFlow.Observer {
         this.depth = depth;
         this.operatorList = operatorList;
         this.joblib = joblib;
+        this.policy = session.policy();
     }
 
     @Override public void global(Global g) {
         sites.put(g, new Site(g));
+        if (g.name().endsWith("Storage")) lastStorageClass = py3(g);
     }
+
+    /** The last storage class the pickle named (a legacy tar's storage records name one each). */
+    String lastStorageClass() { return lastStorageClass; }
 
     @Override public void string(String s, long offset) {
         if (!operatorList) return;
@@ -122,9 +129,15 @@ final class PickleRater implements PickleFlow.Observer {
         site.use(instantiate ? Use.INSTANTIATED : Use.CALLED);
         String q = py3(target);
         Sym a0 = arg(args, 0);
+        if (!GETATTRS.contains(q)) {
+            // Whatever a call is given it may call (a scheduler's lambda, an observer class, a factory).
+            hand(args, 0);
+            specialKeys(args, offset, q, 0);
+        }
         if (PARTIALS.contains(q)) {
+            // partial(f, ...) only wraps f: f runs when the partial is called, which is rated then.
             site.handled = true;
-            markCalled(a0, offset, "functools.partial of");
+            if (callableTarget(a0) == null) markCalled(a0, offset, "functools.partial of");
             return new Partial(a0);
         }
         if (instantiate) return JoblibSplices.isWrapper(target) ? new JoblibSplices.Wrapper(q) : new Result(q);
@@ -162,7 +175,16 @@ final class PickleRater implements PickleFlow.Observer {
             markInstantiated(arg(args, 1), offset);
             return new Result(q);
         }
-        if (q.equals("torch._utils._rebuild_wrapper_subclass")) markInstantiated(a0, offset);
+        if (q.equals("torch._utils._rebuild_wrapper_subclass") || q.endsWith("multiarray._reconstruct")) markInstantiated(a0, offset);
+        if (q.equals("numpy.ma.core._mareconstruct")) {
+            markInstantiated(a0, offset);
+            markInstantiated(arg(args, 1), offset);
+        }
+        if (q.equals("numpy.random._pickle.__randomstate_ctor") || q.equals("numpy.random._pickle.__generator_ctor")) {
+            // (bit_generator_name, bit_generator_ctor): the constructor calls the second with the first.
+            Sym ctor = arg(args, 1);
+            if (ctor != null) markCalled(ctor, offset, q + " calls");
+        }
         if (LOADERS.contains(q)) {
             site.handled = true;
             site.use(Use.LOADS);
@@ -186,6 +208,60 @@ final class PickleRater implements PickleFlow.Observer {
         if (target instanceof JoblibSplices.DType d) d.state = state;
         else if (target instanceof JoblibSplices.Wrapper w) w.build(state);
         plainBuild(target, state, offset);
+    }
+
+    /**
+     * Special attributes a BUILD state (or a state dict given to a rebuilder, which sets it attribute by
+     * attribute) must not set: {@code __class__} changes the object's type, {@code __setstate__} is looked
+     * up on the instance by the next BUILD, {@code __dict__} replaces every attribute at once.
+     */
+    private static final Set<String> SPECIAL_KEYS = Set.of("__class__", "__setstate__", "__dict__", "__reduce__",
+            "__reduce_ex__", "__getstate__", "__getattr__", "__getattribute__", "__setattr__", "__del__",
+            "__init__", "__new__", "__call__", "__init_subclass__", "__set_name__");
+
+    /** Dangerous when a dict inside {@code v} (two levels deep) has a special key. */
+    private void specialKeys(Sym v, long offset, String where, int level) {
+        if (v instanceof Dict d) {
+            if (!d.complete()) return;
+            for (String k : d.items().keySet()) {
+                if (SPECIAL_KEYS.contains(k)) {
+                    danger(where, Use.ATTRIBUTE, offset, "state that sets the special attribute " + k
+                            + (k.equals("__class__") ? " (swaps the object's class for one the pickle chose)"
+                            : ": what the object does next is decided by the pickle"));
+                }
+            }
+        } else if (v instanceof Tuple t && level < 2) {
+            for (Sym item : t.items()) specialKeys(item, offset, where, level + 1);
+        }
+    }
+
+    /** Globals inside {@code v} (a tuple of arguments, two levels deep, and dict values) are handed to a callable. */
+    private void hand(Sym v, int level) {
+        if (v instanceof Global g) site(g).use(Use.HANDED);
+        else if (v instanceof Tuple t && level < 3) for (Sym item : t.items()) hand(item, level + 1);
+        else if (v instanceof Dict d && level < 3) for (Sym item : d.items().values()) hand(item, level + 1);
+        else if (v instanceof Partial p && p.target instanceof Global g) site(g).use(Use.HANDED);
+    }
+
+    /**
+     * Bytes in the BUILD state of a class that is not vetted are what its __setstate__ gets: a data-pipe
+     * wrapper hands them to pickle.loads or dill.loads. Bytes that look like a pickle are scanned as one
+     * (findings kept; if they do not parse, no loader could run them either).
+     */
+    private void stateBytes(Sym v, long offset, int level) {
+        if (v instanceof Bytes b) {
+            ByteRegion r = b.region();
+            if (r.size() >= 3 && (r.get(0) & 0xff) == 0x80 && (r.get(1) & 0xff) <= 5 && r.get(r.size() - 1) == '.') {
+                if (payloadsScanned.put(v, Boolean.TRUE) != null) return;
+                List<String> inner = new ArrayList<>(chain);
+                inner.add("bytes in a BUILD state at byte " + offset);
+                session.scanEmbedded(r, inner, depth + 1, entry, offset);
+            }
+        } else if (v instanceof Tuple t && level < 3) {
+            for (Sym item : t.items()) stateBytes(item, offset, level + 1);
+        } else if (v instanceof Dict d && level < 3) {
+            for (Sym item : d.items().values()) stateBytes(item, offset, level + 1);
+        }
     }
 
     /**
@@ -231,14 +307,24 @@ final class PickleRater implements PickleFlow.Observer {
     }
 
     @Override public void plainBuild(Sym target, Sym state, long offset) {
+        if (!(target instanceof Partial)) {
+            specialKeys(state, offset, describe(target), 0);
+            hand(state, 1);
+            if (!(target instanceof Result r && Allowlist.vetted(r.producer())) && !(target instanceof JoblibSplices.Wrapper)
+                    && !(target instanceof JoblibSplices.DType)) {
+                stateBytes(state, offset, 0);
+            }
+        }
         if (target instanceof Global g) {
             site(g).use(Use.ATTRIBUTE);
             danger(py3(g), Use.ATTRIBUTE, offset, "BUILD on a class or module itself sets its attributes "
                     + "(replacing functions that later code calls)");
         } else if (target instanceof Partial p) {
-            // partial.__setstate__ replaces the function: (func, args, kwds, dict).
+            // partial.__setstate__ replaces the function: (func, args, kwds, dict); all of it is handed to func.
             Sym func = state instanceof Tuple t ? t.item(0) : null;
-            markCalled(func, offset, "functools.partial (set by BUILD) of");
+            if (callableTarget(func) == null) markCalled(func, offset, "functools.partial (set by BUILD) of");
+            hand(state, 0);
+            specialKeys(state, offset, "functools.partial", 0);
             p.target = func;
         }
     }
@@ -248,7 +334,7 @@ final class PickleRater implements PickleFlow.Observer {
         List<Finding> out = new ArrayList<>();
         for (Site s : sites.values()) {
             if (s.handled && s.use != Use.REFERENCED && s.use != Use.ATTRIBUTE) continue;
-            Finding f = Rating.rate(s.global, s.use, entry, chain);
+            Finding f = Rating.rate(s.global, s.use, entry, chain, policy);
             if (f != null) out.add(f);
         }
         out.addAll(extra);
@@ -272,7 +358,9 @@ final class PickleRater implements PickleFlow.Observer {
             sites.put(attr, new Site(attr));
             return attr;
         }
-        // An attribute of an instance (a bound method of a pickled object): harmless unless called.
+        // An attribute of an object: looking it up runs its class's code (a property, __getattr__).
+        extra.add(new Finding("builtins.getattr", Use.ATTRIBUTE, Severity.UNKNOWN, entry, offset, chain,
+                "getattr of '" + n.value() + "' on " + describe(base) + ": the lookup runs that object's class code (a property, __getattr__)"));
         return new Result("attribute " + n.value() + " of " + describe(base));
     }
 
@@ -363,20 +451,5 @@ final class PickleRater implements PickleFlow.Observer {
         if (v instanceof Global g) return py3(g);
         if (v instanceof Str s) return "string '" + s.value() + "'";
         return "computed value";
-    }
-
-    /** Whether the old name-based denylist knows this global (any spelling; dotted paths by each tail). */
-    static boolean denylisted(String module, String name) {
-        if (SafetyPolicy.DEFAULT.isDangerous(module, name)) return true;
-        String[] parts = (module + "." + name).split("\\.");
-        // torch.os.system, collections.os.system: the object reached is os.system, whatever module led there.
-        for (int from = 1; from < parts.length - 1; from++) {
-            for (int split = from + 1; split < parts.length; split++) {
-                String m = String.join(".", java.util.Arrays.copyOfRange(parts, from, split));
-                String n = String.join(".", java.util.Arrays.copyOfRange(parts, split, parts.length));
-                if (SafetyPolicy.DEFAULT.isDangerous(m, n)) return true;
-            }
-        }
-        return false;
     }
 }

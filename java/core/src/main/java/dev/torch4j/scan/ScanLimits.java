@@ -9,6 +9,9 @@ package dev.torch4j.scan;
  * @param maxDecodedBytes all bytes decoded for nested payloads of one file together
  */
 public record ScanLimits(int maxDepth, int maxPayloads, long maxPayloadBytes, long maxDecodedBytes) {
-    /** 8 levels, 10,000 payloads, 512 MiB per payload or entry, 4 GiB decoded in all (each payload is released after its scan). */
-    public static final ScanLimits DEFAULT = new ScanLimits(8, 10_000, 512L << 20, 4L << 30);
+    /**
+     * 8 levels, 10,000 nested payloads and archives, 512 MiB per payload or entry, 1 GiB decoded or
+     * nested in all (each payload is released after its scan).
+     */
+    public static final ScanLimits DEFAULT = new ScanLimits(8, 10_000, 512L << 20, 1L << 30);
 }

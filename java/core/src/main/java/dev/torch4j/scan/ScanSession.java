@@ -2,6 +2,7 @@ package dev.torch4j.scan;
 
 import dev.torch4j.ErrorKind;
 import dev.torch4j.TorchFileException;
+import dev.torch4j.format.ContainerFormat;
 import dev.torch4j.format.ContainerFormats;
 import dev.torch4j.format.ContainerScan;
 import dev.torch4j.format.HeadTail;
@@ -33,10 +34,20 @@ final class ScanSession {
     private int payloads;
     private long materialized;
 
+    private final ScanPolicy policy;
+
     ScanSession(String file, ScanLimits limits) {
+        this(file, limits, ScanPolicy.DEFAULT);
+    }
+
+    ScanSession(String file, ScanLimits limits, ScanPolicy policy) {
         this.file = file;
         this.limits = limits;
+        this.policy = policy;
     }
+
+    /** The globals the user trusts beyond the vetted list. */
+    ScanPolicy policy() { return policy; }
 
     List<Finding> findings() { return findings; }
 
@@ -62,7 +73,17 @@ final class ScanSession {
     /** As above, with the ends of the bytes already read; the format they show does the walking. */
     void scanContainer(ByteRegion bytes, HeadTail head, List<String> chain, int depth, String entry) {
         try {
-            ContainerFormats.detect(head).scan(new Scope(chain, depth, entry), bytes, head);
+            ContainerFormat format;
+            try {
+                format = ContainerFormats.detect(head);
+            } catch (TorchFileException e) {
+                // pickle.load, and torch.load's legacy path, read any stream of opcodes (a legacy magic number
+                // spelled another way, a protocol 0 pickle followed by raw data): such bytes are scanned as one.
+                if (!startsWithPickleOpcode(head)) throw e;
+                scanPickles(bytes, 0, entry, chain, depth, Integer.MAX_VALUE, false, true);
+                return;
+            }
+            format.scan(new Scope(chain, depth, entry), bytes, head);
         } catch (TorchFileException e) {
             fail(e);
         }
@@ -92,7 +113,22 @@ final class ScanSession {
         @Override public void npy(ByteRegion bytes) throws TorchFileException { scanNpy(bytes, chain, depth, entry); }
         @Override public ByteRegion decoded(byte[] bytes) { return materialize(bytes); }
         @Override public void checked(List<String> what) { checked.addAll(what); }
+        @Override public void tar(ByteRegion bytes) throws TorchFileException { TarScan.scan(ScanSession.this, bytes, chain, depth); }
+        @Override public void embeddedPickle(ByteRegion bytes) { scanEmbedded(bytes, chain, depth, entry, 0); }
     }
+
+    /** Whether the first byte is an opcode Python's unpickler knows (pickletools' table). */
+    static boolean startsWithPickleOpcode(HeadTail head) {
+        return head.length() > 0 && PICKLE_OPCODES.indexOf((char) head.at(0)) >= 0;
+    }
+
+    /** A legacy torch.save is five pickles in a row: magic number, protocol, sys info, the object, storage keys. */
+    private static final int LEGACY_PICKLES = 5;
+    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    private static final String PICKLE_OPCODES = "()012FIJKLMNPQRSTUVXabcd}eghijl]opqrstuGBC"
+            + "\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e"
+            + "\u008f\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098";
 
     /** A payload a loader would unpickle: scanned as a file of its own, within the budgets. */
     void scanNested(ByteRegion payload, List<String> chain, int depth, String entry, long offset) {
@@ -109,12 +145,46 @@ final class ScanSession {
         scanContainer(payload, chain, depth, null);
     }
 
+    /**
+     * Bytes that may be a pickle a class's {@code __setstate__} unpickles (they sit in a BUILD state):
+     * scanned as a pickle within the same budgets; when they do not parse, no loader could run them
+     * either, so that is no error of the file. What was found before the damage stands.
+     */
+    void scanEmbedded(ByteRegion payload, List<String> chain, int depth, String entry, long offset) {
+        if (depth > limits.maxDepth() || ++payloads > limits.maxPayloads()) {
+            fail(new TorchFileException(file, entry, offset, "bytes in a BUILD state nested past the scan's limits: not scanned"));
+            return;
+        }
+        try {
+            scanPickles(payload, 0, entry, chain, depth, 1, false, false);
+        } catch (TorchFileException e) {
+            // not a pickle after all
+        }
+    }
+
     /** Bytes decoded to reach a payload count against the budget (they are held while it is scanned). */
     void chargeMaterialized(long n) {
         materialized += n;
         if (n > limits.maxPayloadBytes() || materialized > limits.maxDecodedBytes()) {
             throw new BudgetExceeded("decoding " + n + " more bytes of nested payloads would pass the limit of "
                     + limits.maxDecodedBytes() + " bytes");
+        }
+    }
+
+    /**
+     * One budget for the nested containers of a file, whatever their shape: each counts as a payload, and
+     * the bytes inflated to reach it against the decoded-bytes budget (an archive nested eight deep,
+     * sixteen entries each, stops at the budget instead of costing minutes).
+     */
+    private void chargeWork(String entry, long bytes) throws TorchFileException {
+        if (++payloads > limits.maxPayloads()) {
+            throw new TorchFileException(file, entry, 0, "more than " + limits.maxPayloads()
+                    + " nested archives and payloads (limit): the rest is not scanned");
+        }
+        materialized += bytes;
+        if (materialized > limits.maxDecodedBytes()) {
+            throw new TorchFileException(file, entry, 0, "nested archives and payloads of more than "
+                    + limits.maxDecodedBytes() + " bytes in all (limit): the rest is not scanned");
         }
     }
 
@@ -136,16 +206,55 @@ final class ScanSession {
         for (int i = 0; i < count; i++) {
             PickleRater rater = new PickleRater(this, entry, chain, depth, operatorList, joblib);
             PickleFlow flow = new PickleFlow(file, entry, PickleLimits.DEFAULT);
+            // torch.load's legacy path reads five pickles whatever opcode each starts with (the magic number
+            // may be spelled any way pickle accepts). Past the first, a plain file's trailing bytes that do not
+            // start a protocol 2+ pickle and do not parse are raw data, which no loader runs.
+            boolean tentative = count == Integer.MAX_VALUE && i > 0 && bytes.get(at) != (byte) 0x80;
             try {
                 at = flow.walk(bytes, at, rater);
             } catch (BudgetExceeded e) {
                 throw new TorchFileException(file, entry, at, e.getMessage());
+            } catch (TorchFileException e) {
+                if (tentative) break;
+                throw e;
             } finally {
                 findings.addAll(rater.findings());
             }
-            // A plain file may hold more pickles; what follows the last one is not a pickle.
-            if (at >= bytes.size() || (count == Integer.MAX_VALUE && bytes.get(at) != (byte) 0x80)) break;
+            if (at >= bytes.size()) break;
+            if (count == Integer.MAX_VALUE && i + 1 >= LEGACY_PICKLES && bytes.get(at) != (byte) 0x80) break;
         }
+    }
+
+    long scanOnePickle(ByteRegion bytes, long start, String entry, List<String> chain, int depth) throws TorchFileException {
+        return scanOnePickle(bytes, start, entry, chain, depth, null, null);
+    }
+
+    long scanOnePickle(ByteRegion bytes, long start, String entry, List<String> chain, int depth, long[] count) throws TorchFileException {
+        return scanOnePickle(bytes, start, entry, chain, depth, count, null);
+    }
+
+    /**
+     * One pickle at {@code start}, rated; returns the offset past its STOP. {@code count}: the pickle
+     * must be a plain integer (a record count), returned in count[0]. {@code storageClass}: receives
+     * the last storage class the pickle names.
+     */
+    long scanOnePickle(ByteRegion bytes, long start, String entry, List<String> chain, int depth,
+                       long[] count, String[] storageClass) throws TorchFileException {
+        PickleRater rater = new PickleRater(this, entry, chain, depth, false, false);
+        long end;
+        try {
+            end = new PickleFlow(file, entry, PickleLimits.DEFAULT).walk(bytes, start, rater);
+        } catch (BudgetExceeded e) {
+            throw new TorchFileException(file, entry, start, e.getMessage());
+        } finally {
+            findings.addAll(rater.findings());
+        }
+        if (storageClass != null) storageClass[0] = rater.lastStorageClass();
+        if (count != null) {
+            count[0] = PlainInt.read(bytes, start, end);
+            if (count[0] < 0) throw new TorchFileException(file, entry, start, "the record count is not a plain non-negative integer pickle");
+        }
+        return end;
     }
 
     /** A .npy file: an object array is a pickle after the header; other arrays are plain numbers. */
@@ -159,8 +268,19 @@ final class ScanSession {
         byte[] h = new byte[(int) headerLength];
         bytes.copyTo(major == 1 ? 10 : 12, h, 0, h.length);
         String header = new String(h, StandardCharsets.ISO_8859_1);
-        if (header.contains("'|O'") || header.contains("\"|O\"")) scanPickles(bytes, start, entry, chain, depth, 1, false, false);
+        if (OBJECT_DESCR.matcher(header).find()) scanPickles(bytes, start, entry, chain, depth, 1, false, false);
     }
+
+    /**
+     * A dtype code numpy reads as holding Python objects, anywhere in the header (numpy.load unpickles
+     * the data when any field has objects): 'O', '|O', 'O8', 'object', also inside a structured descr.
+     */
+    private static final java.util.regex.Pattern OBJECT_DESCR = java.util.regex.Pattern.compile(
+            "['\"](?:[|<>=]?O\\d*|object\\d*|object_)['\"]");
+
+    /** Torch's own records that hold no pickle: tensor data, version, byte order, serialization id. */
+    private static final java.util.regex.Pattern RAW_RECORD = java.util.regex.Pattern.compile(
+            "(?:.*/)?(?:data/\\d+|version|byteorder|\\.data/serialization_id|\\.data/version)");
 
     private void scanZip(ByteRegion bytes, List<String> chain, int depth) throws TorchFileException {
         String where = label(chain, null);
@@ -188,8 +308,11 @@ final class ScanSession {
             }
         }
         Pt2ScanPlan pt2 = Pt2Archive.scanPlan(zip);
+        // Entries of a central directory may all point at one local record: each record is read once.
+        java.util.Set<Long> records = new java.util.HashSet<>();
         for (ZipArchive.Entry e : all) {
             if (e.name().endsWith("/")) continue;
+            if (!records.add(e.localHeaderOffset())) continue;
             String lower = ZipArchive.fold(e.name());
             List<String> inner = with(chain, e.name());
             boolean pickle = lower.endsWith(".pkl") || lower.endsWith(".debug_pkl") || lower.endsWith(".pickle");
@@ -208,10 +331,15 @@ final class ScanSession {
                 code = false;
                 nested = kind == Pt2ScanPlan.EntryKind.PAYLOAD;
             }
-            if (!pickle && !code && !nested) continue;
+            boolean probe = pt2 == null && !pickle && !code && !nested && !RAW_RECORD.matcher(lower).matches();
+            if (!pickle && !code && !nested && !probe) continue;
             ByteRegion data;
             try {
                 data = zip.read(e);
+                // numpy.load reads an .npz member by its magic, whatever its name.
+                if (probe && !startsWith(data, NPY_MAGIC)) continue;
+                // Stored members are read in place; only inflated ones cost their size in memory.
+                if (nested || probe) chargeWork(e.name(), e.method() == 0 || probe ? 0 : data.size());
             } catch (TorchFileException ex) {
                 fail(ex);
                 continue;
@@ -226,6 +354,9 @@ final class ScanSession {
                     findings.addAll(ScriptOps.scanSource(new String(b, StandardCharsets.UTF_8), e.name(), inner));
                 } else if (depth < limits.maxDepth()) {
                     scanContainer(data, inner, depth + 1, e.name());
+                } else {
+                    fail(new TorchFileException(file, e.name(), 0, "archives nested more than " + limits.maxDepth()
+                            + " deep (limit): not scanned"));
                 }
             } catch (TorchFileException ex) {
                 fail(ex);
@@ -242,5 +373,11 @@ final class ScanSession {
     private String label(List<String> chain, String entry) {
         if (chain.isEmpty()) return file;
         return file + " (" + String.join(" -> ", chain) + ")";
+    }
+
+    private static boolean startsWith(ByteRegion b, byte[] magic) {
+        if (b.size() < magic.length) return false;
+        for (int i = 0; i < magic.length; i++) if (b.get(i) != magic[i]) return false;
+        return true;
     }
 }

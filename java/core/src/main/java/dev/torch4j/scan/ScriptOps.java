@@ -31,18 +31,22 @@ final class ScriptOps {
             "inductor", "quant", "aten_pytorch", "attr", "scope", "namespaces", "upgraders", "classes");
 
     private static final Pattern OPERATOR = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)::([A-Za-z_][A-Za-z0-9_]*)(\\.[A-Za-z0-9_]+)?$");
-    /** {@code torch.from_file(}, {@code ops.aten.save(}, {@code torch.ops.myns.op(}. */
-    private static final Pattern CALL = Pattern.compile(
-            "\\b(?:torch\\.ops\\.([A-Za-z_][A-Za-z0-9_]*)\\.([A-Za-z_][A-Za-z0-9_]*)"
-                    + "|ops\\.([A-Za-z_][A-Za-z0-9_]*)\\.([A-Za-z_][A-Za-z0-9_]*)"
-                    + "|torch\\.([A-Za-z_][A-Za-z0-9_]*)"
-                    + "|(?<![.\\w])(__import__|exec|eval))\\s*\\(");
-    private static final Pattern DEF = Pattern.compile("^(\\s*)def\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
     /**
-     * Every {@link #CALL} match begins with one of these. Most lines of generated TorchScript have none
-     * (d2go: 1,400 of 8,400), and a substring search rules them out far cheaper than the pattern.
+     * Space between tokens as TorchScript's tokenizer skips it: blanks, newlines (inside brackets) and
+     * backslash continuations, so {@code torch . from_file (} is the call it looks like.
      */
-    private static final String[] CALL_STARTS = {"torch.", "ops.", "__import__", "exec", "eval"};
+    private static final String GAP = "(?:[ \\t\\f\\r\\n]|\\\\\\r?\\n)*";
+    private static final String DOT = GAP + "\\." + GAP;
+    private static final String ID = "([A-Za-z_][A-Za-z0-9_]*)";
+    /** {@code torch.from_file(}, {@code ops.aten.save(}, {@code torch.ops.myns.op(}, {@code eval(}. */
+    private static final Pattern CALL = Pattern.compile(
+            "\\b(?:torch" + DOT + "ops" + DOT + ID + DOT + ID
+                    + "|ops" + DOT + ID + DOT + ID
+                    + "|torch" + DOT + ID
+                    + "|(__import__|exec|eval))" + GAP + "\\(");
+    private static final Pattern DEF = Pattern.compile("(?m)^[ \\t]*def[ \\t]+([A-Za-z_][A-Za-z0-9_]*)[ \\t]*\\(");
+    /** What a builtin's name may follow and still be a call of the builtin: not an attribute, not a definition. */
+    private static final Pattern ATTRIBUTE_OR_DEF = Pattern.compile("(?:\\.|\\bdef)" + GAP + "$");
 
     /** A string from a mobile operator list, when it names a dangerous or custom operator (else null). */
     static Finding rateOperatorName(String s, String entry, long offset, List<String> chain) {
@@ -54,39 +58,48 @@ final class ScriptOps {
     /** Findings for the operators a TorchScript source file calls, with its method named (offsets are character positions). */
     static List<Finding> scanSource(String source, String entry, List<String> chain) {
         List<Finding> out = new ArrayList<>();
-        String method = null;
-        int lineStart = 0;
-        for (String line : source.split("\n", -1)) {
-            if (line.contains("def")) {
-                Matcher d = DEF.matcher(line);
-                if (d.find()) method = d.group(2);
+        // Method definitions by position: a call belongs to the last def before it.
+        List<int[]> defs = new ArrayList<>();
+        List<String> defNames = new ArrayList<>();
+        Matcher d = DEF.matcher(source);
+        while (d.find()) {
+            defs.add(new int[] {d.start()});
+            defNames.add(d.group(1));
+        }
+        Matcher c = CALL.matcher(source);
+        int def = -1;
+        while (c.find()) {
+            while (def + 1 < defs.size() && defs.get(def + 1)[0] <= c.start()) def++;
+            String method = def < 0 ? null : defNames.get(def);
+            String ns;
+            String op;
+            if (c.group(1) != null) { ns = c.group(1); op = c.group(2); }
+            else if (c.group(3) != null) { ns = c.group(3); op = c.group(4); }
+            else if (c.group(5) != null) { ns = "aten"; op = c.group(5); }
+            else {
+                ns = "builtins";
+                op = c.group(6);
+                // self.eval(), def eval(self): a method of that name, not the builtin.
+                String before = source.substring(Math.max(0, c.start() - 64), c.start());
+                if (ATTRIBUTE_OR_DEF.matcher(before).find()) continue;
             }
-            Matcher c = mayCall(line) ? CALL.matcher(line) : null;
-            while (c != null && c.find()) {
-                String ns;
-                String op;
-                if (c.group(1) != null) { ns = c.group(1); op = c.group(2); }
-                else if (c.group(3) != null) { ns = c.group(3); op = c.group(4); }
-                else if (c.group(5) != null) { ns = "aten"; op = c.group(5); }
-                else { ns = "builtins"; op = c.group(6); }
-                String where = method == null ? "in the script" : method.equals("__setstate__")
-                        ? "in a scripted __setstate__, which runs at torch.jit.load" : "in scripted method " + method;
-                Finding f = ns.equals("builtins")
-                        ? new Finding(op, Use.SCRIPT_OP, Severity.DANGEROUS, entry, lineStart + c.start(), chain,
-                                op + " " + where + " (not TorchScript: a forged source)")
-                        : rateOp(ns, op, entry, lineStart + c.start(), chain, where);
-                if (f != null) out.add(f);
-            }
-            lineStart += line.length() + 1;
+            if (c.start() > 0 && (ns.equals("aten") || c.group(3) != null) && isAttributeTail(source, c.start())) continue;
+            String where = method == null ? "in the script" : method.equals("__setstate__")
+                    ? "in a scripted __setstate__, which runs at torch.jit.load" : "in scripted method " + method;
+            Finding f = ns.equals("builtins")
+                    ? new Finding(op, Use.SCRIPT_OP, Severity.DANGEROUS, entry, c.start(), chain,
+                            op + " " + where + " (not TorchScript: a forged source)")
+                    : rateOp(ns, op, entry, c.start(), chain, where);
+            if (f != null) out.add(f);
         }
         return out;
     }
 
-    private static boolean mayCall(String line) {
-        for (String start : CALL_STARTS) {
-            if (line.contains(start)) return true;
-        }
-        return false;
+    /** Whether the match is itself an attribute ({@code self.torch.save(}): the character before it, past spaces, is a dot. */
+    private static boolean isAttributeTail(String source, int start) {
+        int i = start - 1;
+        while (i >= 0 && (source.charAt(i) == ' ' || source.charAt(i) == '\t')) i--;
+        return i >= 0 && source.charAt(i) == '.';
     }
 
     private static Finding rateOp(String ns, String op, String entry, long offset, List<String> chain, String where) {

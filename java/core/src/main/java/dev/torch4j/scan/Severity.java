@@ -4,6 +4,6 @@ package dev.torch4j.scan;
 public enum Severity {
     /** Would run code, touch files or processes, or cannot be decided statically. */
     DANGEROUS,
-    /** Third-party code (a class of the model's own package) that is instantiated or referenced: needs that package, runs its code. */
+    /** Not on the vetted list, and no evidence of an attack: loading needs its module and runs its code. */
     UNKNOWN
 }

@@ -6,6 +6,8 @@ public enum Use {
     CALLED("called"),
     /** Instantiated without calling its constructor: NEWOBJ, NEWOBJ_EX, copyreg._reconstructor, then BUILD. */
     INSTANTIATED("instantiated"),
+    /** Given as an argument to a call or constructor, or wrapped by functools.partial: may be called later. */
+    HANDED("handed to a callable"),
     /** An attribute is looked up on it (getattr), or it is the target of BUILD. */
     ATTRIBUTE("attribute lookup"),
     /** Only referenced as a value. */

@@ -6,9 +6,9 @@ public enum Verdict {
     DANGEROUS,
     /** Could not be read completely, and nothing dangerous was found before the damage. */
     UNREADABLE,
-    /** Only unknown (third-party) findings: clean unless the caller is strict. */
+    /** Some global is not on the vetted list (nor allowed by the policy), with no evidence of an attack: not proven safe. */
     UNKNOWN,
-    /** Nothing but known-safe globals. */
+    /** Every global is vetted or allowed, used as vetted: proven not to run code at load. */
     CLEAN,
     /** Not a model file (met while walking a directory): a README, an image... */
     SKIPPED;

@@ -10,7 +10,7 @@ package dev.torch4j.spi;
 public final class ExitCodes {
     /** The command did what was asked. */
     public static final int OK = 0;
-    /** The command ran and found something: a dangerous global, a difference. */
+    /** The command ran and found something: a dangerous or unknown global ({@code scan} is default-deny), a difference. */
     public static final int FINDING = 1;
     /** Usage error, unreadable or unusable input, an output that exists without {@code --force}. */
     public static final int BAD_INPUT = 2;

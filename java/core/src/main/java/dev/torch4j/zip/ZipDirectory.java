@@ -128,7 +128,12 @@ final class ZipDirectory {
         return out;
     }
 
-    /** The end of central directory record: within the last 22 + 65535 bytes (it may carry a comment). */
+    /**
+     * The end of central directory record: the last signature within the last 22 + 65535 bytes (it may
+     * carry a comment). Python's zipfile and libtorch's miniz both take the last one, even when the
+     * comment it claims runs past the end of the file: so must every reader of ours, or the scanner
+     * would rate a directory PyTorch never reads.
+     */
     private long findEndRecord() throws TorchFileException {
         long size = bytes.size();
         if (size < EOCD_SIZE) {
@@ -136,7 +141,7 @@ final class ZipDirectory {
         }
         long stop = Math.max(0, size - EOCD_SIZE - MAX_COMMENT);
         for (long p = size - EOCD_SIZE; p >= stop; p--) {
-            if (bytes.get(p) == 'P' && i32(p) == EOCD && u16(p + 20) <= size - p - EOCD_SIZE) return p;
+            if (bytes.get(p) == 'P' && i32(p) == EOCD) return p;
         }
         throw error(ErrorKind.TRUNCATED, size, "no end of central directory record in the last " + (size - stop)
                 + " bytes (truncated?)");

@@ -69,11 +69,12 @@ class ScanFixturesTest {
     }
 
     /**
-     * The long-tail reader's refusal fixture that runs code: a partial of os.system. (Its other one,
-     * getattr(torch.serialization, "load"), only fetches a function without calling it: the reader
-     * refuses it on principle, the scanner rightly finds nothing that runs.)
+     * The long-tail reader's refusal fixtures: a partial of os.system, and getattr(torch.serialization,
+     * "load"), which fetches torch.load without calling it: a reference to a loader is evidence of an
+     * attack (nothing a weights file needs), so both are dangerous.
      */
-    private static final List<String> LONGTAIL_MALICIOUS = List.of("longtail/learner_partial_system.pkl");
+    private static final List<String> LONGTAIL_MALICIOUS = List.of("longtail/learner_partial_system.pkl",
+            "longtail/learner_getattr_os.pkl");
 
     /** .pt2 fixtures a loader would run code from: a pickled os.system constant, an AOTInductor library (Pt2ArchiveTest). */
     private static final List<String> PT2_DANGEROUS = List.of("pt2/hostile_opaque.pt2", "pt2/aoti_package.pt2");
@@ -115,6 +116,19 @@ class ScanFixturesTest {
         // The one joblib dump (raw array bytes inside its pickle) is read as joblib reads it: nothing is unreadable.
         List<ScanResult> unreadable = results.stream().filter(r -> r.verdict() == Verdict.UNREADABLE).toList();
         assertEquals(List.of(), unreadable);
+        // Default-deny must still prove plain weights clean: every file PyTorch 1.13's weights-only
+        // unpickler loaded (pytorch-view.json, recorded from PyTorch itself) is clean.
+        Map<?, ?> view = (Map<?, ?>) Json.parse(Files.readString(corpus.resolve("pytorch-view.json")));
+        List<String> notClean = new ArrayList<>();
+        int weightsOnly = 0;
+        for (ScanResult r : results) {
+            String rel = corpus.relativize(Path.of(r.file())).toString();
+            if (!(view.get(rel) instanceof Map<?, ?> v) || !"weights_only".equals(v.get("loaded_by"))) continue;
+            weightsOnly++;
+            if (r.verdict() != Verdict.CLEAN) notClean.add(rel + " " + r.verdict() + " " + r.findings());
+        }
+        assertTrue(weightsOnly >= 20, "weights-only files in the corpus: " + weightsOnly);
+        assertEquals(List.of(), notClean);
     }
 
     /** The parallel walk reports exactly what the serial one does, in the same order (fixture files judged against picklescan above). */

@@ -63,7 +63,7 @@ final class ScanAdapter {
             if (f.severity() == Severity.DANGEROUS) findings.add(new Finding(f.entry(), f.offset(), f.global()));
         }
         String error = r.error();
-        if (error == null && r.verdict() == Verdict.UNKNOWN) error = "unknown third-party classes (not failing unless strict)";
+        if (error == null && r.verdict() == Verdict.UNKNOWN) error = "unknown: globals not on the vetted list (loading runs their modules' code)";
         return new Result(container, List.copyOf(globals), findings, error);
     }
 }

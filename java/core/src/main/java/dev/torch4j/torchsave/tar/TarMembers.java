@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The regular-file members of a tar archive, as zero-copy regions (ustar and PAX headers). */
-final class TarMembers {
+/** The regular-file members of a tar archive, as zero-copy regions (v7, ustar and PAX headers); the scanner reads them too. */
+public final class TarMembers {
     private static final int BLOCK = 512;
 
     private TarMembers() {}
@@ -19,9 +19,9 @@ final class TarMembers {
      * zero block ({@code complete}) or of the first byte too few for another header (the file was
      * cut: {@code complete} false).
      */
-    record Members(Map<String, ByteRegion> files, long end, boolean complete) {}
+    public record Members(Map<String, ByteRegion> files, long end, boolean complete) {}
 
-    static Members read(String file, ByteRegion tar) throws TorchFileException {
+    public static Members read(String file, ByteRegion tar) throws TorchFileException {
         Map<String, ByteRegion> out = new LinkedHashMap<>();
         long pos = 0;
         String paxName = null;
