@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueOptional;
 import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.JitNode;
+import org.bytedeco.pytorch.Symbol;
 import org.bytedeco.pytorch.Value;
 import org.bytedeco.pytorch.ValueArrayRef;
 import org.bytedeco.pytorch.global.torch;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +65,7 @@ final class TorchScriptGraphReader {
                 throw new TorchFileException(file.toString(), null, -1,
                         "libtorch cannot freeze the module: " + firstLine(e), e);
             }
-            Map<String, List<String>> locations = opLocations(module);
+            Map<String, List<String>> locations = opSequence(module);
             return copy(file.toString(), frozen.get_method("forward").graph(), locations);
         }
     }
@@ -83,6 +85,11 @@ final class TorchScriptGraphReader {
         Map<String, Object> constants = new LinkedHashMap<>();
         Map<String, List<String>> tuples = new LinkedHashMap<>();
         JitNode end = g.return_node();
+        Map<String, Integer> frozenCounts = new HashMap<>();
+        for (JitNode n = g.param_node().next(); n.address() != end.address(); n = n.next()) {
+            frozenCounts.merge(n.kind().toQualString().getString(), 1, Integer::sum);
+        }
+        Map<String, Integer> seen = new HashMap<>();
         for (JitNode n = g.param_node().next(); n.address() != end.address(); n = n.next()) {
             String kind = n.kind().toQualString().getString();
             if (kind.equals("prim::Constant")) {
@@ -93,8 +100,8 @@ final class TorchScriptGraphReader {
             List<String> ins = names(n.inputs());
             List<String> outs = names(n.outputs());
             if (kind.equals("prim::TupleConstruct")) tuples.put(outs.get(0), ins);
-            List<String> where = locations.getOrDefault(kind, List.of());
-            nodes.add(new TorchGraph.Node(kind, ins, outs, where.isEmpty() ? "" : String.join(", ", where), ""));
+            nodes.add(new TorchGraph.Node(kind, ins, outs, modulePath(locations.getOrDefault(kind, List.of()),
+                    frozenCounts.get(kind), seen.merge(kind, 1, Integer::sum) - 1), ""));
         }
         List<String> outputs = new ArrayList<>();
         for (String o : names(g.outputs())) {
@@ -110,6 +117,21 @@ final class TorchScriptGraphReader {
         return new TorchGraph(source, List.copyOf(inputs), List.copyOf(outputs), List.copyOf(nodes), constants);
     }
 
+    /**
+     * The module path of the i-th frozen occurrence of an op kind: exact when freezing kept every
+     * occurrence (it folds some batch norms and constants away), otherwise every path using the kind.
+     */
+    private static String modulePath(List<String> paths, int frozenCount, int i) {
+        if (paths.isEmpty()) return "";
+        if (paths.size() == frozenCount) return paths.get(i);
+        List<String> distinct = new ArrayList<>();
+        for (String p : paths) if (!distinct.contains(p)) distinct.add(p);
+        if (distinct.size() == 1) return distinct.get(0);
+        List<String> shown = new ArrayList<>();
+        for (String p : distinct) shown.add(p.isEmpty() ? "(top module)" : p);
+        return String.join(" or ", shown);
+    }
+
     private static String name(Value v) {
         return v.debugName().getString();
     }
@@ -121,35 +143,60 @@ final class TorchScriptGraphReader {
     }
 
     /**
-     * Op kind to the module paths whose own forward uses it, from the module tree before freezing (each
-     * submodule's forward still calls its children, so its graph holds exactly its own ops). libtorch's
-     * per-node inlined call stacks would say the same, but reading them through the JavaCPP preset crashes.
+     * Op kind to the module path of each of its occurrences, in execution order: the unfrozen
+     * forward walked with every submodule call ({@code prim::CallMethod} on a {@code prim::GetAttr}
+     * chain from self) followed into the callee, which is the order freezing inlines them in.
+     * libtorch's per-node inlined call stacks would say the same, but reading them through the
+     * JavaCPP preset crashes.
      */
-    private static Map<String, List<String>> opLocations(JitModule module) {
-        Map<String, List<String>> where = new LinkedHashMap<>();
+    private static Map<String, List<String>> opSequence(JitModule module) {
+        Map<String, JitModule> byPath = new LinkedHashMap<>();
         var modules = module.named_modules();
         for (var it = modules.begin(); it.notEquals(modules.end()); it.increment()) {
             var named = it.access();
             String path = named.name() == null ? "" : named.name().getString(); // the root comes back null
-            JitModule sub = named.value();
-            if (!sub.find_method("forward").has_value()) continue;
-            Graph g = sub.get_method("forward").graph();
-            JitNode end = g.return_node();
-            collect(g.param_node().next(), end, path.isEmpty() ? "(top module)" : path, where, 0);
+            byPath.put(path, named.value());
         }
-        return where;
+        Map<String, List<String>> sequence = new LinkedHashMap<>();
+        if (module.find_method("forward").has_value()) {
+            Graph g = module.get_method("forward").graph();
+            Map<String, String> modulesOf = new HashMap<>();
+            modulesOf.put(name(g.inputs().get(0)), "");
+            walk(g.param_node().next(), g.return_node(), "", modulesOf, byPath, sequence, 0);
+        }
+        return sequence;
     }
 
-    private static void collect(JitNode first, JitNode end, String path, Map<String, List<String>> where, int depth) {
+    private static void walk(JitNode first, JitNode end, String path, Map<String, String> modulesOf, Map<String, JitModule> byPath,
+                             Map<String, List<String>> sequence, int depth) {
+        Symbol nameAttr = Symbol.attr("name");
         for (JitNode n = first; n.address() != end.address(); n = n.next()) {
             String kind = n.kind().toQualString().getString();
-            List<String> paths = where.computeIfAbsent(kind, k -> new ArrayList<>());
-            if (!paths.contains(path)) paths.add(path);
-            // Ops inside if/loop bodies count for the module too.
+            if (kind.equals("prim::Constant")) continue;
+            if (kind.equals("prim::GetAttr") || kind.equals("prim::CallMethod")) {
+                String owner = modulesOf.get(name(n.inputs().get(0)));
+                if (owner != null && n.hasAttribute(nameAttr)) {
+                    String attr = n.s(nameAttr).getString();
+                    if (kind.equals("prim::GetAttr")) {
+                        String child = owner.isEmpty() ? attr : owner + "." + attr;
+                        if (byPath.containsKey(child)) modulesOf.put(name(n.output()), child);
+                        continue;
+                    }
+                    JitModule callee = byPath.get(owner);
+                    if (callee != null && depth < MAX_DEPTH && callee.find_method(attr).has_value()) {
+                        Graph g = callee.get_method(attr).graph();
+                        Map<String, String> inner = new HashMap<>();
+                        inner.put(name(g.inputs().get(0)), owner);
+                        walk(g.param_node().next(), g.return_node(), owner, inner, byPath, sequence, depth + 1);
+                        continue;
+                    }
+                }
+            }
+            sequence.computeIfAbsent(kind, k -> new ArrayList<>()).add(path);
             var blocks = n.blocks();
             for (long b = 0; b < blocks.size() && depth < MAX_DEPTH; b++) {
                 var block = blocks.at(b);
-                collect(block.nodes().front(), block.return_node(), path, where, depth + 1);
+                walk(block.nodes().front(), block.return_node(), path, modulesOf, byPath, sequence, depth + 1);
             }
         }
     }
