@@ -277,8 +277,8 @@ class LayerNormGelu(nn.Module):
 class Unary(nn.Module):
     def forward(self, x):
         y = torch.where(x > 0, x, 0.1 * x)
-        z = torch.exp(-x.abs()) + torch.log(x.abs() + 1.0)
-        return torch.clamp(y + z, min=-0.5, max=1.5) + (x > 0.3).float() + torch.neg(x)
+        z = torch.exp(-x.abs()) + torch.log(x.abs() + 1.0) + torch.round(x * 3.0)
+        return torch.clamp(y + z, min=-0.5, max=1.5) + (x > 0.3).float() + torch.neg(x) + (x < -0.2).float() * 2.0
 
 
 class Activations(nn.Module):

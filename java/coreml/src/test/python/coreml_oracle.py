@@ -202,6 +202,31 @@ def reorganize(p, x):
     raise AssertionError("reorganizeData mode %d" % p.mode)
 
 
+def lstm_direction(w, params, x, hidden, reverse, h0=None, c0=None):
+    """One LSTM direction over x (Seq, Batch, In, 1, 1); gates i, f, z (block input), o; states (1, Batch, H, 1, 1) or zero."""
+    gates = ("inputGate", "forgetGate", "blockInput", "outputGate")
+    W = [weights(getattr(w, g + "WeightMatrix")).reshape(hidden, -1) for g in gates]
+    R = [weights(getattr(w, g + "RecursionMatrix")).reshape(hidden, hidden) for g in gates]
+    B = [weights(getattr(w, g + "BiasVector")) if params.hasBiasVectors else np.zeros(hidden) for g in gates]
+    assert not params.forgetBias and not params.hasPeepholeVectors and not params.coupledInputAndForgetGate
+    seq, batch = x.shape[0], x.shape[1]
+    h = np.zeros((batch, hidden)) if h0 is None else h0.reshape(batch, hidden)
+    c = np.zeros((batch, hidden)) if c0 is None else c0.reshape(batch, hidden)
+    ys = np.zeros((seq, batch, hidden))
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    for t in (range(seq - 1, -1, -1) if reverse else range(seq)):
+        xt = x[t, :, :, 0, 0]
+        i, f, z, o = [xt @ W[k].T + h @ R[k].T + B[k] for k in range(4)]
+        c = np.clip(sig(f) * c + sig(i) * np.tanh(z), -params.cellClipThreshold, params.cellClipThreshold)
+        h = sig(o) * np.tanh(c)
+        ys[t] = h
+    return ys, h, c
+
+
+def check_lstm_activations(acts):
+    assert [a.WhichOneof("NonlinearityType") for a in acts] == ["sigmoid", "tanh", "tanh"], acts
+
+
 def erf(a):
     return np.vectorize(math.erf)(a)
 
@@ -307,6 +332,8 @@ def evaluate(spec, inputs):
             y = op(xs[0], xs[1] if len(xs) == 2 else p.alpha).astype(np.float64)
         elif kind == "whereBroadcastable":
             y = np.where(xs[0] != 0, xs[1], xs[2])
+        elif kind == "round":
+            y = np.round(x)
         elif kind == "clip":
             y = np.clip(x, p.minVal, p.maxVal)
         elif kind == "unary":
@@ -369,6 +396,20 @@ def evaluate(spec, inputs):
             y = weights(p.data).reshape(list(p.shape))
         elif kind == "copy":
             y = x
+        elif kind == "uniDirectionalLSTM":
+            check_lstm_activations(p.activations)
+            st = xs[1:] + [None] * (3 - len(xs))
+            y_, h, c = lstm_direction(p.weightParams, p.params, x, p.outputVectorSize, p.reverseInput, st[0], st[1])
+            ys = [y_[..., None, None], h[None, :, :, None, None], c[None, :, :, None, None]][:len(layer.output)]
+        elif kind == "biDirectionalLSTM":
+            check_lstm_activations(p.activationsForwardLSTM)
+            check_lstm_activations(p.activationsBackwardLSTM)
+            st = xs[1:] + [None] * (5 - len(xs))
+            yf, hf, cf = lstm_direction(p.weightParams[0], p.params, x, p.outputVectorSize, False, st[0], st[1])
+            yb, hb, cb = lstm_direction(p.weightParams[1], p.params, x, p.outputVectorSize, True, st[2], st[3])
+            ys = [np.concatenate([yf, yb], axis=2)[..., None, None]] + \
+                 [v[None, :, :, None, None] for v in (hf, cf, hb, cb)]
+            ys = ys[:len(layer.output)]
         elif kind == "embeddingND":
             # weights: (embeddingSize x vocabSize), row-major
             table = weights(p.weights).reshape(p.embeddingSize, p.vocabSize).T

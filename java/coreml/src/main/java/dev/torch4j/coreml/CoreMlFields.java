@@ -65,6 +65,7 @@ final class CoreMlFields {
     static final int LAYER_RESHAPE_STATIC = 1140;
     static final int LAYER_CLIP = 660;
     static final int LAYER_UNARY = 220;
+    static final int LAYER_ROUND = 685;
     static final int LAYER_UPSAMPLE = 210;
     static final int LAYER_REORGANIZE_DATA = 345;
     static final int LAYER_ADD_BROADCASTABLE = 880;
@@ -78,6 +79,34 @@ final class CoreMlFields {
     static final int LAYER_REDUCE_MEAN = 1280;
     static final int LAYER_SPLIT_ND = 975;
     static final int LAYER_LOAD_CONSTANT_ND = 1070;
+    static final int LAYER_UNI_LSTM = 420;
+    static final int LAYER_BI_LSTM = 430;
+
+    // UniDirectionalLSTMLayerParams / BiDirectionalLSTMLayerParams
+    static final int LSTM_INPUT_VECTOR_SIZE = 1;
+    static final int LSTM_OUTPUT_VECTOR_SIZE = 2;
+    static final int LSTM_ACTIVATIONS = 10;
+    static final int LSTM_ACTIVATIONS_BACKWARD = 11;
+    static final int LSTM_PARAMS = 15;
+    static final int LSTM_WEIGHT_PARAMS = 20;
+    // LSTMParams
+    static final int LSTM_SEQUENCE_OUTPUT = 10;
+    static final int LSTM_HAS_BIAS_VECTORS = 20;
+    static final int LSTM_FORGET_BIAS = 30;
+    static final int LSTM_CELL_CLIP_THRESHOLD = 60;
+    // LSTMWeightParams: gates input, forget, block input (PyTorch's g), output
+    static final int LSTM_W_INPUT = 1;
+    static final int LSTM_W_FORGET = 2;
+    static final int LSTM_W_BLOCK = 3;
+    static final int LSTM_W_OUTPUT = 4;
+    static final int LSTM_R_INPUT = 20;
+    static final int LSTM_R_FORGET = 21;
+    static final int LSTM_R_BLOCK = 22;
+    static final int LSTM_R_OUTPUT = 23;
+    static final int LSTM_B_INPUT = 40;
+    static final int LSTM_B_FORGET = 41;
+    static final int LSTM_B_BLOCK = 42;
+    static final int LSTM_B_OUTPUT = 43;
 
     /** Specification version 5 (iOS 14): upsampling with an align-corners mode, PIXEL_SHUFFLE reorganisation. */
     static final int SPECIFICATION_VERSION_IOS14 = 5;

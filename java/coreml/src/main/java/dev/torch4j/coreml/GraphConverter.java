@@ -185,9 +185,17 @@ final class GraphConverter {
         return i >= n.inputs().size() || constants.get(in(n, i)) == TorchGraph.NONE;
     }
 
+    /** A whole number: a Long, or a Double / one-element tensor holding one (integer scalars freeze into tensors, read as floats). */
+    private static Long whole(Object c) {
+        if (c instanceof Long l) return l;
+        if (c instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) return d.longValue();
+        if (c instanceof FloatTensor t && t.numel() == 1 && t.data()[0] == Math.rint(t.data()[0])) return (long) t.data()[0];
+        return null;
+    }
+
     private long integer(Node n, int i) throws UnsupportedModelException {
         Object c = constant(n, i);
-        if (c instanceof Long l) return l;
+        if (whole(c) != null) return whole(c);
         throw refuse("argument " + i + " must be an integer, it is " + c);
     }
 
@@ -210,7 +218,8 @@ final class GraphConverter {
         if (c instanceof List<?> l) {
             long[] out = new long[l.size()];
             for (int k = 0; k < out.length; k++) {
-                if (!(l.get(k) instanceof Long v)) throw refuse("argument " + i + " must be a list of integers, it is " + c);
+                Long v = whole(l.get(k));
+                if (v == null) throw refuse("argument " + i + " must be a list of integers, it is " + c);
                 out[k] = v;
             }
             return out;
@@ -721,6 +730,11 @@ final class GraphConverter {
         unary(n, UNARY_INVERSE);
     }
 
+    void round(Node n) throws UnsupportedModelException {
+        if (n.inputs().size() > 1 && !isNone(n, 1) && integer(n, 1) != 0) throw refuse("round with decimals is not supported");
+        emit("round", LAYER_ROUND, List.of(in(n, 0)), out(n), shape(n, 0), new ProtoMessage());
+    }
+
     void softmax(Node n) throws UnsupportedModelException {
         softmaxTo(n, out(n));
     }
@@ -832,8 +846,44 @@ final class GraphConverter {
     }
 
     void div(Node n) throws UnsupportedModelException {
-        if (n.inputs().size() > 2 && !isNone(n, 2)) throw refuse("div with rounding_mode is not supported");
+        if (foldNumbers(n, '/')) return;
+        if (n.inputs().size() > 2 && !isNone(n, 2)) throw refuse("div with rounding_mode is not supported on tensors");
         arithmetic(n, '/');
+    }
+
+    private static boolean isNumber(Object c) {
+        return c instanceof Long || c instanceof Double || (c instanceof FloatTensor t && t.numel() == 1);
+    }
+
+    /**
+     * Shape arithmetic on static sizes ({@code head_dim = E // num_heads}, traced as ops on
+     * NumToTensor'd sizes) is folded into a constant instead of becoming layers.
+     */
+    private boolean foldNumbers(Node n, char op) throws UnsupportedModelException {
+        Object a = constants.get(in(n, 0));
+        Object b = constants.get(in(n, 1));
+        if (shapes.containsKey(in(n, 0)) || shapes.containsKey(in(n, 1)) || !isNumber(a) || !isNumber(b)) return false;
+        double alpha = (op == '+' || op == '-') && n.inputs().size() > 2 ? number(n, 2) : 1.0;
+        boolean integral = a instanceof Long && b instanceof Long && alpha == Math.rint(alpha);
+        double x = number(n, 0);
+        double y = number(n, 1) * alpha;
+        Object result;
+        if (op == '/') {
+            String mode = n.inputs().size() > 2 && !isNone(n, 2) ? String.valueOf(constant(n, 2)) : "none";
+            if (y == 0) throw refuse("division by the constant 0");
+            double q = x / y;
+            result = switch (mode) {
+                case "trunc" -> integral ? (Object) (long) q : (Object) (double) (long) q;
+                case "floor" -> integral ? (Object) Math.floorDiv((long) x, (long) y) : (Object) Math.floor(q);
+                case "none" -> q;
+                default -> throw refuse("rounding_mode '" + mode + "'");
+            };
+        } else {
+            double r = op == '+' ? x + y : op == '-' ? x - y : x * y;
+            result = integral ? (Object) (long) r : (Object) r;
+        }
+        constants.put(out(n), result);
+        return true;
     }
 
     /**
@@ -842,11 +892,12 @@ final class GraphConverter {
      * broadcastable layers, a constant tensor being loaded with loadConstantND.
      */
     private void arithmetic(Node n, char op) throws UnsupportedModelException {
+        if (foldNumbers(n, op)) return;
         double alpha = (op == '+' || op == '-') && n.inputs().size() > 2 ? number(n, 2) : 1.0;
         String b = in(n, 1);
-        boolean aIsTensor = shapes.containsKey(in(n, 0));
-        if (!aIsTensor) throw refuse("the left operand must be a tensor computed from the inputs");
-        long[] a = shape(n, 0);
+        // A constant left operand (param * x) is loaded like a constant right one.
+        String aBlob = shapes.containsKey(in(n, 0)) ? in(n, 0) : operand(n, 0);
+        long[] a = shapes.get(aBlob);
         Object bc = constants.get(b);
         boolean scalar = !shapes.containsKey(b) && (bc instanceof Long || bc instanceof Double
                 || (bc instanceof FloatTensor t && t.shape().length == 0));
@@ -860,7 +911,7 @@ final class GraphConverter {
                 default -> 1.0 / s;
             };
             boolean isAdd = op == '+' || op == '-';
-            emit(isAdd ? "add" : "multiply", isAdd ? LAYER_ADD : LAYER_MULTIPLY, List.of(in(n, 0)), out(n), a,
+            emit(isAdd ? "add" : "multiply", isAdd ? LAYER_ADD : LAYER_MULTIPLY, List.of(aBlob), out(n), a,
                     new ProtoMessage().floatValue(ELEMENTWISE_ALPHA, value));
             return;
         }
@@ -869,14 +920,14 @@ final class GraphConverter {
         long[] bs = shapes.get(bBlob);
         long[] y = broadcast(a, bs);
         if (Arrays.equals(a, bs) && (op == '+' || op == '*')) {
-            emit(op == '+' ? "add" : "multiply", op == '+' ? LAYER_ADD : LAYER_MULTIPLY, List.of(in(n, 0), bBlob), out(n), y, new ProtoMessage());
+            emit(op == '+' ? "add" : "multiply", op == '+' ? LAYER_ADD : LAYER_MULTIPLY, List.of(aBlob, bBlob), out(n), y, new ProtoMessage());
             return;
         }
         switch (op) {
-            case '+' -> emit("addBroadcastable", LAYER_ADD_BROADCASTABLE, List.of(in(n, 0), bBlob), out(n), y, new ProtoMessage());
-            case '-' -> emit("subtractBroadcastable", LAYER_SUBTRACT_BROADCASTABLE, List.of(in(n, 0), bBlob), out(n), y, new ProtoMessage());
-            case '*' -> emit("multiplyBroadcastable", LAYER_MULTIPLY_BROADCASTABLE, List.of(in(n, 0), bBlob), out(n), y, new ProtoMessage());
-            default -> emit("divideBroadcastable", LAYER_DIVIDE_BROADCASTABLE, List.of(in(n, 0), bBlob), out(n), y, new ProtoMessage());
+            case '+' -> emit("addBroadcastable", LAYER_ADD_BROADCASTABLE, List.of(aBlob, bBlob), out(n), y, new ProtoMessage());
+            case '-' -> emit("subtractBroadcastable", LAYER_SUBTRACT_BROADCASTABLE, List.of(aBlob, bBlob), out(n), y, new ProtoMessage());
+            case '*' -> emit("multiplyBroadcastable", LAYER_MULTIPLY_BROADCASTABLE, List.of(aBlob, bBlob), out(n), y, new ProtoMessage());
+            default -> emit("divideBroadcastable", LAYER_DIVIDE_BROADCASTABLE, List.of(aBlob, bBlob), out(n), y, new ProtoMessage());
         }
     }
 
@@ -1289,5 +1340,123 @@ final class GraphConverter {
         // EmbeddingND weights are (embeddingSize x vocabSize) row-major: the transpose of PyTorch's table.
         emit("embeddingND", LAYER_EMBEDDING_ND, List.of(expanded), out, y, new ProtoMessage().varint(EMB_VOCAB_SIZE, vocab)
                 .varint(EMB_EMBEDDING_SIZE, dim).bool(EMB_HAS_BIAS, false).message(EMB_WEIGHTS, weights(transpose2d(w))));
+    }
+
+    // ---- recurrent ----
+
+    /**
+     * aten::lstm(input, [h0, c0], params, has_biases, num_layers, dropout, train, bidirectional, batch_first),
+     * zero initial state: per layer a uniDirectionalLSTM or biDirectionalLSTM on the (Seq, Batch, C, 1, 1)
+     * layout those layers need. Only the output sequence is produced; h_n and c_n must not be read.
+     */
+    void lstm(Node n) throws UnsupportedModelException {
+        long[] x = shape(n, 0);
+        if (x.length != 3) throw refuse("input must be (seq, batch, features) or batch_first; got " + Arrays.toString(x));
+        if (!(constants.get(in(n, 1)) instanceof List<?> state)) throw refuse("the initial state must be the default zeros");
+        for (Object t : state) {
+            if (!(t instanceof FloatTensor f)) throw refuse("the initial state must be the default zeros");
+            for (float v : f.data()) if (v != 0f) throw refuse("a non-zero initial state is not supported");
+        }
+        if (!(constants.get(in(n, 2)) instanceof List<?> params)) throw refuse("the weights must be constants");
+        boolean bias = bool(n, 3);
+        long layersCount = integer(n, 4);
+        if (bool(n, 6)) throw refuse("is in training mode");
+        boolean bidirectional = bool(n, 7);
+        boolean batchFirst = bool(n, 8);
+        for (int o = 1; o < n.outputs().size(); o++) {
+            if (lastUse.containsKey(n.outputs().get(o))) throw refuse("h_n/c_n are read; export-coreml produces only the output sequence");
+        }
+        int dirs = bidirectional ? 2 : 1;
+        int perDirection = bias ? 4 : 2;
+        if (params.size() != layersCount * dirs * perDirection) throw refuse("expected " + layersCount * dirs * perDirection + " weight tensors, got " + params.size());
+        String out = out(n);
+        String input = in(n, 0);
+        long seq = batchFirst ? x[1] : x[0];
+        long batch = batchFirst ? x[0] : x[1];
+        if (batchFirst) {
+            String t = out + "_seq_first";
+            emit("transpose", LAYER_TRANSPOSE, List.of(input), t, new long[] {seq, batch, x[2]}, new ProtoMessage().varints(TRANSPOSE_AXES, new long[] {1, 0, 2}));
+            input = t;
+        }
+        String rank5 = out + "_rank5";
+        emit("expandDims", LAYER_EXPAND_DIMS, List.of(input), rank5, new long[] {seq, batch, x[2], 1, 1},
+                new ProtoMessage().varints(DIMS_AXES, new long[] {3, 4}));
+        input = rank5;
+        long inSize = x[2];
+        long hidden = -1;
+        for (int layer = 0; layer < layersCount; layer++) {
+            List<ProtoMessage> weightsPerDir = new ArrayList<>();
+            for (int d = 0; d < dirs; d++) {
+                int base = (layer * dirs + d) * perDirection;
+                FloatTensor wih = paramTensor(params.get(base));
+                FloatTensor whh = paramTensor(params.get(base + 1));
+                hidden = whh.shape()[1];
+                if (wih.shape().length != 2 || wih.shape()[0] != 4 * hidden || wih.shape()[1] != inSize || whh.shape()[0] != 4 * hidden) {
+                    throw refuse("layer " + layer + " weights " + Arrays.toString(wih.shape()) + ", " + Arrays.toString(whh.shape())
+                            + " do not fit input size " + inSize);
+                }
+                float[] b = null;
+                if (bias) {
+                    float[] bih = paramTensor(params.get(base + 2)).data();
+                    float[] bhh = paramTensor(params.get(base + 3)).data();
+                    b = new float[(int) (4 * hidden)];
+                    for (int k = 0; k < b.length; k++) b[k] = bih[k] + bhh[k]; // Core ML has one bias per gate
+                }
+                weightsPerDir.add(lstmWeights(wih, whh, b, hidden, inSize));
+            }
+            ProtoMessage p = new ProtoMessage().varint(LSTM_INPUT_VECTOR_SIZE, inSize).varint(LSTM_OUTPUT_VECTOR_SIZE, hidden);
+            for (int d = 0; d < dirs; d++) {
+                int field = d == 0 ? LSTM_ACTIVATIONS : LSTM_ACTIVATIONS_BACKWARD;
+                // Gate activation, cell update activation, output activation: PyTorch's sigmoid, tanh, tanh.
+                p.message(field, new ProtoMessage().message(ACTIVATION_SIGMOID, new ProtoMessage()))
+                        .message(field, new ProtoMessage().message(ACTIVATION_TANH, new ProtoMessage()))
+                        .message(field, new ProtoMessage().message(ACTIVATION_TANH, new ProtoMessage()));
+            }
+            p.message(LSTM_PARAMS, new ProtoMessage().bool(LSTM_SEQUENCE_OUTPUT, true).bool(LSTM_HAS_BIAS_VECTORS, bias)
+                    .bool(LSTM_FORGET_BIAS, false).floatValue(LSTM_CELL_CLIP_THRESHOLD, 50000f));
+            for (ProtoMessage w : weightsPerDir) p.message(LSTM_WEIGHT_PARAMS, w);
+            String y = out + "_layer" + layer;
+            List<String> outs = new ArrayList<>(List.of(y));
+            List<long[]> outShapes = new ArrayList<>();
+            outShapes.add(new long[] {seq, batch, hidden * dirs, 1, 1});
+            for (int k = 0; k < 2 * dirs; k++) {
+                outs.add(y + "_state" + k);
+                outShapes.add(new long[] {1, batch, hidden, 1, 1});
+            }
+            emitMulti(bidirectional ? "biDirectionalLSTM" : "uniDirectionalLSTM", bidirectional ? LAYER_BI_LSTM : LAYER_UNI_LSTM,
+                    List.of(input), outs, outShapes, p);
+            input = y;
+            inSize = hidden * dirs;
+        }
+        long[] seqFirst = {seq, batch, inSize};
+        if (batchFirst) {
+            String squeezed = out + "_squeezed";
+            emit("squeeze", LAYER_SQUEEZE, List.of(input), squeezed, seqFirst, new ProtoMessage().varints(DIMS_AXES, new long[] {3, 4}));
+            emit("transpose", LAYER_TRANSPOSE, List.of(squeezed), out, new long[] {batch, seq, inSize}, new ProtoMessage().varints(TRANSPOSE_AXES, new long[] {1, 0, 2}));
+        } else {
+            emit("squeeze", LAYER_SQUEEZE, List.of(input), out, seqFirst, new ProtoMessage().varints(DIMS_AXES, new long[] {3, 4}));
+        }
+    }
+
+    private FloatTensor paramTensor(Object o) throws UnsupportedModelException {
+        if (o instanceof FloatTensor t) return t;
+        throw refuse("the weights must be constant tensors, found " + o);
+    }
+
+    /** PyTorch stacks the gates (i, f, g, o) in rows of (4H x in); Core ML takes one (H x in) row-major matrix per gate. */
+    private static ProtoMessage lstmWeights(FloatTensor wih, FloatTensor whh, float[] b, long hidden, long inSize) {
+        int h = (int) hidden;
+        int[] wFields = {LSTM_W_INPUT, LSTM_W_FORGET, LSTM_W_BLOCK, LSTM_W_OUTPUT};
+        int[] rFields = {LSTM_R_INPUT, LSTM_R_FORGET, LSTM_R_BLOCK, LSTM_R_OUTPUT};
+        int[] bFields = {LSTM_B_INPUT, LSTM_B_FORGET, LSTM_B_BLOCK, LSTM_B_OUTPUT};
+        ProtoMessage w = new ProtoMessage();
+        for (int g = 0; g < 4; g++) {
+            w.message(wFields[g], weights(Arrays.copyOfRange(wih.data(), (int) (g * h * inSize), (int) ((g + 1) * h * inSize))));
+        }
+        for (int g = 0; g < 4; g++) {
+            w.message(rFields[g], weights(Arrays.copyOfRange(whh.data(), g * h * h, (g + 1) * h * h)));
+        }
+        if (b != null) for (int g = 0; g < 4; g++) w.message(bFields[g], weights(Arrays.copyOfRange(b, g * h, (g + 1) * h)));
+        return w;
     }
 }

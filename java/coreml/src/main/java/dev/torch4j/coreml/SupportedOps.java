@@ -35,6 +35,9 @@ public final class SupportedOps {
      */
     record Entry(String op, boolean inPlace, String layers, String constraints, String coremltools, Converter converter) {}
 
+    /** The coremltools column where coremltools 6.2 registers no converter under the op's name. */
+    static final String NONE = "-";
+
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
     private static void op(String op, boolean inPlace, String layers, String constraints, String coremltools, Converter c) {
@@ -62,10 +65,12 @@ public final class SupportedOps {
         op("aten::_convolution", false, "convolution (2-D; 1-D through expandDims/squeeze); transposed: convolution isDeconvolution + sliceStatic",
                 "constant weights; transposed: 2-D, no dilation, output_padding <= padding", "_convolution", GraphConverter::convolutionUnderscore);
         op("aten::conv2d", false, "convolution", "constant weights; padding 'same' only with stride 1", "conv2d", GraphConverter::convolutionPlain);
-        op("aten::conv1d", false, "expandDims, convolution, squeeze", "constant weights; padding 'same' only with stride 1", "conv1d",
+        op("aten::_convolution_mode", false, "convolution (1-D through expandDims/squeeze)", "constant weights; padding 'same' only with stride 1",
+                "_convolution_mode", GraphConverter::convolutionPlain);
+        op("aten::conv1d", false, "expandDims, convolution, squeeze", "constant weights; padding 'same' only with stride 1", NONE,
                 GraphConverter::convolutionPlain);
         op("aten::conv_transpose2d", false, "convolution isDeconvolution (+ sliceStatic for padding)",
-                "constant weights, no dilation, output_padding <= padding", "conv_transpose2d", GraphConverter::convTransposePlain);
+                "constant weights, no dilation, output_padding <= padding", NONE, GraphConverter::convTransposePlain);
         op("aten::batch_norm", false, "batchnorm (or folded into the preceding convolution by freezing)", "rank-4 input, eval mode",
                 "batch_norm", GraphConverter::batchNorm);
         op("aten::layer_norm", false, "reshapeStatic, mvn, scale, reshapeStatic", "over the last dimension of a rank 2-4 input",
@@ -102,9 +107,15 @@ public final class SupportedOps {
         op("aten::sqrt", true, "unary SQRT", "", "sqrt", GraphConverter::sqrt);
         op("aten::rsqrt", true, "unary RSQRT", "", "rsqrt", GraphConverter::rsqrt);
         op("aten::reciprocal", true, "unary INVERSE", "", "reciprocal", GraphConverter::reciprocal);
+        op("aten::round", true, "round", "no decimals; halves may round away from zero where PyTorch rounds to even", "round",
+                GraphConverter::round);
         op("aten::gt", false, "greaterThan (1.0/0.0)", "", "gt", GraphConverter::gt);
         op("aten::lt", false, "lessThan (1.0/0.0)", "", "lt", GraphConverter::lt);
         op("aten::where", false, "whereBroadcastable", "the condition-tensor form", "where", GraphConverter::where);
+        // Recurrent.
+        op("aten::lstm", false, "uniDirectionalLSTM or biDirectionalLSTM per layer (+ expandDims/squeeze, transpose for batch_first)",
+                "zero initial state, constant weights, eval mode; only the output sequence may be read (not h_n, c_n)", "lstm",
+                GraphConverter::lstm);
         // Reductions.
         op("aten::mean", false, "reduceMean", "a result of rank >= 1, no dtype", "mean", GraphConverter::mean);
         op("aten::sum", false, "reduceSum", "a result of rank >= 1, no dtype", "sum", GraphConverter::sum);
@@ -130,7 +141,7 @@ public final class SupportedOps {
         op("aten::squeeze", false, "squeeze (none when the dimension is not 1)", "a result of rank >= 1", "squeeze",
                 GraphConverter::squeeze);
         op("aten::cat", false, "concatND", "tensors computed from the inputs", "cat", GraphConverter::cat);
-        op("aten::chunk", false, "splitND", "", "chunk", GraphConverter::chunk);
+        op("aten::chunk", false, "splitND", "", NONE, GraphConverter::chunk);
         op("aten::slice", false, "sliceStatic (none for a whole-axis slice)", "positive step", "slice", GraphConverter::slice);
     }
 
@@ -167,7 +178,7 @@ public final class SupportedOps {
             sb.append("| `").append(e.op()).append('`');
             if (e.inPlace()) sb.append(", `").append(e.op().substring(e.op().indexOf("::") + 2)).append("_`");
             sb.append(" | ").append(e.layers()).append(" | ").append(e.constraints().isEmpty() ? "" : e.constraints())
-                    .append(" | `").append(e.coremltools()).append("` |\n");
+                    .append(" | ").append(e.coremltools().equals(NONE) ? NONE : "`" + e.coremltools() + "`").append(" |\n");
         }
         return sb.toString();
     }

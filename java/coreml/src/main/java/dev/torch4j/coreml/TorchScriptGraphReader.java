@@ -11,7 +11,6 @@ import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueOptional;
 import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.JitNode;
-import org.bytedeco.pytorch.Symbol;
 import org.bytedeco.pytorch.Value;
 import org.bytedeco.pytorch.ValueArrayRef;
 import org.bytedeco.pytorch.global.torch;
@@ -142,62 +141,91 @@ final class TorchScriptGraphReader {
         return out;
     }
 
+    /** One node of an unfrozen forward, copied to Java (the native module objects do not outlive the iteration). */
+    private record RawNode(String kind, String input0, String output, String attr, List<List<RawNode>> blocks) {}
+
+    /** A module's forward: the name of its self input and its nodes. */
+    private record RawForward(String self, List<RawNode> nodes) {}
+
     /**
      * Op kind to the module path of each of its occurrences, in execution order: the unfrozen
      * forward walked with every submodule call ({@code prim::CallMethod} on a {@code prim::GetAttr}
-     * chain from self) followed into the callee, which is the order freezing inlines them in.
+     * chain from self) followed into the callee's forward, which is the order freezing inlines them in.
      * libtorch's per-node inlined call stacks would say the same, but reading them through the
      * JavaCPP preset crashes.
      */
     private static Map<String, List<String>> opSequence(JitModule module) {
-        Map<String, JitModule> byPath = new LinkedHashMap<>();
+        Map<String, RawForward> forwards = new LinkedHashMap<>();
         var modules = module.named_modules();
         for (var it = modules.begin(); it.notEquals(modules.end()); it.increment()) {
             var named = it.access();
             String path = named.name() == null ? "" : named.name().getString(); // the root comes back null
-            byPath.put(path, named.value());
+            JitModule sub = named.value();
+            if (!sub.find_method("forward").has_value()) continue;
+            Graph g = sub.get_method("forward").graph();
+            forwards.put(path, new RawForward(name(g.inputs().get(0)), copyNodes(g.param_node().next(), g.return_node(), 0)));
         }
         Map<String, List<String>> sequence = new LinkedHashMap<>();
-        if (module.find_method("forward").has_value()) {
-            Graph g = module.get_method("forward").graph();
+        RawForward root = forwards.get("");
+        if (root != null) {
             Map<String, String> modulesOf = new HashMap<>();
-            modulesOf.put(name(g.inputs().get(0)), "");
-            walk(g.param_node().next(), g.return_node(), "", modulesOf, byPath, sequence, 0);
+            modulesOf.put(root.self(), "");
+            walk(root.nodes(), "", modulesOf, forwards, sequence, 0);
         }
         return sequence;
     }
 
-    private static void walk(JitNode first, JitNode end, String path, Map<String, String> modulesOf, Map<String, JitModule> byPath,
-                             Map<String, List<String>> sequence, int depth) {
-        Symbol nameAttr = Symbol.attr("name");
+    private static List<RawNode> copyNodes(JitNode first, JitNode end, int depth) {
+        List<RawNode> out = new ArrayList<>();
         for (JitNode n = first; n.address() != end.address(); n = n.next()) {
             String kind = n.kind().toQualString().getString();
             if (kind.equals("prim::Constant")) continue;
-            if (kind.equals("prim::GetAttr") || kind.equals("prim::CallMethod")) {
-                String owner = modulesOf.get(name(n.inputs().get(0)));
-                if (owner != null && n.hasAttribute(nameAttr)) {
-                    String attr = n.s(nameAttr).getString();
-                    if (kind.equals("prim::GetAttr")) {
+            String input0 = n.inputs().size() > 0 ? name(n.inputs().get(0)) : "";
+            String output = n.outputs().size() > 0 ? name(n.outputs().get(0)) : "";
+            // The attribute name itself is not readable through the preset (JitNode.s returns the std::string
+            // object, not its characters), but TorchScript names a GetAttr's output after the attribute
+            // (fc1, fc1.2 when the name repeats); walk() only trusts it when the owner has such a submodule.
+            String attr = kind.equals("prim::GetAttr") ? output.replaceFirst("\\.[0-9]+$", "")
+                    : kind.equals("prim::CallMethod") ? "" : null;
+            List<List<RawNode>> blocks = new ArrayList<>();
+            var bs = n.blocks();
+            for (long b = 0; b < bs.size() && depth < MAX_DEPTH; b++) {
+                var block = bs.at(b);
+                blocks.add(copyNodes(block.nodes().front(), block.return_node(), depth + 1));
+            }
+            out.add(new RawNode(kind, input0, output, attr, blocks));
+        }
+        return out;
+    }
+
+    private static void walk(List<RawNode> nodes, String path, Map<String, String> modulesOf, Map<String, RawForward> forwards,
+                             Map<String, List<String>> sequence, int depth) {
+        for (RawNode n : nodes) {
+            String owner = modulesOf.get(n.input0());
+            if (n.attr() != null && owner != null) {
+                if (n.kind().equals("prim::GetAttr")) {
+                    // Value names cannot start with a digit: Sequential's child "0" comes back as "_0".
+                    for (String attr : n.attr().matches("_[0-9]+") ? List.of(n.attr(), n.attr().substring(1)) : List.of(n.attr())) {
                         String child = owner.isEmpty() ? attr : owner + "." + attr;
-                        if (byPath.containsKey(child)) modulesOf.put(name(n.output()), child);
-                        continue;
+                        if (forwards.containsKey(child)) {
+                            modulesOf.put(n.output(), child);
+                            break;
+                        }
                     }
-                    JitModule callee = byPath.get(owner);
-                    if (callee != null && depth < MAX_DEPTH && callee.find_method(attr).has_value()) {
-                        Graph g = callee.get_method(attr).graph();
-                        Map<String, String> inner = new HashMap<>();
-                        inner.put(name(g.inputs().get(0)), owner);
-                        walk(g.param_node().next(), g.return_node(), owner, inner, byPath, sequence, depth + 1);
-                        continue;
-                    }
+                    continue;
+                }
+                // A call on a submodule is taken to be its forward (what traced modules call); a call on the
+                // module's own self (a helper method of a scripted module) is not followed.
+                RawForward callee = forwards.get(owner);
+                if (!owner.equals(path) && callee != null && depth < MAX_DEPTH) {
+                    Map<String, String> inner = new HashMap<>();
+                    inner.put(callee.self(), owner);
+                    walk(callee.nodes(), owner, inner, forwards, sequence, depth + 1);
+                    continue;
                 }
             }
-            sequence.computeIfAbsent(kind, k -> new ArrayList<>()).add(path);
-            var blocks = n.blocks();
-            for (long b = 0; b < blocks.size() && depth < MAX_DEPTH; b++) {
-                var block = blocks.at(b);
-                walk(block.nodes().front(), block.return_node(), path, modulesOf, byPath, sequence, depth + 1);
-            }
+            sequence.computeIfAbsent(n.kind(), k -> new ArrayList<>()).add(path);
+            for (List<RawNode> block : n.blocks()) walk(block, path, modulesOf, forwards, sequence, depth + 1);
         }
     }
 
