@@ -299,6 +299,15 @@ class InPlace(nn.Module):
         return F.hardtanh_(w, -3.0, 3.0) + w
 
 
+class InPlaceChain(nn.Module):
+    """Two in-place writes through the value the first returns: u must see both."""
+
+    def forward(self, x):
+        u = x * 0.5
+        u.relu_().add_(1.0)
+        return u * 2.0
+
+
 class InPlaceView(nn.Module):
     """relu_ on a view of y, then y is read: the write must show through y, which Core ML cannot express."""
 
@@ -373,6 +382,7 @@ MODELS = {
     "unary": (Unary, (2, 3, 4)),
     "activations": (Activations, (2, 3, 4)),
     "in_place": (InPlace, (2, 6)),
+    "in_place_chain": (InPlaceChain, (2, 6)),
     "in_place_view": (InPlaceView, (2, 6)),
     "transformer": (Transformer, (5, 2, 16)),
     "conv1d": (Conv1d, (2, 3, 9)),

@@ -8,6 +8,8 @@
       Evaluates torch4j's file AND coremltools' (when it converted the model) with the numpy evaluator
       below, and compares both with PyTorch (1e-4): the evaluator is thereby checked on coremltools'
       own files, so it cannot share a layout mistake with torch4j's exporter. Prints a JSON report.
+  coreml_oracle.py checks DIR OURS_DIR NAME...
+      The same for several models at once (OURS_DIR/NAME.mlmodel), one JSON object keyed by name.
   coreml_oracle.py registry
       The op names coremltools 6.2's torch frontend has converters for, as a JSON list.
 
@@ -448,7 +450,19 @@ def run(spec_path, x, expected):
     return types, err, None
 
 
+def check_many(out_dir, ours_dir, names):
+    """check() for several models in one process (loading torch and coremltools once): one JSON object, name to report."""
+    reports = {name: report(out_dir, name, os.path.join(ours_dir, name + ".mlmodel")) for name in names}
+    print(json.dumps(reports))
+    return 0
+
+
 def check(out_dir, name, ours_path):
+    print(json.dumps(report(out_dir, name, ours_path)))
+    return 0
+
+
+def report(out_dir, name, ours_path):
     x = np.load(os.path.join(out_dir, name + ".in.npy")).astype(np.float64)
     expected = np.load(os.path.join(out_dir, name + ".out.npy")).astype(np.float64)
     problems = []
@@ -456,17 +470,16 @@ def check(out_dir, name, ours_path):
     types, err, problem = run(ours_path, x, expected)
     if problem:
         problems.append("torch4j: " + problem)
-    report = {"model": name, "specificationVersion": ours.specificationVersion, "layers": types, "max_abs_error": err}
+    result = {"model": name, "specificationVersion": ours.specificationVersion, "layers": types, "max_abs_error": err}
     ct_path = os.path.join(out_dir, name + ".ct.mlmodel")
     if os.path.exists(ct_path):
         ct_types, ct_err, ct_problem = run(ct_path, x, expected)
-        report.update(coremltools_layers=ct_types, coremltools_max_abs_error=ct_err,
+        result.update(coremltools_layers=ct_types, coremltools_max_abs_error=ct_err,
                       coremltools_specificationVersion=ct.utils.load_spec(ct_path).specificationVersion)
         if ct_problem:
             problems.append("coremltools (evaluator check): " + ct_problem)
-    report["problems"] = problems
-    print(json.dumps(report))
-    return 0
+    result["problems"] = problems
+    return result
 
 
 def registry():
@@ -480,6 +493,8 @@ if __name__ == "__main__":
         gen(sys.argv[2])
     elif sys.argv[1] == "check":
         sys.exit(check(sys.argv[2], sys.argv[3], sys.argv[4]))
+    elif sys.argv[1] == "checks":
+        sys.exit(check_many(sys.argv[2], sys.argv[3], sys.argv[4:]))
     elif sys.argv[1] == "registry":
         registry()
     else:

@@ -41,6 +41,8 @@ final class GraphConverter {
     private final Map<String, String> viewOf = new HashMap<>();
     /** Index of the last node that reads each value, to know whether a view is still read after an in-place write. */
     private final Map<String, Integer> lastUse = new HashMap<>();
+    /** Values that are one tensor because an in-place op returned its input: value to its group. */
+    private final Map<String, Set<String>> sameTensor = new HashMap<>();
     private final Set<String> failed = new HashSet<>();
     private final List<Layer> layers = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
@@ -125,28 +127,37 @@ final class GraphConverter {
     }
 
     /**
-     * After {@code relu_(x)}, x and the result are one tensor: later reads of x must see the new
-     * values. x is re-pointed at the result's blob. When x shares storage with other values (a view,
-     * or a tensor others are views of) that are read later, Core ML's copy semantics would give them
-     * the old values, so the model is refused rather than written wrong.
+     * After {@code relu_(x)}, x and the result are one tensor: later reads of either (and of anything
+     * an earlier in-place op made the same tensor) must see the new values, so all of them are
+     * re-pointed at the result's blob. When that tensor shares storage with other values (a view, or
+     * a tensor it is a view of) that are read later, Core ML's copy semantics would give those the old
+     * values, so the model is refused rather than written wrong.
      */
     private void afterInPlace(Node n) throws UnsupportedModelException {
         String target = in(n, 0);
-        String root = root(target);
-        for (Map.Entry<String, String> v : viewOf.entrySet()) {
-            String other = v.getKey();
-            if (other.equals(target) || !root(other).equals(root)) continue;
-            if (lastUse.getOrDefault(other, -1) > index) {
-                throw refuse("writes in place into a tensor that shares storage with %" + other
+        String out = out(n);
+        Set<String> same = sameTensor.getOrDefault(target, Set.of(target));
+        Set<String> roots = new HashSet<>();
+        for (String m : same) roots.add(root(m));
+        for (String v : viewOf.keySet()) {
+            if (same.contains(v) || v.equals(out) || !roots.contains(root(v))) continue;
+            if (lastUse.getOrDefault(v, -1) > index) {
+                throw refuse("writes in place into a tensor that shares storage with %" + v
                         + ", which is read afterwards; Core ML layers cannot alias tensors");
             }
         }
-        if (!root.equals(target) && lastUse.getOrDefault(root, -1) > index) {
-            throw refuse("writes in place into a view of %" + root + ", which is read afterwards; Core ML layers cannot alias tensors");
+        for (String r : roots) {
+            if (!same.contains(r) && lastUse.getOrDefault(r, -1) > index) {
+                throw refuse("writes in place into a view of %" + r + ", which is read afterwards; Core ML layers cannot alias tensors");
+            }
         }
-        String out = n.outputs().get(0);
-        aliases.put(target, blob(out));
-        shapes.put(target, shapes.get(out));
+        Set<String> group = new HashSet<>(same);
+        group.add(out);
+        for (String m : group) {
+            sameTensor.put(m, group);
+            aliases.put(m, blob(out));
+            shapes.put(m, shapes.get(out));
+        }
     }
 
     private String root(String v) {

@@ -84,6 +84,19 @@ final class CoreMlOracle {
         return (Map<String, Object>) Json.parse(last);
     }
 
+    /** {@link #check} for several models in one Python process: OURS_DIR/NAME.mlmodel for each name. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> checkAll(Path oursDir, List<String> models) throws IOException {
+        if (models.isEmpty()) return Map.of();
+        List<String> args = new ArrayList<>(List.of("checks", fixtures().toString(), oursDir.toString()));
+        args.addAll(models);
+        Run r = python(900, args.toArray(new String[0]));
+        String last = r.output().strip();
+        last = last.substring(last.lastIndexOf('\n') + 1);
+        if (!last.startsWith("{")) throw new AssertionError("coreml_oracle.py checks failed:\n" + r.output());
+        return (Map<String, Object>) Json.parse(last);
+    }
+
     /** The op names coremltools 6.2's torch frontend converts. */
     @SuppressWarnings("unchecked")
     static List<String> coremltoolsRegistry() throws IOException {
