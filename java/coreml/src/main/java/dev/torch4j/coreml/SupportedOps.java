@@ -2,8 +2,6 @@ package dev.torch4j.coreml;
 
 import dev.torch4j.coreml.TorchGraph.Node;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,16 +179,5 @@ public final class SupportedOps {
                     .append(" | ").append(e.coremltools().equals(NONE) ? NONE : "`" + e.coremltools() + "`").append(" |\n");
         }
         return sb.toString();
-    }
-
-    /** Op kind to its layers, for callers that only list. */
-    public static Map<String, String> table() {
-        Map<String, String> t = new LinkedHashMap<>();
-        for (Entry e : ENTRIES.values()) t.put(e.op(), e.layers());
-        return Collections.unmodifiableMap(t);
-    }
-
-    static List<String> kinds() {
-        return new ArrayList<>(ENTRIES.keySet());
     }
 }
