@@ -390,6 +390,7 @@ MODELS = {
     "lstm_stacked_bidirectional": (lambda: Rnn("LSTM", num_layers=2, bidirectional=True, batch_first=True), (2, 4, 6)),
     "gru": (lambda: Rnn("GRU"), (4, 2, 6)),
     "gru_bidirectional": (lambda: Rnn("GRU", bidirectional=True, batch_first=True), (2, 4, 6)),
+    "gru_stacked": (lambda: Rnn("GRU", num_layers=2, batch_first=True), (2, 3, 6)),
     "unique": (Unique, (3, 4)),
 }
 

@@ -1470,4 +1470,126 @@ final class GraphConverter {
         if (b != null) for (int g = 0; g < 4; g++) w.message(bFields[g], weights(Arrays.copyOfRange(b, g * h, (g + 1) * h)));
         return w;
     }
+
+    /**
+     * aten::gru(input, h0, params, has_biases, num_layers, dropout, train, bidirectional, batch_first) with a
+     * zero initial state, unrolled over the static sequence length into innerProduct, splitND and
+     * element-wise layers. (Core ML's GRU layer applies the reset gate before the recurrent matrix,
+     * PyTorch after it, so it cannot be used; coremltools writes a loop instead.) Per step, as PyTorch:
+     * r = s(Wir x + bir + Whr h + bhr), z = s(Wiz x + biz + Whz h + bhz), n = tanh(Win x + bin + r (Whn h + bhn)),
+     * h' = n + z (h - n).
+     */
+    void gru(Node n) throws UnsupportedModelException {
+        long[] x = shape(n, 0);
+        if (x.length != 3) throw refuse("input must be (seq, batch, features) or batch_first; got " + Arrays.toString(x));
+        if (!(constants.get(in(n, 1)) instanceof FloatTensor h0)) throw refuse("the initial state must be the default zeros");
+        for (float v : h0.data()) if (v != 0f) throw refuse("a non-zero initial state is not supported");
+        if (!(constants.get(in(n, 2)) instanceof List<?> params)) throw refuse("the weights must be constants");
+        boolean bias = bool(n, 3);
+        long layersCount = integer(n, 4);
+        if (bool(n, 6)) throw refuse("is in training mode");
+        boolean bidirectional = bool(n, 7);
+        boolean batchFirst = bool(n, 8);
+        if (n.outputs().size() > 1 && lastUse.containsKey(n.outputs().get(1))) throw refuse("h_n is read; export-coreml produces only the output sequence");
+        int dirs = bidirectional ? 2 : 1;
+        int perDirection = bias ? 4 : 2;
+        if (params.size() != layersCount * dirs * perDirection) throw refuse("expected " + layersCount * dirs * perDirection + " weight tensors, got " + params.size());
+        long seq = batchFirst ? x[1] : x[0];
+        long batch = batchFirst ? x[0] : x[1];
+        if (seq * layersCount * dirs > 4096) throw refuse("a sequence of " + seq + " steps would unroll into too many layers");
+        String out = out(n);
+        String input = in(n, 0);
+        if (batchFirst) {
+            String t = out + "_seq_first";
+            emit("transpose", LAYER_TRANSPOSE, List.of(input), t, new long[] {seq, batch, x[2]}, new ProtoMessage().varints(TRANSPOSE_AXES, new long[] {1, 0, 2}));
+            input = t;
+        }
+        long inSize = x[2];
+        for (int layer = 0; layer < layersCount; layer++) {
+            List<String> directionOutputs = new ArrayList<>();
+            long hidden = -1;
+            for (int d = 0; d < dirs; d++) {
+                int base = (layer * dirs + d) * perDirection;
+                FloatTensor wih = paramTensor(params.get(base));
+                FloatTensor whh = paramTensor(params.get(base + 1));
+                hidden = whh.shape()[1];
+                if (wih.shape().length != 2 || wih.shape()[0] != 3 * hidden || wih.shape()[1] != inSize || whh.shape()[0] != 3 * hidden) {
+                    throw refuse("layer " + layer + " weights do not fit input size " + inSize);
+                }
+                float[] bih = bias ? paramTensor(params.get(base + 2)).data() : null;
+                float[] bhh = bias ? paramTensor(params.get(base + 3)).data() : null;
+                directionOutputs.add(gruDirection(out + "_l" + layer + "d" + d, input, wih, whh, bih, bhh, seq, batch, inSize, hidden, d == 1));
+            }
+            String y = out + "_l" + layer;
+            if (dirs == 2) {
+                emit("concatND", LAYER_CONCAT_ND, directionOutputs, y, new long[] {seq, batch, 2 * hidden}, new ProtoMessage().varint(AXIS, 2));
+            } else {
+                y = directionOutputs.get(0);
+            }
+            input = y;
+            inSize = hidden * dirs;
+        }
+        if (batchFirst) {
+            emit("transpose", LAYER_TRANSPOSE, List.of(input), out, new long[] {batch, seq, inSize}, new ProtoMessage().varints(TRANSPOSE_AXES, new long[] {1, 0, 2}));
+        } else {
+            aliases.put(out, blob(input));
+            shapes.put(out, new long[] {seq, batch, inSize});
+        }
+    }
+
+    /** One direction of one GRU layer over (seq, batch, in); returns the blob of its (seq, batch, hidden) output. */
+    private String gruDirection(String p, String input, FloatTensor wih, FloatTensor whh, float[] bih, float[] bhh,
+                                long seq, long batch, long inSize, long hidden, boolean reverse) {
+        long[] step = {1, batch, hidden};
+        long[] gates = {seq, batch, 3 * hidden};
+        String gi = p + "_gi";
+        ProtoMessage ip = new ProtoMessage().varint(IP_INPUT_CHANNELS, inSize).varint(IP_OUTPUT_CHANNELS, 3 * hidden)
+                .bool(IP_HAS_BIAS, bih != null).message(IP_WEIGHTS, weights(wih.data()));
+        if (bih != null) ip.message(IP_BIAS, weights(bih));
+        emit("innerProduct", LAYER_INNER_PRODUCT, List.of(input), gi, gates, ip);
+        List<String> giParts = List.of(gi + "_r", gi + "_z", gi + "_n");
+        long[] part = {seq, batch, hidden};
+        emitMulti("splitND", LAYER_SPLIT_ND, List.of(gi), giParts, List.of(part, part, part), new ProtoMessage().varint(SPLIT_AXIS, 2)
+                .varint(SPLIT_NUM_SPLITS, 3));
+        String h = p + "_h0";
+        emit("loadConstantND", LAYER_LOAD_CONSTANT_ND, List.of(), h, step, new ProtoMessage().varints(LOAD_CONSTANT_SHAPE, step)
+                .message(LOAD_CONSTANT_DATA, weights(new float[(int) (batch * hidden)])));
+        String[] states = new String[(int) seq];
+        for (int k = 0; k < seq; k++) {
+            int t = reverse ? (int) seq - 1 - k : k;
+            String q = p + "_t" + t;
+            String[] xs = new String[3];
+            for (int g = 0; g < 3; g++) {
+                xs[g] = q + "_x" + g;
+                long[] begin = {t, 0, 0};
+                long[] end = {t + 1, batch, hidden};
+                emitSlice(giParts.get(g), xs[g], begin, end, new long[] {1, 1, 1}, new long[] {0, 1, 1}, step);
+            }
+            String gh = q + "_gh";
+            ProtoMessage hp = new ProtoMessage().varint(IP_INPUT_CHANNELS, hidden).varint(IP_OUTPUT_CHANNELS, 3 * hidden)
+                    .bool(IP_HAS_BIAS, bhh != null).message(IP_WEIGHTS, weights(whh.data()));
+            if (bhh != null) hp.message(IP_BIAS, weights(bhh));
+            emit("innerProduct", LAYER_INNER_PRODUCT, List.of(h), gh, new long[] {1, batch, 3 * hidden}, hp);
+            List<String> ghParts = List.of(gh + "_r", gh + "_z", gh + "_n");
+            emitMulti("splitND", LAYER_SPLIT_ND, List.of(gh), ghParts, List.of(step, step, step), new ProtoMessage().varint(SPLIT_AXIS, 2)
+                    .varint(SPLIT_NUM_SPLITS, 3));
+            ProtoMessage none = new ProtoMessage();
+            emit("add", LAYER_ADD, List.of(xs[0], ghParts.get(0)), q + "_rsum", step, none);
+            emit("activation", LAYER_ACTIVATION, List.of(q + "_rsum"), q + "_r", step, new ProtoMessage().message(ACTIVATION_SIGMOID, new ProtoMessage()));
+            emit("add", LAYER_ADD, List.of(xs[1], ghParts.get(1)), q + "_zsum", step, none);
+            emit("activation", LAYER_ACTIVATION, List.of(q + "_zsum"), q + "_z", step, new ProtoMessage().message(ACTIVATION_SIGMOID, new ProtoMessage()));
+            emit("multiply", LAYER_MULTIPLY, List.of(q + "_r", ghParts.get(2)), q + "_rn", step, none);
+            emit("add", LAYER_ADD, List.of(xs[2], q + "_rn"), q + "_nsum", step, none);
+            emit("activation", LAYER_ACTIVATION, List.of(q + "_nsum"), q + "_n", step, new ProtoMessage().message(ACTIVATION_TANH, new ProtoMessage()));
+            emit("subtractBroadcastable", LAYER_SUBTRACT_BROADCASTABLE, List.of(h, q + "_n"), q + "_hmn", step, none);
+            emit("multiply", LAYER_MULTIPLY, List.of(q + "_z", q + "_hmn"), q + "_zh", step, none);
+            emit("add", LAYER_ADD, List.of(q + "_n", q + "_zh"), q + "_h", step, none);
+            h = q + "_h";
+            states[t] = h;
+        }
+        String y = p + "_y";
+        if (seq == 1) return states[0];
+        emit("concatND", LAYER_CONCAT_ND, List.of(states), y, new long[] {seq, batch, hidden}, new ProtoMessage().varint(AXIS, 0));
+        return y;
+    }
 }

@@ -114,6 +114,10 @@ public final class SupportedOps {
         op("aten::lstm", false, "uniDirectionalLSTM or biDirectionalLSTM per layer (+ expandDims/squeeze, transpose for batch_first)",
                 "zero initial state, constant weights, eval mode; only the output sequence may be read (not h_n, c_n)", "lstm",
                 GraphConverter::lstm);
+        op("aten::gru", false, "unrolled over the sequence: innerProduct, splitND, sliceStatic, add, multiply, "
+                + "subtractBroadcastable, activation sigmoid/tanh, concatND (+ transpose for batch_first)",
+                "zero initial state, constant weights, eval mode; only the output sequence may be read (not h_n)", "gru",
+                GraphConverter::gru);
         // Reductions.
         op("aten::mean", false, "reduceMean", "a result of rank >= 1, no dtype", "mean", GraphConverter::mean);
         op("aten::sum", false, "reduceSum", "a result of rank >= 1, no dtype", "sum", GraphConverter::sum);
