@@ -5,7 +5,11 @@ import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.channels.FileChannel;
@@ -20,55 +24,122 @@ import java.util.Set;
 import static dev.torch4j.coreml.CoreMlFields.*;
 
 /**
- * TorchScript file to Core ML NeuralNetwork {@code .mlmodel} (specification version 4): reads the
- * frozen graph, checks every op, converts, and writes the file atomically (a temporary file beside
- * the target, fsynced, then renamed; a failure leaves no partial model).
+ * TorchScript file to Core ML NeuralNetwork {@code .mlmodel} (specification version 4, or 5 where a
+ * layer needs iOS 14): reads the frozen graph, converts every op in memory ({@link #plan}), and only
+ * when nothing failed writes the file atomically (a temporary file beside the target, fsynced, then
+ * renamed; a failure leaves no partial model). {@code --check-only} is the same plan, not written.
  */
 public final class CoreMlExporter {
     private CoreMlExporter() {}
 
     /** What was written: layer types in order, the output names and shapes. */
-    public record Result(Path file, long bytes, List<String> layerTypes, List<String> outputs, List<long[]> outputShapes) {}
+    public record Result(Path file, long bytes, List<String> layerTypes, List<String> outputs, List<long[]> outputShapes,
+                         int specificationVersion) {}
 
-    /** Reads the model's graph through libtorch and lists its ops. */
-    public static OpCheck check(Path model) throws IOException {
-        return OpCheck.of(TorchScriptGraphReader.read(model));
+    /**
+     * The whole conversion, in memory: {@code --check-only} reports it, export writes it. {@code spec}
+     * is null exactly when {@code check} has problems.
+     */
+    public static final class Plan {
+        private final OpCheck check;
+        private final List<String> layerTypes;
+        private final List<String> outputs;
+        private final List<long[]> outputShapes;
+        private final int specificationVersion;
+        private final ProtoMessage spec;
+
+        Plan(OpCheck check, List<String> layerTypes, List<String> outputs, List<long[]> outputShapes, int specificationVersion, ProtoMessage spec) {
+            this.check = check;
+            this.layerTypes = List.copyOf(layerTypes);
+            this.outputs = List.copyOf(outputs);
+            this.outputShapes = List.copyOf(outputShapes);
+            this.specificationVersion = specificationVersion;
+            this.spec = spec;
+        }
+
+        public boolean convertible() {
+            return check.convertible();
+        }
+
+        public OpCheck check() {
+            return check;
+        }
+
+        /** The Core ML layer types, in order (of the layers converted so far when there are problems). */
+        public List<String> layerTypes() {
+            return layerTypes;
+        }
+
+        public List<String> outputs() {
+            return outputs;
+        }
+
+        public List<long[]> outputShapes() {
+            return outputShapes;
+        }
+
+        public int specificationVersion() {
+            return specificationVersion;
+        }
+
+        ProtoMessage spec() {
+            return spec;
+        }
     }
 
     /**
+     * Reads the model's graph through libtorch and converts it for these input shapes, collecting
+     * every problem instead of stopping at the first.
+     *
      * @param outputNames names for forward's outputs, or empty for {@code output} ({@code output_0, output_1...} for several)
      */
-    public static Result export(Path model, Path out, List<InputSpec> inputs, List<String> outputNames)
-            throws IOException, UnsupportedModelException {
+    public static Plan plan(Path model, List<InputSpec> inputs, List<String> outputNames) throws IOException {
         TorchGraph g = TorchScriptGraphReader.read(model);
-        OpCheck check = OpCheck.of(g);
-        if (!check.convertible()) {
-            OpCheck.OpUse first = check.unsupported().get(0);
-            throw new UnsupportedModelException("op " + first.op() + " (in " + String.join(", ", first.where())
-                    + ") is not supported by export-coreml" + (check.unsupported().size() > 1
-                    ? "; " + (check.unsupported().size() - 1) + " more unsupported op kind(s): run with --check-only" : ""));
-        }
         GraphConverter.Converted c = GraphConverter.convert(g, inputs);
-        List<String> names = outputNames(outputNames, c.outputBlobs().size());
         Set<String> taken = new HashSet<>();
         for (InputSpec i : inputs) if (!taken.add(i.name())) throw new IllegalArgumentException("input name " + i.name() + " given twice");
+        List<GraphConverter.Problem> problems = new ArrayList<>(c.problems());
+        List<String> types = new ArrayList<>();
+        for (Layer l : c.layers()) types.add(l.type());
+        if (!problems.isEmpty()) {
+            return new Plan(OpCheck.of(g, problems), types, List.of(), c.outputShapes(), c.specificationVersion(), null);
+        }
+        List<String> names = outputNames(outputNames, c.outputBlobs().size());
         for (String n : names) if (!taken.add(n)) throw new IllegalArgumentException("name " + n + " used for more than one input/output");
-
         Map<String, String> rename = new HashMap<>();
         for (int i = 0; i < inputs.size(); i++) rename.put(g.inputs().get(i), inputs.get(i).name());
         for (int i = 0; i < names.size(); i++) {
             String blob = c.outputBlobs().get(i);
             if (rename.containsKey(blob)) {
-                throw new UnsupportedModelException("output " + i + " is " + (g.inputs().contains(blob) ? "an input passed through unchanged" : "returned twice")
-                        + "; Core ML needs each output written by a layer");
+                problems.add(new GraphConverter.Problem("return", "the top module", "returns as output " + i + " "
+                        + (g.inputs().contains(blob) || rename.get(blob).equals(blob) ? "an input passed through unchanged" : "a tensor returned twice")
+                        + "; Core ML needs each output written by its own layer", false));
+                continue;
             }
             rename.put(blob, names.get(i));
         }
+        if (!problems.isEmpty()) {
+            return new Plan(OpCheck.of(g, problems), types, List.of(), c.outputShapes(), c.specificationVersion(), null);
+        }
         ProtoMessage spec = modelMessage(model, inputs, names, c, rename);
-        long bytes = writeAtomically(spec, out);
-        List<String> types = new ArrayList<>();
-        for (Layer l : c.layers()) types.add(l.type());
-        return new Result(out, bytes, types, names, c.outputShapes());
+        return new Plan(OpCheck.of(g, problems), types, names, c.outputShapes(), c.specificationVersion(), spec);
+    }
+
+    /**
+     * Converts and writes atomically (0644, temporary file beside the target, then renamed). Refuses
+     * an existing target unless {@code replace}.
+     */
+    public static Result export(Path model, Path out, List<InputSpec> inputs, List<String> outputNames, boolean replace)
+            throws IOException, UnsupportedModelException {
+        Plan plan = plan(model, inputs, outputNames);
+        if (!plan.convertible()) {
+            List<OpCheck.Problem> problems = plan.check().problems();
+            throw new UnsupportedModelException(problems.get(0).message() + (problems.size() > 1
+                    ? " (and " + (problems.size() - 1) + " more problem(s): --check-only --json lists them)" : ""));
+        }
+        if (!replace && Files.exists(out, LinkOption.NOFOLLOW_LINKS)) throw new FileAlreadyExistsException(out.toString());
+        long bytes = writeAtomically(plan.spec(), out, replace);
+        return new Result(out, bytes, plan.layerTypes(), plan.outputs(), plan.outputShapes(), plan.specificationVersion());
     }
 
     private static List<String> outputNames(List<String> given, int count) {
@@ -102,7 +173,7 @@ public final class CoreMlExporter {
             nn.message(NN_LAYERS, layer);
         }
         nn.varint(NN_ARRAY_INPUT_SHAPE_MAPPING, EXACT_ARRAY_MAPPING);
-        return new ProtoMessage().varint(MODEL_SPECIFICATION_VERSION, SPECIFICATION_VERSION)
+        return new ProtoMessage().varint(MODEL_SPECIFICATION_VERSION, c.specificationVersion())
                 .message(MODEL_DESCRIPTION, description).message(MODEL_NEURAL_NETWORK, nn);
     }
 
@@ -112,10 +183,14 @@ public final class CoreMlExporter {
                 .message(FEATURE_TYPE, new ProtoMessage().message(FEATURE_TYPE_MULTI_ARRAY, array));
     }
 
-    private static long writeAtomically(ProtoMessage spec, Path out) throws IOException {
+    private static long writeAtomically(ProtoMessage spec, Path out, boolean replace) throws IOException {
         Path target = out.toAbsolutePath();
         Path dir = target.getParent();
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // createTempFile makes 0600; a model is a shareable artefact, written 0644 like any other output.
+        if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        }
         boolean done = false;
         try {
             try (OutputStream os = Files.newOutputStream(tmp)) {
@@ -127,6 +202,8 @@ public final class CoreMlExporter {
                 ch.force(true);
             }
             long bytes = Files.size(tmp);
+            // The existence check before conversion can race; re-check just before the rename.
+            if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new FileAlreadyExistsException(out.toString());
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -7,10 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --check-only}: every op kind in the graph, whether the converter knows it, and where unknown ones are used. */
-public record OpCheck(List<OpUse> ops, List<OpUse> unsupported) {
+/**
+ * What a conversion found, for {@code --check-only} and for export alike (both run the whole
+ * conversion): every op kind in the graph with its count, and every problem in graph order. The
+ * model is convertible exactly when there is no problem, which is exactly when export writes it.
+ */
+public record OpCheck(List<OpUse> ops, List<Problem> problems) {
 
-    /** One op kind: how often it occurs and the module paths it occurs in (first seen first). */
+    /** One op kind: how often it occurs, whether the converter knows it, and the module paths it occurs in. */
     public record OpUse(String op, boolean supported, int count, List<String> where) {
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -22,33 +26,39 @@ public record OpCheck(List<OpUse> ops, List<OpUse> unsupported) {
         }
     }
 
-    public boolean convertible() {
-        return unsupported.isEmpty();
+    /** One reason the model is not written: the op, its module path, whether the op is unknown, and the message. */
+    public record Problem(String op, String where, boolean unknownOp, String message) {
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("op", op);
+            m.put("where", where);
+            m.put("supported", !unknownOp);
+            m.put("message", message);
+            return m;
+        }
     }
 
-    static OpCheck of(TorchGraph g) {
+    public boolean convertible() {
+        return problems.isEmpty();
+    }
+
+    static OpCheck of(TorchGraph g, List<GraphConverter.Problem> found) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         Map<String, Set<String>> where = new LinkedHashMap<>();
-        if (!g.constants().isEmpty()) counts.put("prim::Constant", g.constants().size());
         for (TorchGraph.Node n : g.nodes()) {
             counts.merge(n.kind(), 1, Integer::sum);
-            Set<String> w = where.computeIfAbsent(n.kind(), k -> new LinkedHashSet<>());
-            if (n.modulePath().isEmpty()) w.add("(top module)");
-            else w.addAll(List.of(n.modulePath().split(", ")));
+            where.computeIfAbsent(n.kind(), k -> new LinkedHashSet<>()).add(n.where());
         }
         List<OpUse> ops = new ArrayList<>();
-        List<OpUse> bad = new ArrayList<>();
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            String kind = e.getKey();
-            OpUse use = new OpUse(kind, SupportedOps.isSupported(kind), e.getValue(),
-                    List.copyOf(where.getOrDefault(kind, Set.of("(top module)"))));
-            ops.add(use);
-            if (!use.supported()) bad.add(use);
+            ops.add(new OpUse(e.getKey(), SupportedOps.isSupported(e.getKey()), e.getValue(), List.copyOf(where.get(e.getKey()))));
         }
-        return new OpCheck(List.copyOf(ops), List.copyOf(bad));
+        List<Problem> problems = new ArrayList<>();
+        for (GraphConverter.Problem p : found) problems.add(new Problem(p.op(), p.where(), p.unknownOp(), p.message()));
+        return new OpCheck(List.copyOf(ops), List.copyOf(problems));
     }
 
-    /** {"convertible", "ops": [...], "unsupported": [...]} for --json. */
+    /** {"convertible", "ops": [...], "problems": [...]} for --json. */
     public Map<String, Object> toJsonMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("convertible", convertible());
@@ -56,8 +66,8 @@ public record OpCheck(List<OpUse> ops, List<OpUse> unsupported) {
         for (OpUse u : ops) all.add(u.toJson());
         m.put("ops", all);
         List<Object> bad = new ArrayList<>();
-        for (OpUse u : unsupported) bad.add(u.toJson());
-        m.put("unsupported", bad);
+        for (Problem p : problems) bad.add(p.toJson());
+        m.put("problems", bad);
         return m;
     }
 }

@@ -29,7 +29,8 @@ record TorchGraph(String source, List<String> inputs, List<String> outputs, List
      * @param kind       qualified op name, {@code aten::linear}
      * @param inputs     input value names
      * @param outputs    output value names
-     * @param modulePath the module paths whose forward uses this op kind ({@code encoder.scan}), comma-separated; "" when unknown
+     * @param modulePath the module whose forward calls this op ({@code encoder.scan}); "" for the top module; "a or b" when
+     *                   freezing changed how often the op occurs and the occurrence cannot be placed exactly
      * @param source     the Python source line it was compiled from, or "" when the archive kept none
      */
     record Node(String kind, List<String> inputs, List<String> outputs, String modulePath, String source) {

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ final class TorchScriptGraphReader {
                 throw new TorchFileException(file.toString(), null, -1,
                         "libtorch cannot freeze the module: " + firstLine(e), e);
             }
-            Map<String, List<String>> locations = opLocations(module);
+            Map<String, List<String>> locations = opSequence(module);
             return copy(file.toString(), frozen.get_method("forward").graph(), locations);
         }
     }
@@ -83,6 +84,11 @@ final class TorchScriptGraphReader {
         Map<String, Object> constants = new LinkedHashMap<>();
         Map<String, List<String>> tuples = new LinkedHashMap<>();
         JitNode end = g.return_node();
+        Map<String, Integer> frozenCounts = new HashMap<>();
+        for (JitNode n = g.param_node().next(); n.address() != end.address(); n = n.next()) {
+            frozenCounts.merge(n.kind().toQualString().getString(), 1, Integer::sum);
+        }
+        Map<String, Integer> seen = new HashMap<>();
         for (JitNode n = g.param_node().next(); n.address() != end.address(); n = n.next()) {
             String kind = n.kind().toQualString().getString();
             if (kind.equals("prim::Constant")) {
@@ -93,8 +99,8 @@ final class TorchScriptGraphReader {
             List<String> ins = names(n.inputs());
             List<String> outs = names(n.outputs());
             if (kind.equals("prim::TupleConstruct")) tuples.put(outs.get(0), ins);
-            List<String> where = locations.getOrDefault(kind, List.of());
-            nodes.add(new TorchGraph.Node(kind, ins, outs, where.isEmpty() ? "" : String.join(", ", where), ""));
+            nodes.add(new TorchGraph.Node(kind, ins, outs, modulePath(locations.getOrDefault(kind, List.of()),
+                    frozenCounts.get(kind), seen.merge(kind, 1, Integer::sum) - 1), ""));
         }
         List<String> outputs = new ArrayList<>();
         for (String o : names(g.outputs())) {
@@ -110,6 +116,21 @@ final class TorchScriptGraphReader {
         return new TorchGraph(source, List.copyOf(inputs), List.copyOf(outputs), List.copyOf(nodes), constants);
     }
 
+    /**
+     * The module path of the i-th frozen occurrence of an op kind: exact when freezing kept every
+     * occurrence (it folds some batch norms and constants away), otherwise every path using the kind.
+     */
+    private static String modulePath(List<String> paths, int frozenCount, int i) {
+        if (paths.isEmpty()) return "";
+        if (paths.size() == frozenCount) return paths.get(i);
+        List<String> distinct = new ArrayList<>();
+        for (String p : paths) if (!distinct.contains(p)) distinct.add(p);
+        if (distinct.size() == 1) return distinct.get(0);
+        List<String> shown = new ArrayList<>();
+        for (String p : distinct) shown.add(p.isEmpty() ? "(top module)" : p);
+        return String.join(" or ", shown);
+    }
+
     private static String name(Value v) {
         return v.debugName().getString();
     }
@@ -120,13 +141,21 @@ final class TorchScriptGraphReader {
         return out;
     }
 
+    /** One node of an unfrozen forward, copied to Java (the native module objects do not outlive the iteration). */
+    private record RawNode(String kind, String input0, String output, String attr, List<List<RawNode>> blocks) {}
+
+    /** A module's forward: the name of its self input and its nodes. */
+    private record RawForward(String self, List<RawNode> nodes) {}
+
     /**
-     * Op kind to the module paths whose own forward uses it, from the module tree before freezing (each
-     * submodule's forward still calls its children, so its graph holds exactly its own ops). libtorch's
-     * per-node inlined call stacks would say the same, but reading them through the JavaCPP preset crashes.
+     * Op kind to the module path of each of its occurrences, in execution order: the unfrozen
+     * forward walked with every submodule call ({@code prim::CallMethod} on a {@code prim::GetAttr}
+     * chain from self) followed into the callee's forward, which is the order freezing inlines them in.
+     * libtorch's per-node inlined call stacks would say the same, but reading them through the
+     * JavaCPP preset crashes.
      */
-    private static Map<String, List<String>> opLocations(JitModule module) {
-        Map<String, List<String>> where = new LinkedHashMap<>();
+    private static Map<String, List<String>> opSequence(JitModule module) {
+        Map<String, RawForward> forwards = new LinkedHashMap<>();
         var modules = module.named_modules();
         for (var it = modules.begin(); it.notEquals(modules.end()); it.increment()) {
             var named = it.access();
@@ -134,23 +163,69 @@ final class TorchScriptGraphReader {
             JitModule sub = named.value();
             if (!sub.find_method("forward").has_value()) continue;
             Graph g = sub.get_method("forward").graph();
-            JitNode end = g.return_node();
-            collect(g.param_node().next(), end, path.isEmpty() ? "(top module)" : path, where, 0);
+            forwards.put(path, new RawForward(name(g.inputs().get(0)), copyNodes(g.param_node().next(), g.return_node(), 0)));
         }
-        return where;
+        Map<String, List<String>> sequence = new LinkedHashMap<>();
+        RawForward root = forwards.get("");
+        if (root != null) {
+            Map<String, String> modulesOf = new HashMap<>();
+            modulesOf.put(root.self(), "");
+            walk(root.nodes(), "", modulesOf, forwards, sequence, 0);
+        }
+        return sequence;
     }
 
-    private static void collect(JitNode first, JitNode end, String path, Map<String, List<String>> where, int depth) {
+    private static List<RawNode> copyNodes(JitNode first, JitNode end, int depth) {
+        List<RawNode> out = new ArrayList<>();
         for (JitNode n = first; n.address() != end.address(); n = n.next()) {
             String kind = n.kind().toQualString().getString();
-            List<String> paths = where.computeIfAbsent(kind, k -> new ArrayList<>());
-            if (!paths.contains(path)) paths.add(path);
-            // Ops inside if/loop bodies count for the module too.
-            var blocks = n.blocks();
-            for (long b = 0; b < blocks.size() && depth < MAX_DEPTH; b++) {
-                var block = blocks.at(b);
-                collect(block.nodes().front(), block.return_node(), path, where, depth + 1);
+            if (kind.equals("prim::Constant")) continue;
+            String input0 = n.inputs().size() > 0 ? name(n.inputs().get(0)) : "";
+            String output = n.outputs().size() > 0 ? name(n.outputs().get(0)) : "";
+            // The attribute name itself is not readable through the preset (JitNode.s returns the std::string
+            // object, not its characters), but TorchScript names a GetAttr's output after the attribute
+            // (fc1, fc1.2 when the name repeats); walk() only trusts it when the owner has such a submodule.
+            String attr = kind.equals("prim::GetAttr") ? output.replaceFirst("\\.[0-9]+$", "")
+                    : kind.equals("prim::CallMethod") ? "" : null;
+            List<List<RawNode>> blocks = new ArrayList<>();
+            var bs = n.blocks();
+            for (long b = 0; b < bs.size() && depth < MAX_DEPTH; b++) {
+                var block = bs.at(b);
+                blocks.add(copyNodes(block.nodes().front(), block.return_node(), depth + 1));
             }
+            out.add(new RawNode(kind, input0, output, attr, blocks));
+        }
+        return out;
+    }
+
+    private static void walk(List<RawNode> nodes, String path, Map<String, String> modulesOf, Map<String, RawForward> forwards,
+                             Map<String, List<String>> sequence, int depth) {
+        for (RawNode n : nodes) {
+            String owner = modulesOf.get(n.input0());
+            if (n.attr() != null && owner != null) {
+                if (n.kind().equals("prim::GetAttr")) {
+                    // Value names cannot start with a digit: Sequential's child "0" comes back as "_0".
+                    for (String attr : n.attr().matches("_[0-9]+") ? List.of(n.attr(), n.attr().substring(1)) : List.of(n.attr())) {
+                        String child = owner.isEmpty() ? attr : owner + "." + attr;
+                        if (forwards.containsKey(child)) {
+                            modulesOf.put(n.output(), child);
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                // A call on a submodule is taken to be its forward (what traced modules call); a call on the
+                // module's own self (a helper method of a scripted module) is not followed.
+                RawForward callee = forwards.get(owner);
+                if (!owner.equals(path) && callee != null && depth < MAX_DEPTH) {
+                    Map<String, String> inner = new HashMap<>();
+                    inner.put(callee.self(), owner);
+                    walk(callee.nodes(), owner, inner, forwards, sequence, depth + 1);
+                    continue;
+                }
+            }
+            sequence.computeIfAbsent(n.kind(), k -> new ArrayList<>()).add(path);
+            for (List<RawNode> block : n.blocks()) walk(block, path, modulesOf, forwards, sequence, depth + 1);
         }
     }
 

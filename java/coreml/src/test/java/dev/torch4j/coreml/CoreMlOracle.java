@@ -82,6 +82,32 @@ final class CoreMlOracle {
         return (Map<String, Object>) Json.parse(last);
     }
 
+    /** {@link #check} for several models in one Python process: OURS_DIR/NAME.mlmodel for each name. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> checkAll(Path oursDir, List<String> models) throws IOException {
+        if (models.isEmpty()) return Map.of();
+        List<String> args = new ArrayList<>(List.of("checks", fixtures().toString(), oursDir.toString()));
+        args.addAll(models);
+        Run r = python(900, args.toArray(new String[0]));
+        String last = r.output().strip();
+        last = last.substring(last.lastIndexOf('\n') + 1);
+        if (!last.startsWith("{")) throw new AssertionError("coreml_oracle.py checks failed:\n" + r.output());
+        return (Map<String, Object>) Json.parse(last);
+    }
+
+    /** The op names coremltools 6.2's torch frontend converts. */
+    @SuppressWarnings("unchecked")
+    static List<String> coremltoolsRegistry() throws IOException {
+        fixtures();
+        Run r = python(300, "registry");
+        String last = r.output().strip();
+        last = last.substring(last.lastIndexOf('\n') + 1);
+        if (r.exitCode() != 0 || !last.startsWith("[")) throw new AssertionError("coreml_oracle.py registry failed:\n" + r.output());
+        List<String> names = new ArrayList<>();
+        for (Object o : (List<Object>) Json.parse(last)) names.add((String) o);
+        return names;
+    }
+
     record Run(int exitCode, String output) {}
 
     private static Run python(int timeoutSeconds, String... args) throws IOException {

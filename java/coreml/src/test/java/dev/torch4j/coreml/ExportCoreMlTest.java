@@ -10,9 +10,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,11 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * export-coreml against coremltools 6.2 and PyTorch 1.13 on the models in src/test/python/coreml_models.py:
- * the convertibility verdict and the missing op, the structure and weights of every written file, and
- * its outputs under the numpy reference evaluator.
+ * export-coreml against coremltools 6.2 and PyTorch 1.13 on the models src/test/python/coreml_models.py
+ * generates: the verdict (convertible, or the op coremltools lacks), and for every written file its
+ * outputs under the numpy evaluator, which must also reproduce PyTorch on coremltools' own file.
  */
 class ExportCoreMlTest {
+    /**
+     * Models coremltools converts but torch4j refuses on purpose, with the op it must name: in_place_view
+     * writes in place into a view and reads the base afterwards, which Core ML layers cannot express
+     * (coremltools 6.2 writes it without the relu_, computing wrong numbers).
+     */
+    static final Map<String, String> EXPECTED_REFUSALS = Map.of("in_place_view", "aten::relu_");
 
     record Cli(int exitCode, String out, String err) {}
 
@@ -36,52 +47,100 @@ class ExportCoreMlTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static String shapeArg(Map<String, Object> verdict) {
-        return ((List<Object>) verdict.get("shape")).stream().map(String::valueOf).collect(Collectors.joining(","));
+    private static String inputArg(Map<String, Object> verdict) {
+        return "x:" + ((List<Object>) verdict.get("shape")).stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     @Test
     @SuppressWarnings("unchecked")
-    void checkOnlyAgreesWithCoremltoolsAndNamesTheMissingOp() throws IOException {
+    void everyModelGetsCoremltoolsVerdictAndPyTorchsNumbers() throws IOException {
         Map<String, Object> verdicts = CoreMlOracle.verdicts();
-        assertTrue(verdicts.size() >= 5, "oracle covers the test models");
+        assertTrue(verdicts.size() >= 30, "the generator writes dozens of models: " + verdicts.keySet());
+        Path dir = CoreMlOracle.tempDir();
+        Set<String> emitted = new TreeSet<>();
+        List<String> written = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (Map.Entry<String, Object> e : verdicts.entrySet()) {
+            String name = e.getKey();
             Map<String, Object> v = (Map<String, Object>) e.getValue();
-            Path model = CoreMlOracle.fixtures().resolve(e.getKey() + ".pt");
-            Cli r = cli(model.toString(), "--check-only", "--json");
-            boolean convertible = (Boolean) v.get("convertible");
-            assertEquals(convertible ? 0 : 1, r.exitCode(), e.getKey() + ": " + r.out() + r.err());
-            Map<String, Object> report = (Map<String, Object>) Json.parse(r.out());
-            assertEquals(convertible, report.get("convertible"), e.getKey());
-            List<Object> unsupported = (List<Object>) report.get("unsupported");
-            if (convertible) {
-                assertTrue(unsupported.isEmpty(), e.getKey() + ": " + unsupported);
-            } else {
-                assertEquals(1, unsupported.size(), e.getKey() + ": " + unsupported);
-                Map<String, Object> op = (Map<String, Object>) unsupported.get(0);
-                // coremltools names the op without its namespace: 'cumprod' for aten::cumprod.
-                assertEquals("aten::" + v.get("missing_op"), op.get("op"), e.getKey());
-                assertEquals(false, op.get("supported"));
+            String model = CoreMlOracle.fixtures().resolve(name + ".pt").toString();
+            Cli check = cli(model, "--check-only", "--json", "--input", inputArg(v));
+            Map<String, Object> report = (Map<String, Object>) Json.parse(check.out());
+            List<Object> problems = (List<Object>) report.get("problems");
+            Path out = dir.resolve(name + ".mlmodel");
+            Cli export = cli(model, out.toString(), "--input", inputArg(v));
+            // One path: --check-only's verdict is export's, always.
+            if ((check.exitCode() == 0) != (export.exitCode() == 0) || Files.exists(out) != (export.exitCode() == 0)) {
+                failures.add(name + ": --check-only exit " + check.exitCode() + ", export exit " + export.exitCode() + " " + export.err());
+                continue;
             }
-            List<Object> ops = (List<Object>) report.get("ops");
-            assertFalse(ops.isEmpty(), e.getKey());
+            String missing = (String) v.get("missing_op");
+            String expectedOp = missing != null ? "aten::" + missing : EXPECTED_REFUSALS.get(name);
+            if (expectedOp != null) {
+                // Refused, naming the op the user's model calls first (not a helper such as aten::zeros).
+                String first = problems.isEmpty() ? null : (String) ((Map<String, Object>) problems.get(0)).get("op");
+                if (check.exitCode() != 1 || !expectedOp.equals(first)) {
+                    failures.add(name + ": expected a refusal naming " + expectedOp + ", got exit " + check.exitCode() + " " + problems);
+                } else if (!export.err().startsWith("torch4j: " + model + ": op " + expectedOp) || export.err().strip().contains("\n")) {
+                    failures.add(name + ": export's message is not one line naming " + expectedOp + ": " + export.err());
+                }
+                continue;
+            }
+            // coremltools converts it (or fails on a bug of its own, not a missing op): torch4j must write it.
+            if (export.exitCode() != 0) {
+                failures.add(name + ": not written: " + export.err().strip() + " " + problems);
+                continue;
+            }
+            written.add(name);
         }
+        // Both files of every written model under the evaluator, in one Python process.
+        Map<String, Object> numbers = CoreMlOracle.checkAll(dir, written);
+        for (String name : written) {
+            Map<String, Object> r = (Map<String, Object>) numbers.get(name);
+            if (!((List<Object>) r.get("problems")).isEmpty()) failures.add(name + ": " + r);
+            emitted.addAll((List<String>) r.get("layers"));
+        }
+        assertEquals(List.of(), failures);
+        assertTrue(written.size() >= 25, "written: " + written);
+        assertEquals(new TreeSet<>(emittableLayers()), new TreeSet<>(emitted.stream().filter(emittableLayers()::contains).toList()),
+                "every layer type the converter can emit runs in some test model");
+    }
+
+    /** The layer types GraphConverter writes, read from its emit(...) calls. */
+    static Set<String> emittableLayers() throws IOException {
+        String source = Files.readString(source("GraphConverter.java"));
+        Set<String> types = new TreeSet<>();
+        Matcher m = Pattern.compile("emit(?:Multi)?\\(\"(\\w+)\"").matcher(source);
+        while (m.find()) types.add(m.group(1));
+        types.remove("embeddingND"); // needs an integer model input, which --input cannot declare yet (docs/coreml.md)
+        return types;
+    }
+
+    private static Path source(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            for (String rel : new String[] {"src/main/java/dev/torch4j/coreml/", "java/coreml/src/main/java/dev/torch4j/coreml/"}) {
+                if (Files.isRegularFile(p.resolve(rel + name))) return p.resolve(rel + name);
+            }
+        }
+        throw new IllegalStateException(name);
     }
 
     @Test
     @SuppressWarnings("unchecked")
-    void unsupportedOpIsFoundWhereItIsUsedAndNothingIsWritten() throws IOException {
+    void unsupportedOpIsNamedWithItsModulePathAndNothingIsWritten() throws IOException {
         Path model = CoreMlOracle.fixtures().resolve("cumprod.pt");
-        Cli check = cli(model.toString(), "--check-only", "--json");
-        Map<String, Object> op = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) Json.parse(check.out())).get("unsupported")).get(0);
-        assertEquals(List.of("encoder.scan"), op.get("where"));
-        Cli text = cli(model.toString(), "--check-only");
-        assertTrue(text.out().contains("unsupported: aten::cumprod used in encoder.scan"), text.out());
+        Cli check = cli(model.toString(), "--check-only", "--json", "--input", "x:3,4");
+        assertEquals(1, check.exitCode(), check.err());
+        Map<String, Object> p = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) Json.parse(check.out())).get("problems")).get(0);
+        assertEquals("aten::cumprod", p.get("op"));
+        assertEquals("encoder.scan", p.get("where"));
+        assertEquals(false, p.get("supported"));
 
         Path out = CoreMlOracle.tempDir().resolve("cumprod.mlmodel");
         Cli export = cli(model.toString(), out.toString(), "--input", "x:3,4");
         assertEquals(1, export.exitCode(), export.err());
-        assertTrue(export.err().contains("aten::cumprod") && export.err().contains("encoder.scan"), export.err());
+        assertEquals("torch4j: " + model + ": op aten::cumprod (in encoder.scan) is not supported by export-coreml; nothing written",
+                export.err().strip());
         assertFalse(Files.exists(out));
         try (var files = Files.list(out.getParent())) {
             assertEquals(0, files.count(), "no temporary file left behind");
@@ -89,24 +148,23 @@ class ExportCoreMlTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
-    void exportedModelsMatchCoremltoolsAndPyTorch() throws IOException {
-        Path dir = CoreMlOracle.tempDir();
-        List<String> checked = new ArrayList<>();
-        for (Map.Entry<String, Object> e : CoreMlOracle.verdicts().entrySet()) {
-            Map<String, Object> v = (Map<String, Object>) e.getValue();
-            if (!(Boolean) v.get("convertible")) continue;
-            Path out = dir.resolve(e.getKey() + ".mlmodel");
-            Cli r = cli(CoreMlOracle.fixtures().resolve(e.getKey() + ".pt").toString(), out.toString(),
-                    "--input", "x:" + shapeArg(v), "--json");
-            assertEquals(0, r.exitCode(), e.getKey() + ": " + r.err());
-            Map<String, Object> report = CoreMlOracle.check(e.getKey(), out);
-            assertEquals(List.of(), report.get("problems"), e.getKey() + ": " + report);
-            double err = ((Number) report.get("max_abs_error")).doubleValue();
-            assertTrue(err <= 1e-4, e.getKey() + " max error " + err);
-            checked.add(e.getKey());
+    void outputIsAtomic0644AndReplacedOnlyWithForce() throws IOException {
+        Path model = CoreMlOracle.fixtures().resolve("mlp.pt");
+        Path out = CoreMlOracle.tempDir().resolve("mlp.mlmodel");
+        Cli first = cli(model.toString(), out.toString(), "--input", "x:2,8");
+        assertEquals(0, first.exitCode(), first.err());
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+        Files.writeString(out, "keep me");
+        Cli again = cli(model.toString(), out.toString(), "--input", "x:2,8");
+        assertEquals(2, again.exitCode());
+        assertEquals("torch4j: " + out + ": exists; use --force to replace it", again.err().strip());
+        assertEquals("keep me", Files.readString(out));
+        Cli forced = cli(model.toString(), out.toString(), "--input", "x:2,8", "--force");
+        assertEquals(0, forced.exitCode(), forced.err());
+        assertTrue(Files.size(out) > 100);
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(1, files.count(), "only the model, no temporary file");
         }
-        assertEquals(List.of("mlp", "cnn", "attention", "concat"), checked);
     }
 
     @Test
@@ -120,18 +178,19 @@ class ExportCoreMlTest {
         Map<String, Object> o = (Map<String, Object>) ((List<Object>) json.get("outputs")).get(0);
         assertEquals("probs", o.get("name"));
         assertEquals(List.of(2L, 4L), o.get("shape"));
-        // The oracle compares input names with coremltools' (which uses x), so only the names may differ here.
         Map<String, Object> report = CoreMlOracle.check("mlp", out);
-        assertEquals(1, ((List<Object>) report.get("problems")).size(), report.toString());
-        assertTrue(report.get("problems").toString().contains("features"), report.toString());
-        assertTrue(((Number) report.get("max_abs_error")).doubleValue() <= 1e-4);
+        assertEquals(List.of(), report.get("problems"), report.toString());
     }
 
     @Test
     void badInputIsAUsageError() throws IOException {
         Path model = CoreMlOracle.fixtures().resolve("mlp.pt");
         Path out = CoreMlOracle.tempDir().resolve("m.mlmodel");
-        assertEquals(2, cli(model.toString(), out.toString()).exitCode(), "missing --input");
+        Cli noInput = cli(model.toString(), out.toString());
+        assertEquals(2, noInput.exitCode(), "missing --input");
+        assertTrue(noInput.err().startsWith("torch4j: " + model + ": give each forward input's shape"), noInput.err());
+        Cli checkNoInput = cli(model.toString(), "--check-only");
+        assertEquals(2, checkNoInput.exitCode(), "--check-only converts too, so it needs the shapes");
         Cli bad = cli(model.toString(), out.toString(), "--input", "x:2,eight");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("'eight' is not a dimension"), bad.err());
@@ -140,12 +199,13 @@ class ExportCoreMlTest {
         assertTrue(two.err().contains("forward takes 1 tensor input(s), 2 --input given"), two.err());
         Cli wrongShape = cli(model.toString(), out.toString(), "--input", "x:2,7");
         assertEquals(1, wrongShape.exitCode());
-        assertTrue(wrongShape.err().contains("aten::linear") && wrongShape.err().contains("does not end in 8"), wrongShape.err());
+        assertTrue(wrongShape.err().contains("op aten::linear (in fc1) input [2, 7] does not end in 8"), wrongShape.err());
         Path junk = CoreMlOracle.tempDir().resolve("junk.pt");
         Files.writeString(junk, "not a model");
-        Cli unreadable = cli(junk.toString(), "--check-only");
+        Cli unreadable = cli(junk.toString(), "--check-only", "--input", "x:1");
         assertEquals(2, unreadable.exitCode());
-        assertTrue(unreadable.err().contains(junk.toString()), unreadable.err());
+        assertTrue(unreadable.err().startsWith("torch4j: " + junk + ": "), unreadable.err());
+        assertFalse(unreadable.err().contains("Exception"), unreadable.err());
         assertFalse(Files.exists(out));
     }
 }
