@@ -67,49 +67,38 @@ public final class Opcodes {
 
         /** Size of the fixed part: the whole argument for integers and FLOAT8, the length prefix of counted kinds. */
         private final int prefix;
+        /** Whether that fixed part is a signed 4-byte integer (INT4, and the prefixes of LONG4 and STRING4). */
+        private final boolean signed;
 
-        Arg(int prefix) { this.prefix = prefix; }
+        Arg(int prefix) {
+            this.prefix = prefix;
+            this.signed = name().equals("INT4") || name().equals("LONG4") || name().equals("STRING4");
+        }
 
         /** pickletools' name of this argument kind ({@code uint1}, {@code decimalnl_short}...); null for {@link #NONE}. */
         public String pythonName() {
             return this == NONE ? null : name().toLowerCase(java.util.Locale.ROOT);
         }
 
-        /** Whether the argument is a byte count followed by that many bytes. */
-        boolean counted() {
-            return switch (this) {
-                case LONG1, LONG4, STRING1, STRING4, BYTES1, BYTES4, BYTES8, BYTEARRAY8,
-                     UNICODESTRING1, UNICODESTRING4, UNICODESTRING8 -> true;
-                default -> false;
-            };
-        }
-
-        /** A fixed-size integer argument (UINT1, UINT2, INT4, UINT4, UINT8; UINT8 may come back negative). */
+        /**
+         * A fixed-size integer argument (UINT1, UINT2, INT4, UINT4, UINT8; UINT8 may come back negative).
+         * Fields rather than a switch: the machine reads one per BININT, BINPUT, BINGET...
+         */
         long readInt(PickleInput in) throws TorchFileException {
-            return switch (this) {
-                case UINT1 -> in.readByte();
-                case INT4 -> in.readInt32();
-                case UINT2, UINT4, UINT8 -> in.readUnsigned(prefix);
-                default -> throw new AssertionError(this + " is not a fixed-size integer");
-            };
+            if (prefix == 1) return in.readByte();
+            return signed ? in.readInt32() : in.readUnsigned(prefix);
         }
 
         /**
-         * The byte count of a counted argument, refused when the 4-byte signed prefixes (STRING4,
-         * LONG4) are negative. Whether that many bytes remain is checked where they are read.
+         * The byte count of a counted argument, refused when a signed prefix (STRING4, LONG4) is
+         * negative. Whether that many bytes remain is checked where they are read.
          */
         long readLength(PickleInput in) throws TorchFileException {
-            return switch (this) {
-                case LONG1, STRING1, BYTES1, UNICODESTRING1 -> in.readByte();
-                case LONG4, STRING4 -> {
-                    int n = in.readInt32();
-                    if (n < 0) throw in.refuse(ErrorKind.CORRUPT, "negative length " + n);
-                    yield n;
-                }
-                case BYTES4, UNICODESTRING4 -> in.readUnsigned(4);
-                case BYTES8, BYTEARRAY8, UNICODESTRING8 -> in.readUnsigned(8);
-                default -> throw new AssertionError(this + " is not a counted argument");
-            };
+            if (prefix == 1) return in.readByte();
+            if (!signed) return in.readUnsigned(prefix);
+            int n = in.readInt32();
+            if (n < 0) throw in.refuse(ErrorKind.CORRUPT, "negative length " + n);
+            return n;
         }
     }
 
@@ -136,9 +125,30 @@ public final class Opcodes {
     }
 
     private static final Op[] TABLE = new Op[256];
+    /** Per opcode byte, its argument kind (null: not an opcode) and its stack needs packed by {@link #needs}. */
+    private static final Arg[] ARGS = new Arg[256];
+    private static final int[] NEEDS = new int[256];
 
     private static void op(int code, String name, Arg arg, int proto, String before, String after) {
-        TABLE[code] = Op.of(code, name, arg, proto, words(before), words(after));
+        Op op = Op.of(code, name, arg, proto, words(before), words(after));
+        TABLE[code] = op;
+        ARGS[code] = arg;
+        NEEDS[code] = needs(op);
+    }
+
+    /**
+     * An opcode's stack needs in one int, 0 when there is nothing to check (the interpreters look
+     * at it for every opcode): bit 16 takes a mark, bits 8-15 items below, bits 0-7 items above it.
+     * POP checks its own stack (Python's POP also pops a bare MARK).
+     */
+    private static int needs(Op op) {
+        if (op.code() == POP) return 0;
+        return (op.takesMark() ? 1 << 16 : 0) | op.itemsBelow() << 8 | op.itemsAboveMark();
+    }
+
+    /** The argument kind of opcode {@code code}, or null when the byte is not an opcode. */
+    static Arg arg(int code) {
+        return ARGS[code];
     }
 
     private static List<String> words(String s) {
@@ -251,20 +261,19 @@ public final class Opcodes {
      * Refuses an opcode the stack cannot serve, per its row: a missing MARK, too few items above it
      * (OBJ's class) or below it (the list APPENDS extends), too few items on top (REDUCE's two).
      * Both interpreters call this before running an opcode with the stack pointer {@code sp} and
-     * the mark positions {@code marks[0..mp)}. POP is left to them: Python's POP also pops a bare MARK.
+     * the mark positions {@code marks[0..mp)}.
      */
-    static void checkStack(Op op, int sp, int[] marks, int mp, PickleInput in) throws TorchFileException {
-        if (op.code() == POP) return;
-        if (op.takesMark()) {
+    static void checkStack(int code, int sp, int[] marks, int mp, PickleInput in) throws TorchFileException {
+        int needs = NEEDS[code];
+        if (needs == 0) return;
+        int below = needs >> 8 & 0xff;
+        if ((needs & 1 << 16) != 0) {
             if (mp == 0) throw in.refuse(ErrorKind.CORRUPT, "no MARK on the stack");
             int mark = marks[mp - 1];
-            int below = mp > 1 ? marks[mp - 2] : 0;
-            if (sp - mark < op.itemsAboveMark() || mark - below < op.itemsBelow()) {
-                throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
-            }
-        } else {
-            int base = mp > 0 ? marks[mp - 1] : 0;
-            if (sp - base < op.itemsBelow()) throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
+            int base = mp > 1 ? marks[mp - 2] : 0;
+            if (sp - mark < (needs & 0xff) || mark - base < below) throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
+        } else if (sp - (mp > 0 ? marks[mp - 1] : 0) < below) {
+            throw in.refuse(ErrorKind.CORRUPT, "stack underflow");
         }
     }
 }

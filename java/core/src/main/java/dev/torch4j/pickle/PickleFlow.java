@@ -201,12 +201,10 @@ public final class PickleFlow {
             try {
                 while (true) {
                     opAt = in.position();
-                    in.opcode(opAt, -1);
-                    op = in.readByte();
-                    in.opcode(opAt, op);
+                    op = in.readOpcode();
                     Opcodes.Op row = Opcodes.op(op);
                     if (row == null) throw in.refuse(ErrorKind.CORRUPT, "not a pickle opcode");
-                    Opcodes.checkStack(row, sp, marks, mp, in);
+                    Opcodes.checkStack(op, sp, marks, mp, in);
                     if (op == STOP) return in.position();
                     Sym pushed = step(row, opAt);
                     if (pushed != null) push(pushed);

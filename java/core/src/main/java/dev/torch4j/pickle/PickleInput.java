@@ -13,7 +13,7 @@ import java.util.Arrays;
 /**
  * Bounded reads over a {@link ByteRegion}: every declared length is checked against the bytes
  * remaining before anything is allocated, so a hostile length fails at once instead of exhausting memory.
- * It also knows which opcode is being read ({@link #opcode}), so a problem found anywhere while
+ * It also knows which opcode is being run ({@link #readOpcode}), so a problem found anywhere while
  * running it becomes a {@link TorchFileException} naming file, entry, opcode and its offset
  * ({@link #refuse}) right where it is found.
  */
@@ -37,7 +37,7 @@ final class PickleInput implements Refusal<TorchFileException> {
 
     private final String file;
     private final String entry;
-    /** The opcode being run and its offset, for {@link #refuse}; -1 while the opcode byte itself is read. */
+    /** The opcode being run and its offset ({@link #readOpcode}), for {@link #refuse}; -1 when the input ended before it. */
     private int op = -1;
     private long opAt;
 
@@ -54,15 +54,6 @@ final class PickleInput implements Refusal<TorchFileException> {
         this.pos = start;
         slideWindow(start);
     }
-
-    /** Marks the start of the opcode at {@code at} ({@code op} -1 before its byte is read). */
-    void opcode(long at, int op) {
-        this.opAt = at;
-        this.op = op;
-    }
-
-    /** The offset of the opcode being run. */
-    long opcodeOffset() { return opAt; }
 
     /** The failure for a problem found while running the current opcode: {@code opcode 0x.. NAME: reason} at its offset. */
     @Override public TorchFileException refuse(ErrorKind kind, String reason) {
@@ -105,6 +96,23 @@ final class PickleInput implements Refusal<TorchFileException> {
     long remaining() { return end - pos; }
 
     boolean atEnd() { return pos >= end; }
+
+    /**
+     * The next opcode byte, marking it as the opcode being run ({@link #refuse} names it); at the end
+     * of the input the failure says the next opcode was being read.
+     */
+    int readOpcode() throws TorchFileException {
+        long p = pos;
+        opAt = p;
+        if (p >= end) {
+            op = -1;
+            throw truncated("unexpected end of input");
+        }
+        pos = p + 1;
+        int b = p >= winStart && p < winEnd ? window.get((int) (p - winStart)) & 0xff : at(p) & 0xff;
+        op = b;
+        return b;
+    }
 
     int readByte() throws TorchFileException {
         if (pos >= end) throw truncated("unexpected end of input");

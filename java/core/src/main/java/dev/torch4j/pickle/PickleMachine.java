@@ -115,9 +115,7 @@ public final class PickleMachine {
                 opAt = in.position();
                 currentOp = opAt;
                 op = -1;
-                in.opcode(opAt, -1);
-                op = in.readByte();
-                in.opcode(opAt, op);
+                op = in.readOpcode();
                 if (op == STOP) {
                     Object result = pop();
                     position = in.position();
@@ -150,10 +148,8 @@ public final class PickleMachine {
     private void step(int op) throws TorchFileException {
         PickleInput in = this.in;
         long opAt = currentOp;
-        Opcodes.Op row = Opcodes.op(op);
-        if (row == null) throw in.refuse(ErrorKind.CORRUPT, "not a pickle opcode");
-        Opcodes.checkStack(row, sp, marks, mp, in);
-        Opcodes.Arg arg = row.arg();
+        Opcodes.checkStack(op, sp, marks, mp, in);
+        Opcodes.Arg arg = Opcodes.arg(op); // null for a byte that is no opcode: the switch's default refuses it
         switch (op) {
             case PROTO -> Opcodes.checkProtocol(arg.readInt(in), in);
             case FRAME -> {
