@@ -32,6 +32,8 @@ final class FileWork implements Closeable {
     final Configuration conf;
     private final ReadOptions options;
     private ExecutorService worker = newWorker();
+    /** CPU time of the files' worker threads, which do the parsing, hashing and scanning. */
+    private final java.util.concurrent.atomic.AtomicLong workerCpuNanos = new java.util.concurrent.atomic.AtomicLong();
 
     FileWork(Configuration conf, ReadOptions options) {
         this.conf = conf;
@@ -151,7 +153,14 @@ final class FileWork implements Closeable {
 
     <T> T withinBudget(String file, BudgetedWork<T> work) throws Exception {
         Budget budget = options.budget().started();
-        Callable<T> task = () -> work.run(budget);
+        Callable<T> task = () -> {
+            long cpu = TaskCpu.currentThreadNanos();
+            try {
+                return work.run(budget);
+            } finally {
+                workerCpuNanos.addAndGet(TaskCpu.currentThreadNanos() - cpu);
+            }
+        };
         Future<T> f = worker.submit(task);
         try {
             return f.get(budget.timeoutMillis(), TimeUnit.MILLISECONDS);
@@ -164,6 +173,10 @@ final class FileWork implements Closeable {
             Thread.currentThread().interrupt();
             throw e;
         }
+    }
+
+    long workerCpuNanos() {
+        return workerCpuNanos.get();
     }
 
     @Override public void close() {
