@@ -22,18 +22,25 @@ final class SparkLaunch {
 
     /**
      * Spark logs every stage at INFO on stderr (some 200 lines a job). A command shows warnings only,
-     * unless the user chose a log4j2 configuration ({@code -Dlog4j.configurationFile}, or
-     * {@code spark.log.level} / {@code --conf spark.log.level=INFO}).
+     * unless the user chose a log4j2 configuration ({@code -Dlog4j2.configurationFile}) or a level
+     * ({@code --conf spark.log.level=INFO}). Under {@code spark-submit} logging is already set up and
+     * is reset before this main runs, and Spark falls back to its INFO defaults only where log4j2 has
+     * no configuration of its own: so this sets one and has log4j2 load it now.
      */
     static void quietLogging() {
         if (System.getProperty("log4j.configurationFile") != null || System.getProperty("log4j2.configurationFile") != null) return;
         if (System.getProperty("spark.log.level") != null) return;
+        java.net.URL config = SparkLaunch.class.getResource("log4j2-quiet.properties");
+        if (config == null) return;
         try {
-            // log4j-core is Spark's; reached by name because its annotations are not on the compile path (-Werror)
-            Class<?> level = Class.forName("org.apache.logging.log4j.Level");
-            Class.forName("org.apache.logging.log4j.core.config.Configurator")
-                    .getMethod("setRootLevel", level).invoke(null, level.getField("WARN").get(null));
-        } catch (ReflectiveOperationException | LinkageError e) {
+            // log4j-core is Spark's; reached by name because its annotations are not on the compile path (-Werror).
+            // The way Spark loads its own defaults: the context's configuration location set to a resource.
+            // Spark's context: log4j2 keeps one per class loader, and under spark-submit this class has its own loader.
+            Object context = Class.forName("org.apache.logging.log4j.LogManager")
+                    .getMethod("getContext", ClassLoader.class, boolean.class)
+                    .invoke(null, org.apache.spark.SparkContext.class.getClassLoader(), false);
+            context.getClass().getMethod("setConfigLocation", java.net.URI.class).invoke(context, config.toURI());
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException | java.net.URISyntaxException e) {
             // another logging back end: Spark's own defaults apply
         }
     }
@@ -44,6 +51,12 @@ final class SparkLaunch {
         if (master != null) sparkConf.setMaster(master);
         else if (!sparkConf.contains("spark.master")) sparkConf.setMaster("local[*]"); // a plain java launch: every local core
         if (!sparkConf.contains("spark.app.name")) sparkConf.setAppName(appName);
+        // Under spark-submit Spark reloads its INFO defaults once this main runs; its own level setting, applied as
+        // the context starts, quiets the rest (a few INFO lines about the versions come before it).
+        if (!sparkConf.contains("spark.log.level") && System.getProperty("log4j.configurationFile") == null
+                && System.getProperty("log4j2.configurationFile") == null) {
+            sparkConf.set("spark.log.level", "WARN");
+        }
         String resolvedMaster = sparkConf.get("spark.master");
         if (!resolvedMaster.startsWith("local") && !sparkConf.contains("spark.jars")) {
             String jars = String.join(",", ownJars());
