@@ -134,7 +134,10 @@ final class ConvertJob {
             java.nio.file.Path local = Files.createTempFile(LocalScratch.folder(), "torch4j-convert-", ".safetensors");
             try {
                 WriteReport report = new SafetensorsWriter().overwrite(true).write(cp.stateDict(), local);
-                fs.copyFromLocalFile(false, true, new Path(local.toUri()), temporary);
+                // through create(), the stream every Hadoop file system has (S3A's copyFromLocalFile wants its async client)
+                try (var out = fs.create(temporary, true)) {
+                    Files.copy(local, out);
+                }
                 return report;
             } finally {
                 Files.deleteIfExists(local);

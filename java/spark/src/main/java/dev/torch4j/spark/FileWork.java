@@ -3,7 +3,6 @@ package dev.torch4j.spark;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.Torch;
-import dev.torch4j.io.PagedRegion;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Tensors;
 import org.apache.hadoop.conf.Configuration;
@@ -107,35 +106,34 @@ final class FileWork implements Closeable {
                 || (!scan && (required.contains("format") || !formats.isEmpty()));
         try {
             withinBudget(file, budget -> {
-                if (scan) scanInto(row, file, budget);
+                if (required.contains("size")) {
+                    row[Columns.F_SIZE] = new org.apache.hadoop.fs.Path(file).getFileSystem(conf)
+                            .getFileStatus(new org.apache.hadoop.fs.Path(file)).getLen();
+                }
+                if (scan) scanInto(row, file, budget, required.contains("format") || !formats.isEmpty());
                 boolean dangerous = "dangerous".equals(row[Columns.F_VERDICT]);
                 if (open && !dangerous) openInto(row, file, budget); // a dangerous file is not loaded, even inertly
                 return null;
             });
         } catch (Exception e) {
             if (row[Columns.F_ERROR] == null) row[Columns.F_ERROR] = Failures.message(e);
-            if (scan && row[Columns.F_VERDICT] == null) row[Columns.F_VERDICT] = "unknown";
+            if (scan && row[Columns.F_VERDICT] == null) row[Columns.F_VERDICT] = "unreadable";
         }
         if (!formats.isEmpty() && row[Columns.F_FORMAT] != null && !formats.contains((String) row[Columns.F_FORMAT])) return null;
         return row;
     }
 
-    private void scanInto(Object[] row, String file, Budget budget) throws IOException {
-        HadoopSource source = HadoopSource.open(file, conf, budget);
-        row[Columns.F_SIZE] = source.size();
-        try (PagedRegion region = new PagedRegion(source)) {
-            ScanAdapter.Result r = ScanAdapter.scan(file, region);
-            row[Columns.F_FORMAT] = r.container();
-            row[Columns.F_VERDICT] = r.verdict();
-            row[Columns.F_GLOBALS] = r.globals();
-            row[Columns.F_FINDINGS] = r.findings();
-            if (r.error() != null) row[Columns.F_ERROR] = r.error();
-        }
+    private void scanInto(Object[] row, String file, Budget budget, boolean container) throws IOException {
+        ScanAdapter.Result r = ScanAdapter.scan(file, conf, budget, container);
+        row[Columns.F_FORMAT] = r.container();
+        row[Columns.F_VERDICT] = r.verdict();
+        row[Columns.F_GLOBALS] = r.globals();
+        row[Columns.F_FINDINGS] = r.findings();
+        if (r.error() != null) row[Columns.F_ERROR] = r.error();
     }
 
     private void openInto(Object[] row, String file, Budget budget) throws IOException {
         HadoopSource source = HadoopSource.open(file, conf, budget);
-        row[Columns.F_SIZE] = source.size();
         try (Checkpoint cp = Torch.open(source, file, LoadOptions.DEFAULT)) {
             row[Columns.F_FORMAT] = cp.format().id(); // finer than the scan's container: torchscript, mobile
             row[Columns.F_TENSORS] = (long) cp.tensors().size();

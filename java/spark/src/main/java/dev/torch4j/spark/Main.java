@@ -33,7 +33,8 @@ public final class Main {
                                           [--conf KEY=VALUE]... [--force] [--json] [--no-hash]
                                           [--file-timeout SECONDS] [--max-file-bytes N]
               index    one JSON line per tensor: file, path, dtype, shape, sha256 (error when unreadable)
-              scan     one JSON line per file: file, verdict (dangerous|unknown|clean), globals, findings
+              scan     one JSON line per file: file, verdict (torch4j scan's: dangerous|unreadable|unknown|clean|skipped),
+                       globals, findings, error
               convert  every checkpoint's state dict to OUTPUT/<relative path>.safetensors
             """;
 
@@ -161,7 +162,7 @@ public final class Main {
                                Map<String, Object> summary) throws Exception {
         List<String> lines = ConvertJob.run(spark, input, output, force, options);
         Path manifest = new Path(output, "_convert.jsonl");
-        FileSystem fs = manifest.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        FileSystem fs = JobOutput.fileSystem(manifest, spark.sparkContext().hadoopConfiguration()); // no .crc beside it
         fs.mkdirs(manifest.getParent());
         try (FSDataOutputStream o = fs.create(manifest, true)) {
             for (String l : lines) o.write((l + "\n").getBytes(StandardCharsets.UTF_8));

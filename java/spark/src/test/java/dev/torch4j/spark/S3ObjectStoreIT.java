@@ -102,7 +102,7 @@ class S3ObjectStoreIT {
                 if (rel.endsWith(".safetensors")) s3Files.put(rel, sha256(get(s3, o.key()).asByteArray()));
             }
             assertFalse(localFiles.isEmpty());
-            assertEquals(localFiles, s3Files);
+            assertEquals(localFiles, s3Files, Files.readString(tmp.resolve("convert.log")));
         } finally {
             server.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             server.destroyForcibly();
