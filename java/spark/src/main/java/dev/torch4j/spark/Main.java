@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 
 /**
  * {@code index|scan|convert INPUT OUTPUT} on Spark. INPUT is a file or directory on any Hadoop
@@ -145,13 +145,14 @@ public final class Main {
         Dataset<Row> rows = spark.read().format("torch4j").options(options).option("mode", "files").load(input)
                 .select("file", "verdict", "globals", "findings", "error").persist(StorageLevel.MEMORY_AND_DISK());
         rows.write().mode(force ? SaveMode.Overwrite : SaveMode.ErrorIfExists).json(output);
-        long files = 0, dangerous = 0;
-        for (Row r : rows.groupBy("verdict").count().collectAsList()) {
+        long files = 0, dangerous = 0, unreadable = 0;
+        // one job for every count: verdicts and files with errors
+        for (Row r : rows.groupBy("verdict").agg(count("*"), count("error")).collectAsList()) {
             summary.put(r.getString(0), r.getLong(1));
             files += r.getLong(1);
+            unreadable += r.getLong(2);
             if ("dangerous".equals(r.getString(0))) dangerous = r.getLong(1);
         }
-        long unreadable = rows.filter(col("error").isNotNull()).count();
         rows.unpersist();
         summary.put("files", files);
         summary.put("errors", unreadable);
