@@ -3,7 +3,6 @@ package dev.torch4j.spark;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.LoadOptions;
 import dev.torch4j.Torch;
-import dev.torch4j.io.PagedRegion;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Tensors;
 import org.apache.hadoop.conf.Configuration;
@@ -32,6 +31,8 @@ final class FileWork implements Closeable {
     final Configuration conf;
     private final ReadOptions options;
     private ExecutorService worker = newWorker();
+    /** CPU time of the files' worker threads, which do the parsing, hashing and scanning. */
+    private final java.util.concurrent.atomic.AtomicLong workerCpuNanos = new java.util.concurrent.atomic.AtomicLong();
 
     FileWork(Configuration conf, ReadOptions options) {
         this.conf = conf;
@@ -105,35 +106,34 @@ final class FileWork implements Closeable {
                 || (!scan && (required.contains("format") || !formats.isEmpty()));
         try {
             withinBudget(file, budget -> {
-                if (scan) scanInto(row, file, budget);
+                if (required.contains("size")) {
+                    row[Columns.F_SIZE] = new org.apache.hadoop.fs.Path(file).getFileSystem(conf)
+                            .getFileStatus(new org.apache.hadoop.fs.Path(file)).getLen();
+                }
+                if (scan) scanInto(row, file, budget, required.contains("format") || !formats.isEmpty());
                 boolean dangerous = "dangerous".equals(row[Columns.F_VERDICT]);
                 if (open && !dangerous) openInto(row, file, budget); // a dangerous file is not loaded, even inertly
                 return null;
             });
         } catch (Exception e) {
             if (row[Columns.F_ERROR] == null) row[Columns.F_ERROR] = Failures.message(e);
-            if (scan && row[Columns.F_VERDICT] == null) row[Columns.F_VERDICT] = "unknown";
+            if (scan && row[Columns.F_VERDICT] == null) row[Columns.F_VERDICT] = "unreadable";
         }
         if (!formats.isEmpty() && row[Columns.F_FORMAT] != null && !formats.contains((String) row[Columns.F_FORMAT])) return null;
         return row;
     }
 
-    private void scanInto(Object[] row, String file, Budget budget) throws IOException {
-        HadoopSource source = HadoopSource.open(file, conf, budget);
-        row[Columns.F_SIZE] = source.size();
-        try (PagedRegion region = new PagedRegion(source)) {
-            ScanAdapter.Result r = ScanAdapter.scan(file, region);
-            row[Columns.F_FORMAT] = r.container();
-            row[Columns.F_VERDICT] = r.verdict();
-            row[Columns.F_GLOBALS] = r.globals();
-            row[Columns.F_FINDINGS] = r.findings();
-            if (r.error() != null) row[Columns.F_ERROR] = r.error();
-        }
+    private void scanInto(Object[] row, String file, Budget budget, boolean container) throws IOException {
+        ScanAdapter.Result r = ScanAdapter.scan(file, conf, budget, container);
+        row[Columns.F_FORMAT] = r.container();
+        row[Columns.F_VERDICT] = r.verdict();
+        row[Columns.F_GLOBALS] = r.globals();
+        row[Columns.F_FINDINGS] = r.findings();
+        if (r.error() != null) row[Columns.F_ERROR] = r.error();
     }
 
     private void openInto(Object[] row, String file, Budget budget) throws IOException {
         HadoopSource source = HadoopSource.open(file, conf, budget);
-        row[Columns.F_SIZE] = source.size();
         try (Checkpoint cp = Torch.open(source, file, LoadOptions.DEFAULT)) {
             row[Columns.F_FORMAT] = cp.format().id(); // finer than the scan's container: torchscript, mobile
             row[Columns.F_TENSORS] = (long) cp.tensors().size();
@@ -151,7 +151,14 @@ final class FileWork implements Closeable {
 
     <T> T withinBudget(String file, BudgetedWork<T> work) throws Exception {
         Budget budget = options.budget().started();
-        Callable<T> task = () -> work.run(budget);
+        Callable<T> task = () -> {
+            long cpu = TaskCpu.currentThreadNanos();
+            try {
+                return work.run(budget);
+            } finally {
+                workerCpuNanos.addAndGet(TaskCpu.currentThreadNanos() - cpu);
+            }
+        };
         Future<T> f = worker.submit(task);
         try {
             return f.get(budget.timeoutMillis(), TimeUnit.MILLISECONDS);
@@ -164,6 +171,10 @@ final class FileWork implements Closeable {
             Thread.currentThread().interrupt();
             throw e;
         }
+    }
+
+    long workerCpuNanos() {
+        return workerCpuNanos.get();
     }
 
     @Override public void close() {

@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 
 /**
  * {@code index|scan|convert INPUT OUTPUT} on Spark. INPUT is a file or directory on any Hadoop
@@ -30,28 +30,33 @@ import static org.apache.spark.sql.functions.col;
 public final class Main {
     static final String USAGE = """
             usage: dev.torch4j.spark.Main index|scan|convert INPUT OUTPUT [--to safetensors] [--master URL]
-                                          [--force] [--json] [--no-hash] [--file-timeout SECONDS] [--max-file-bytes N]
+                                          [--conf KEY=VALUE]... [--force] [--json] [--no-hash]
+                                          [--file-timeout SECONDS] [--max-file-bytes N]
               index    one JSON line per tensor: file, path, dtype, shape, sha256 (error when unreadable)
-              scan     one JSON line per file: file, verdict (dangerous|unknown|clean), globals, findings
+              scan     one JSON line per file: file, verdict (torch4j scan's: dangerous|unreadable|unknown|clean|skipped),
+                       globals, findings, error
               convert  every checkpoint's state dict to OUTPUT/<relative path>.safetensors
             """;
 
     private Main() {}
 
     public static void main(String[] args) {
-        // Spark's default logging is INFO on stderr; a command shows warnings only, unless the user configured logging.
-        if (System.getProperty("log4j.configurationFile") == null && System.getProperty("log4j2.configurationFile") == null) {
-            System.setProperty("log4j.configurationFile", "dev/torch4j/spark/log4j2-main.properties");
-        }
+        SparkLaunch.quietLogging();
         System.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> positional = new ArrayList<>();
         Map<String, String> flags = new LinkedHashMap<>();
+        Map<String, String> conf = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
+                case "--conf" -> {
+                    if (i + 1 >= args.length || args[i + 1].indexOf('=') <= 0) return usage(err, "--conf needs KEY=VALUE");
+                    String kv = args[++i];
+                    conf.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
                 case "--master", "--to", "--file-timeout", "--max-file-bytes" -> {
                     if (i + 1 >= args.length) return usage(err, a + " needs a value");
                     flags.put(a, args[++i]);
@@ -84,11 +89,7 @@ public final class Main {
             return usage(err, e.getMessage());
         }
 
-        SparkSession.Builder builder = SparkSession.builder().appName("torch4j " + command);
-        // spark-submit sets spark.master; a plain java launch runs locally on every core.
-        if (flags.containsKey("--master")) builder.master(flags.get("--master"));
-        else if (System.getProperty("spark.master") == null) builder.master("local[*]");
-        SparkSession spark = builder.getOrCreate();
+        SparkSession spark = SparkLaunch.session("torch4j " + command, flags.get("--master"), conf);
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
         try {
@@ -107,9 +108,15 @@ public final class Main {
                 default -> convert(spark, input, output, flags.containsKey("--force"), readOptions, summary);
             };
             summary.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
-            // In local mode the executors are this JVM: its CPU time is the job's cost, whatever else loads the machine.
+            // The driver's CPU time plus every task's thread CPU time (an accumulator): the job's cost on any cluster.
+            // In local mode the tasks run in this JVM, so the driver's share is its process time less the tasks'.
             long cpu = processCpuNanos();
-            if (cpu >= 0 && cpuStart >= 0) summary.put("cpuSeconds", Math.round((cpu - cpuStart) / 1e7) / 100.0);
+            long tasks = TaskCpu.nanos(spark);
+            if (cpu >= 0 && cpuStart >= 0) {
+                long driver = SparkLaunch.isLocal(spark) ? Math.max(0, cpu - cpuStart - tasks) : cpu - cpuStart;
+                summary.put("cpuSeconds", Math.round((driver + tasks) / 1e7) / 100.0);
+                summary.put("taskCpuSeconds", Math.round(tasks / 1e7) / 100.0);
+            }
             report(out, flags.containsKey("--json"), summary);
             return status;
         } catch (Exception e) {
@@ -138,13 +145,14 @@ public final class Main {
         Dataset<Row> rows = spark.read().format("torch4j").options(options).option("mode", "files").load(input)
                 .select("file", "verdict", "globals", "findings", "error").persist(StorageLevel.MEMORY_AND_DISK());
         rows.write().mode(force ? SaveMode.Overwrite : SaveMode.ErrorIfExists).json(output);
-        long files = 0, dangerous = 0;
-        for (Row r : rows.groupBy("verdict").count().collectAsList()) {
+        long files = 0, dangerous = 0, unreadable = 0;
+        // one job for every count: verdicts and files with errors
+        for (Row r : rows.groupBy("verdict").agg(count("*"), count("error")).collectAsList()) {
             summary.put(r.getString(0), r.getLong(1));
             files += r.getLong(1);
+            unreadable += r.getLong(2);
             if ("dangerous".equals(r.getString(0))) dangerous = r.getLong(1);
         }
-        long unreadable = rows.filter(col("error").isNotNull()).count();
         rows.unpersist();
         summary.put("files", files);
         summary.put("errors", unreadable);
@@ -155,7 +163,7 @@ public final class Main {
                                Map<String, Object> summary) throws Exception {
         List<String> lines = ConvertJob.run(spark, input, output, force, options);
         Path manifest = new Path(output, "_convert.jsonl");
-        FileSystem fs = manifest.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        FileSystem fs = JobOutput.fileSystem(manifest, spark.sparkContext().hadoopConfiguration()); // no .crc beside it
         fs.mkdirs(manifest.getParent());
         try (FSDataOutputStream o = fs.create(manifest, true)) {
             for (String l : lines) o.write((l + "\n").getBytes(StandardCharsets.UTF_8));

@@ -8,6 +8,7 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.LongAccumulator;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -26,11 +27,14 @@ final class Torch4jPartitionReader implements PartitionReader<InternalRow> {
     private final int[] columns;
     private final FileWork work;
     private final Deque<Object[]> pending = new ArrayDeque<>();
+    private final LongAccumulator taskCpuNanos;
+    private final long cpuStart = TaskCpu.currentThreadNanos();
     private int next;
     private InternalRow current;
 
     Torch4jPartitionReader(ReadOptions options, StructType required, Set<String> formats, Configuration conf,
-                           FilePartition.Piece[] pieces) {
+                           FilePartition.Piece[] pieces, LongAccumulator taskCpuNanos) {
+        this.taskCpuNanos = taskCpuNanos;
         this.options = options;
         this.pieces = pieces;
         this.formats = formats;
@@ -89,7 +93,10 @@ final class Torch4jPartitionReader implements PartitionReader<InternalRow> {
 
     @Override public InternalRow get() { return current; }
 
-    @Override public void close() { work.close(); }
+    @Override public void close() {
+        work.close();
+        taskCpuNanos.add(TaskCpu.currentThreadNanos() - cpuStart + work.workerCpuNanos());
+    }
 
     @Override public String toString() { return "torch4j reader over " + Arrays.toString(pieces); }
 }

@@ -69,7 +69,8 @@ final class Torch4jScan implements Scan, Batch {
     }
 
     @Override public PartitionReaderFactory createReaderFactory() {
+        SparkSession spark = SparkSession.active();
         return new Torch4jReaderFactory(options, required, filter.formats(),
-                new HadoopConf(SparkSession.active().sparkContext().hadoopConfiguration()));
+                new HadoopConf(spark.sparkContext().hadoopConfiguration()), TaskCpu.accumulator(spark));
     }
 }
