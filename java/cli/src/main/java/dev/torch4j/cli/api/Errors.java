@@ -52,4 +52,3 @@ public final class Errors {
         return expected ? m : "internal error: " + m + " (run again with --debug to see where)";
     }
 }
-
