@@ -712,33 +712,14 @@ final class GraphConverter {
                 new ProtoMessage().floatValue(CLIP_MIN, (float) lo).floatValue(CLIP_MAX, (float) hi));
     }
 
-    private void unary(Node n, int type) throws UnsupportedModelException {
-        emit("unary", LAYER_UNARY, List.of(in(n, 0)), out(n), shape(n, 0), new ProtoMessage().varint(UNARY_TYPE, type)
+    /** An elementwise unary layer of {@code type} (abs, exp, log, sqrt, rsqrt, inverse) on the node's input. */
+    void unary(Node n, int type) throws UnsupportedModelException {
+        unaryTo(n, in(n, 0), type);
+    }
+
+    private void unaryTo(Node n, String input, int type) throws UnsupportedModelException {
+        emit("unary", LAYER_UNARY, List.of(input), out(n), shape(n, 0), new ProtoMessage().varint(UNARY_TYPE, type)
                 .floatValue(UNARY_ALPHA, 1f).floatValue(UNARY_SCALE, 1f));
-    }
-
-    void abs(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_ABS);
-    }
-
-    void exp(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_EXP);
-    }
-
-    void log(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_LOG);
-    }
-
-    void sqrt(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_SQRT);
-    }
-
-    void rsqrt(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_RSQRT);
-    }
-
-    void reciprocal(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_INVERSE);
     }
 
     void round(Node n) throws UnsupportedModelException {
@@ -761,8 +742,7 @@ final class GraphConverter {
     void logSoftmax(Node n) throws UnsupportedModelException {
         String soft = out(n) + "_softmax";
         softmaxTo(n, soft);
-        emit("unary", LAYER_UNARY, List.of(soft), out(n), shape(n, 0), new ProtoMessage().varint(UNARY_TYPE, UNARY_LOG)
-                .floatValue(UNARY_ALPHA, 1f).floatValue(UNARY_SCALE, 1f));
+        unaryTo(n, soft, UNARY_LOG);
     }
 
     // ---- pooling ----
@@ -942,16 +922,11 @@ final class GraphConverter {
         }
     }
 
-    void gt(Node n) throws UnsupportedModelException {
-        compare(n, "greaterThan", LAYER_GREATER_THAN);
-    }
-
-    void lt(Node n) throws UnsupportedModelException {
-        compare(n, "lessThan", LAYER_LESS_THAN);
-    }
-
-    /** a > b: 1.0 / 0.0 in float (Core ML has no bool tensors); a number b is the layer's alpha. */
-    private void compare(Node n, String type, int field) throws UnsupportedModelException {
+    /**
+     * a > b (greaterThan), a < b (lessThan): 1.0 / 0.0 in float (Core ML has no bool tensors); a
+     * number b is the layer's alpha.
+     */
+    void compare(Node n, String type, int field) throws UnsupportedModelException {
         long[] a = shape(n, 0);
         String b = in(n, 1);
         Object bc = constants.get(b);
@@ -974,16 +949,8 @@ final class GraphConverter {
 
     // ---- reductions ----
 
-    void mean(Node n) throws UnsupportedModelException {
-        reduce(n, "reduceMean", LAYER_REDUCE_MEAN);
-    }
-
-    void sum(Node n) throws UnsupportedModelException {
-        reduce(n, "reduceSum", LAYER_REDUCE_SUM);
-    }
-
     /** mean/sum(x, dims, keepdim, dtype=None); mean/sum(x, dtype=None) reduces everything. */
-    private void reduce(Node n, String type, int field) throws UnsupportedModelException {
+    void reduce(Node n, String type, int field) throws UnsupportedModelException {
         long[] x = shape(n, 0);
         boolean all = n.inputs().size() <= 2;
         long[] dims;
