@@ -12,6 +12,5 @@ module dev.torch4j.cli {
     opens dev.torch4j.cli.api to info.picocli;
 
     uses dev.torch4j.cli.api.CliExtension;
-    uses dev.torch4j.spi.CliExtension;
     uses dev.torch4j.spi.NativeBackend;
 }

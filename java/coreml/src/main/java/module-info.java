@@ -10,9 +10,11 @@ module dev.torch4j.coreml {
     requires org.bytedeco.javacpp;
     requires org.bytedeco.pytorch;
     requires static info.picocli;
+    // The command API (torch4j-cli) for export-coreml; optional like in torch4j-libtorch.
+    requires static dev.torch4j.cli;
 
     exports dev.torch4j.coreml;
     opens dev.torch4j.coreml.cli to info.picocli;
 
-    provides dev.torch4j.spi.CliExtension with dev.torch4j.coreml.cli.ExportCoreMlExtension;
+    provides dev.torch4j.cli.api.CliExtension with dev.torch4j.coreml.cli.ExportCoreMlExtension;
 }

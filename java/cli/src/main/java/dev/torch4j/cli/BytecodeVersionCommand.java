@@ -23,7 +23,7 @@ import java.nio.file.Path;
  */
 @Command(name = "bytecode-version", mixinStandardHelpOptions = true,
         description = {"Print the bytecode version of a PyTorch Mobile (.ptl) file (pure Java).",
-                "See README.md, \"Native backends\", for the versions each PyTorch release loads."},
+                "See docs/native.md for the versions each PyTorch release loads."},
         exitCodeListHeading = ExitCodeLists.HEADING,
         exitCodeList = {ExitCodeLists.OK, ExitCodeLists.BAD_INPUT})
 final class BytecodeVersionCommand extends Torch4jCommand {

@@ -137,11 +137,6 @@ public final class Main implements Runnable {
                 Object command = ext.command();
                 found.put(nameOf(command), command);
             }
-            // Modules not yet on this API register through core's untyped interface.
-            for (dev.torch4j.spi.CliExtension ext : ServiceLoader.load(dev.torch4j.spi.CliExtension.class)) {
-                Object command = ext.command();
-                found.put(nameOf(command), command);
-            }
         } catch (ServiceConfigurationError | LinkageError | CommandLine.InitializationException e) {
             err.println("torch4j: warning: an optional command could not be added: " + e.getMessage());
         }

@@ -712,33 +712,14 @@ final class GraphConverter {
                 new ProtoMessage().floatValue(CLIP_MIN, (float) lo).floatValue(CLIP_MAX, (float) hi));
     }
 
-    private void unary(Node n, int type) throws UnsupportedModelException {
-        emit("unary", LAYER_UNARY, List.of(in(n, 0)), out(n), shape(n, 0), new ProtoMessage().varint(UNARY_TYPE, type)
+    /** An elementwise unary layer of {@code type} (abs, exp, log, sqrt, rsqrt, inverse) on the node's input. */
+    void unary(Node n, int type) throws UnsupportedModelException {
+        unaryTo(n, in(n, 0), type);
+    }
+
+    private void unaryTo(Node n, String input, int type) throws UnsupportedModelException {
+        emit("unary", LAYER_UNARY, List.of(input), out(n), shape(n, 0), new ProtoMessage().varint(UNARY_TYPE, type)
                 .floatValue(UNARY_ALPHA, 1f).floatValue(UNARY_SCALE, 1f));
-    }
-
-    void abs(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_ABS);
-    }
-
-    void exp(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_EXP);
-    }
-
-    void log(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_LOG);
-    }
-
-    void sqrt(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_SQRT);
-    }
-
-    void rsqrt(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_RSQRT);
-    }
-
-    void reciprocal(Node n) throws UnsupportedModelException {
-        unary(n, UNARY_INVERSE);
     }
 
     void round(Node n) throws UnsupportedModelException {
@@ -761,8 +742,7 @@ final class GraphConverter {
     void logSoftmax(Node n) throws UnsupportedModelException {
         String soft = out(n) + "_softmax";
         softmaxTo(n, soft);
-        emit("unary", LAYER_UNARY, List.of(soft), out(n), shape(n, 0), new ProtoMessage().varint(UNARY_TYPE, UNARY_LOG)
-                .floatValue(UNARY_ALPHA, 1f).floatValue(UNARY_SCALE, 1f));
+        unaryTo(n, soft, UNARY_LOG);
     }
 
     // ---- pooling ----
@@ -942,16 +922,11 @@ final class GraphConverter {
         }
     }
 
-    void gt(Node n) throws UnsupportedModelException {
-        compare(n, "greaterThan", LAYER_GREATER_THAN);
-    }
-
-    void lt(Node n) throws UnsupportedModelException {
-        compare(n, "lessThan", LAYER_LESS_THAN);
-    }
-
-    /** a > b: 1.0 / 0.0 in float (Core ML has no bool tensors); a number b is the layer's alpha. */
-    private void compare(Node n, String type, int field) throws UnsupportedModelException {
+    /**
+     * a > b (greaterThan), a < b (lessThan): 1.0 / 0.0 in float (Core ML has no bool tensors); a
+     * number b is the layer's alpha.
+     */
+    void compare(Node n, String type, int field) throws UnsupportedModelException {
         long[] a = shape(n, 0);
         String b = in(n, 1);
         Object bc = constants.get(b);
@@ -974,16 +949,8 @@ final class GraphConverter {
 
     // ---- reductions ----
 
-    void mean(Node n) throws UnsupportedModelException {
-        reduce(n, "reduceMean", LAYER_REDUCE_MEAN);
-    }
-
-    void sum(Node n) throws UnsupportedModelException {
-        reduce(n, "reduceSum", LAYER_REDUCE_SUM);
-    }
-
     /** mean/sum(x, dims, keepdim, dtype=None); mean/sum(x, dtype=None) reduces everything. */
-    private void reduce(Node n, String type, int field) throws UnsupportedModelException {
+    void reduce(Node n, String type, int field) throws UnsupportedModelException {
         long[] x = shape(n, 0);
         boolean all = n.inputs().size() <= 2;
         long[] dims;
@@ -1356,6 +1323,50 @@ final class GraphConverter {
     // ---- recurrent ----
 
     /**
+     * The arguments aten::lstm and aten::gru share after the initial state: (params, has_biases,
+     * num_layers, dropout, train, bidirectional, batch_first), with the input's shape {@code x}.
+     */
+    private record Recurrent(long[] x, List<?> params, boolean bias, long layers, boolean bidirectional, boolean batchFirst) {
+        int directions() {
+            return bidirectional ? 2 : 1;
+        }
+
+        /** Weight tensors per layer and direction: w_ih, w_hh and, with biases, b_ih, b_hh. */
+        int perDirection() {
+            return bias ? 4 : 2;
+        }
+
+        long seq() {
+            return batchFirst ? x[1] : x[0];
+        }
+
+        long batch() {
+            return batchFirst ? x[0] : x[1];
+        }
+    }
+
+    private Recurrent recurrent(Node n, long[] x) throws UnsupportedModelException {
+        if (!(constants.get(in(n, 2)) instanceof List<?> params)) throw refuse("the weights must be constants");
+        boolean bias = bool(n, 3);
+        long layersCount = integer(n, 4);
+        if (bool(n, 6)) throw refuse("is in training mode");
+        Recurrent r = new Recurrent(x, params, bias, layersCount, bool(n, 7), bool(n, 8));
+        long expected = layersCount * r.directions() * r.perDirection();
+        if (params.size() != expected) throw refuse("expected " + expected + " weight tensors, got " + params.size());
+        return r;
+    }
+
+    /** The recurrent layer's input as (seq, batch, features): transposed first when batch_first. */
+    private String sequenceFirst(Node n, Recurrent r) throws UnsupportedModelException {
+        String input = in(n, 0);
+        if (!r.batchFirst()) return input;
+        String t = out(n) + "_seq_first";
+        emit("transpose", LAYER_TRANSPOSE, List.of(input), t, new long[] {r.seq(), r.batch(), r.x()[2]},
+                new ProtoMessage().varints(TRANSPOSE_AXES, new long[] {1, 0, 2}));
+        return t;
+    }
+
+    /**
      * aten::lstm(input, [h0, c0], params, has_biases, num_layers, dropout, train, bidirectional, batch_first),
      * zero initial state: per layer a uniDirectionalLSTM or biDirectionalLSTM on the (Seq, Batch, C, 1, 1)
      * layout those layers need. Only the output sequence is produced; h_n and c_n must not be read.
@@ -1368,79 +1379,66 @@ final class GraphConverter {
             if (!(t instanceof FloatTensor f)) throw refuse("the initial state must be the default zeros");
             for (float v : f.data()) if (v != 0f) throw refuse("a non-zero initial state is not supported");
         }
-        if (!(constants.get(in(n, 2)) instanceof List<?> params)) throw refuse("the weights must be constants");
-        boolean bias = bool(n, 3);
-        long layersCount = integer(n, 4);
-        if (bool(n, 6)) throw refuse("is in training mode");
-        boolean bidirectional = bool(n, 7);
-        boolean batchFirst = bool(n, 8);
+        Recurrent r = recurrent(n, x);
         for (int o = 1; o < n.outputs().size(); o++) {
             if (lastUse.containsKey(n.outputs().get(o))) throw refuse("h_n/c_n are read; export-coreml produces only the output sequence");
         }
-        int dirs = bidirectional ? 2 : 1;
-        int perDirection = bias ? 4 : 2;
-        if (params.size() != layersCount * dirs * perDirection) throw refuse("expected " + layersCount * dirs * perDirection + " weight tensors, got " + params.size());
         String out = out(n);
-        String input = in(n, 0);
-        long seq = batchFirst ? x[1] : x[0];
-        long batch = batchFirst ? x[0] : x[1];
-        if (batchFirst) {
-            String t = out + "_seq_first";
-            emit("transpose", LAYER_TRANSPOSE, List.of(input), t, new long[] {seq, batch, x[2]}, new ProtoMessage().varints(TRANSPOSE_AXES, new long[] {1, 0, 2}));
-            input = t;
-        }
+        long seq = r.seq();
+        long batch = r.batch();
+        String input = sequenceFirst(n, r);
         String rank5 = out + "_rank5";
         emit("expandDims", LAYER_EXPAND_DIMS, List.of(input), rank5, new long[] {seq, batch, x[2], 1, 1},
                 new ProtoMessage().varints(DIMS_AXES, new long[] {3, 4}));
         input = rank5;
         long inSize = x[2];
         long hidden = -1;
-        for (int layer = 0; layer < layersCount; layer++) {
+        for (int layer = 0; layer < r.layers(); layer++) {
             List<ProtoMessage> weightsPerDir = new ArrayList<>();
-            for (int d = 0; d < dirs; d++) {
-                int base = (layer * dirs + d) * perDirection;
-                FloatTensor wih = paramTensor(params.get(base));
-                FloatTensor whh = paramTensor(params.get(base + 1));
+            for (int d = 0; d < r.directions(); d++) {
+                int base = (layer * r.directions() + d) * r.perDirection();
+                FloatTensor wih = paramTensor(r.params().get(base));
+                FloatTensor whh = paramTensor(r.params().get(base + 1));
                 hidden = whh.shape()[1];
                 if (wih.shape().length != 2 || wih.shape()[0] != 4 * hidden || wih.shape()[1] != inSize || whh.shape()[0] != 4 * hidden) {
                     throw refuse("layer " + layer + " weights " + Arrays.toString(wih.shape()) + ", " + Arrays.toString(whh.shape())
                             + " do not fit input size " + inSize);
                 }
                 float[] b = null;
-                if (bias) {
-                    float[] bih = paramTensor(params.get(base + 2)).data();
-                    float[] bhh = paramTensor(params.get(base + 3)).data();
+                if (r.bias()) {
+                    float[] bih = paramTensor(r.params().get(base + 2)).data();
+                    float[] bhh = paramTensor(r.params().get(base + 3)).data();
                     b = new float[(int) (4 * hidden)];
                     for (int k = 0; k < b.length; k++) b[k] = bih[k] + bhh[k]; // Core ML has one bias per gate
                 }
                 weightsPerDir.add(lstmWeights(wih, whh, b, hidden, inSize));
             }
             ProtoMessage p = new ProtoMessage().varint(LSTM_INPUT_VECTOR_SIZE, inSize).varint(LSTM_OUTPUT_VECTOR_SIZE, hidden);
-            for (int d = 0; d < dirs; d++) {
+            for (int d = 0; d < r.directions(); d++) {
                 int field = d == 0 ? LSTM_ACTIVATIONS : LSTM_ACTIVATIONS_BACKWARD;
                 // Gate activation, cell update activation, output activation: PyTorch's sigmoid, tanh, tanh.
                 p.message(field, new ProtoMessage().message(ACTIVATION_SIGMOID, new ProtoMessage()))
                         .message(field, new ProtoMessage().message(ACTIVATION_TANH, new ProtoMessage()))
                         .message(field, new ProtoMessage().message(ACTIVATION_TANH, new ProtoMessage()));
             }
-            p.message(LSTM_PARAMS, new ProtoMessage().bool(LSTM_SEQUENCE_OUTPUT, true).bool(LSTM_HAS_BIAS_VECTORS, bias)
+            p.message(LSTM_PARAMS, new ProtoMessage().bool(LSTM_SEQUENCE_OUTPUT, true).bool(LSTM_HAS_BIAS_VECTORS, r.bias())
                     .bool(LSTM_FORGET_BIAS, false).floatValue(LSTM_CELL_CLIP_THRESHOLD, 50000f));
             for (ProtoMessage w : weightsPerDir) p.message(LSTM_WEIGHT_PARAMS, w);
             String y = out + "_layer" + layer;
             List<String> outs = new ArrayList<>(List.of(y));
             List<long[]> outShapes = new ArrayList<>();
-            outShapes.add(new long[] {seq, batch, hidden * dirs, 1, 1});
-            for (int k = 0; k < 2 * dirs; k++) {
+            outShapes.add(new long[] {seq, batch, hidden * r.directions(), 1, 1});
+            for (int k = 0; k < 2 * r.directions(); k++) {
                 outs.add(y + "_state" + k);
                 outShapes.add(new long[] {1, batch, hidden, 1, 1});
             }
-            emitMulti(bidirectional ? "biDirectionalLSTM" : "uniDirectionalLSTM", bidirectional ? LAYER_BI_LSTM : LAYER_UNI_LSTM,
+            emitMulti(r.bidirectional() ? "biDirectionalLSTM" : "uniDirectionalLSTM", r.bidirectional() ? LAYER_BI_LSTM : LAYER_UNI_LSTM,
                     List.of(input), outs, outShapes, p);
             input = y;
-            inSize = hidden * dirs;
+            inSize = hidden * r.directions();
         }
         long[] seqFirst = {seq, batch, inSize};
-        if (batchFirst) {
+        if (r.batchFirst()) {
             String squeezed = out + "_squeezed";
             emit("squeeze", LAYER_SQUEEZE, List.of(input), squeezed, seqFirst, new ProtoMessage().varints(DIMS_AXES, new long[] {3, 4}));
             emit("transpose", LAYER_TRANSPOSE, List.of(squeezed), out, new long[] {batch, seq, inSize}, new ProtoMessage().varints(TRANSPOSE_AXES, new long[] {1, 0, 2}));
@@ -1484,52 +1482,39 @@ final class GraphConverter {
         if (x.length != 3) throw refuse("input must be (seq, batch, features) or batch_first; got " + Arrays.toString(x));
         if (!(constants.get(in(n, 1)) instanceof FloatTensor h0)) throw refuse("the initial state must be the default zeros");
         for (float v : h0.data()) if (v != 0f) throw refuse("a non-zero initial state is not supported");
-        if (!(constants.get(in(n, 2)) instanceof List<?> params)) throw refuse("the weights must be constants");
-        boolean bias = bool(n, 3);
-        long layersCount = integer(n, 4);
-        if (bool(n, 6)) throw refuse("is in training mode");
-        boolean bidirectional = bool(n, 7);
-        boolean batchFirst = bool(n, 8);
+        Recurrent r = recurrent(n, x);
         if (n.outputs().size() > 1 && lastUse.containsKey(n.outputs().get(1))) throw refuse("h_n is read; export-coreml produces only the output sequence");
-        int dirs = bidirectional ? 2 : 1;
-        int perDirection = bias ? 4 : 2;
-        if (params.size() != layersCount * dirs * perDirection) throw refuse("expected " + layersCount * dirs * perDirection + " weight tensors, got " + params.size());
-        long seq = batchFirst ? x[1] : x[0];
-        long batch = batchFirst ? x[0] : x[1];
-        if (seq * layersCount * dirs > 4096) throw refuse("a sequence of " + seq + " steps would unroll into too many layers");
+        long seq = r.seq();
+        long batch = r.batch();
+        if (seq * r.layers() * r.directions() > 4096) throw refuse("a sequence of " + seq + " steps would unroll into too many layers");
         String out = out(n);
-        String input = in(n, 0);
-        if (batchFirst) {
-            String t = out + "_seq_first";
-            emit("transpose", LAYER_TRANSPOSE, List.of(input), t, new long[] {seq, batch, x[2]}, new ProtoMessage().varints(TRANSPOSE_AXES, new long[] {1, 0, 2}));
-            input = t;
-        }
+        String input = sequenceFirst(n, r);
         long inSize = x[2];
-        for (int layer = 0; layer < layersCount; layer++) {
+        for (int layer = 0; layer < r.layers(); layer++) {
             List<String> directionOutputs = new ArrayList<>();
             long hidden = -1;
-            for (int d = 0; d < dirs; d++) {
-                int base = (layer * dirs + d) * perDirection;
-                FloatTensor wih = paramTensor(params.get(base));
-                FloatTensor whh = paramTensor(params.get(base + 1));
+            for (int d = 0; d < r.directions(); d++) {
+                int base = (layer * r.directions() + d) * r.perDirection();
+                FloatTensor wih = paramTensor(r.params().get(base));
+                FloatTensor whh = paramTensor(r.params().get(base + 1));
                 hidden = whh.shape()[1];
                 if (wih.shape().length != 2 || wih.shape()[0] != 3 * hidden || wih.shape()[1] != inSize || whh.shape()[0] != 3 * hidden) {
                     throw refuse("layer " + layer + " weights do not fit input size " + inSize);
                 }
-                float[] bih = bias ? paramTensor(params.get(base + 2)).data() : null;
-                float[] bhh = bias ? paramTensor(params.get(base + 3)).data() : null;
+                float[] bih = r.bias() ? paramTensor(r.params().get(base + 2)).data() : null;
+                float[] bhh = r.bias() ? paramTensor(r.params().get(base + 3)).data() : null;
                 directionOutputs.add(gruDirection(out + "_l" + layer + "d" + d, input, wih, whh, bih, bhh, seq, batch, inSize, hidden, d == 1));
             }
             String y = out + "_l" + layer;
-            if (dirs == 2) {
+            if (r.directions() == 2) {
                 emit("concatND", LAYER_CONCAT_ND, directionOutputs, y, new long[] {seq, batch, 2 * hidden}, new ProtoMessage().varint(AXIS, 2));
             } else {
                 y = directionOutputs.get(0);
             }
             input = y;
-            inSize = hidden * dirs;
+            inSize = hidden * r.directions();
         }
-        if (batchFirst) {
+        if (r.batchFirst()) {
             emit("transpose", LAYER_TRANSPOSE, List.of(input), out, new long[] {batch, seq, inSize}, new ProtoMessage().varints(TRANSPOSE_AXES, new long[] {1, 0, 2}));
         } else {
             aliases.put(out, blob(input));

@@ -21,33 +21,16 @@ final class ProtoMessage {
         void write(CodedOutputStream out) throws IOException;
     }
 
-    private record Varint(int number, long value) implements Field {
-        public long size() {
-            return CodedOutputStream.computeInt64Size(number, value);
-        }
-
-        public void write(CodedOutputStream out) throws IOException {
-            out.writeInt64(number, value);
-        }
+    /** Writes one scalar field, tag included. */
+    @FunctionalInterface
+    private interface ScalarWriter {
+        void write(CodedOutputStream out) throws IOException;
     }
 
-    private record Fixed32(int number, float value) implements Field {
-        public long size() {
-            return CodedOutputStream.computeFloatSize(number, value);
-        }
-
+    /** A scalar field (varint, float, string): its size is known when it is added. */
+    private record Scalar(long size, ScalarWriter writer) implements Field {
         public void write(CodedOutputStream out) throws IOException {
-            out.writeFloat(number, value);
-        }
-    }
-
-    private record Text(int number, String value) implements Field {
-        public long size() {
-            return CodedOutputStream.computeStringSize(number, value);
-        }
-
-        public void write(CodedOutputStream out) throws IOException {
-            out.writeString(number, value);
+            writer.write(out);
         }
     }
 
@@ -106,7 +89,7 @@ final class ProtoMessage {
     private int cachedSize = -1;
 
     ProtoMessage varint(int number, long value) {
-        fields.add(new Varint(number, value));
+        fields.add(new Scalar(CodedOutputStream.computeInt64Size(number, value), out -> out.writeInt64(number, value)));
         return this;
     }
 
@@ -115,12 +98,12 @@ final class ProtoMessage {
     }
 
     ProtoMessage floatValue(int number, float value) {
-        fields.add(new Fixed32(number, value));
+        fields.add(new Scalar(CodedOutputStream.computeFloatSize(number, value), out -> out.writeFloat(number, value)));
         return this;
     }
 
     ProtoMessage string(int number, String value) {
-        fields.add(new Text(number, value));
+        fields.add(new Scalar(CodedOutputStream.computeStringSize(number, value), out -> out.writeString(number, value)));
         return this;
     }
 

@@ -99,16 +99,16 @@ public final class SupportedOps {
         op("aten::mul", true, "multiply (equal shapes, or a number as alpha), multiplyBroadcastable", "", "mul", GraphConverter::mul);
         op("aten::div", true, "multiply (by 1/number), divideBroadcastable", "no rounding_mode", "div", GraphConverter::div);
         op("aten::neg", true, "activation linear (alpha -1)", "", "neg", GraphConverter::neg);
-        op("aten::abs", true, "unary ABS", "", "abs", GraphConverter::abs);
-        op("aten::exp", true, "unary EXP", "", "exp", GraphConverter::exp);
-        op("aten::log", true, "unary LOG", "", "log", GraphConverter::log);
-        op("aten::sqrt", true, "unary SQRT", "", "sqrt", GraphConverter::sqrt);
-        op("aten::rsqrt", true, "unary RSQRT", "", "rsqrt", GraphConverter::rsqrt);
-        op("aten::reciprocal", true, "unary INVERSE", "", "reciprocal", GraphConverter::reciprocal);
+        op("aten::abs", true, "unary ABS", "", "abs", (g, n) -> g.unary(n, CoreMlFields.UNARY_ABS));
+        op("aten::exp", true, "unary EXP", "", "exp", (g, n) -> g.unary(n, CoreMlFields.UNARY_EXP));
+        op("aten::log", true, "unary LOG", "", "log", (g, n) -> g.unary(n, CoreMlFields.UNARY_LOG));
+        op("aten::sqrt", true, "unary SQRT", "", "sqrt", (g, n) -> g.unary(n, CoreMlFields.UNARY_SQRT));
+        op("aten::rsqrt", true, "unary RSQRT", "", "rsqrt", (g, n) -> g.unary(n, CoreMlFields.UNARY_RSQRT));
+        op("aten::reciprocal", true, "unary INVERSE", "", "reciprocal", (g, n) -> g.unary(n, CoreMlFields.UNARY_INVERSE));
         op("aten::round", true, "round", "no decimals; halves may round away from zero where PyTorch rounds to even", "round",
                 GraphConverter::round);
-        op("aten::gt", false, "greaterThan (1.0/0.0)", "", "gt", GraphConverter::gt);
-        op("aten::lt", false, "lessThan (1.0/0.0)", "", "lt", GraphConverter::lt);
+        op("aten::gt", false, "greaterThan (1.0/0.0)", "", "gt", (g, n) -> g.compare(n, "greaterThan", CoreMlFields.LAYER_GREATER_THAN));
+        op("aten::lt", false, "lessThan (1.0/0.0)", "", "lt", (g, n) -> g.compare(n, "lessThan", CoreMlFields.LAYER_LESS_THAN));
         op("aten::where", false, "whereBroadcastable", "the condition-tensor form", "where", GraphConverter::where);
         // Recurrent.
         op("aten::lstm", false, "uniDirectionalLSTM or biDirectionalLSTM per layer (+ expandDims/squeeze, transpose for batch_first)",
@@ -119,8 +119,8 @@ public final class SupportedOps {
                 "zero initial state, constant weights, eval mode; only the output sequence may be read (not h_n)", "gru",
                 GraphConverter::gru);
         // Reductions.
-        op("aten::mean", false, "reduceMean", "a result of rank >= 1, no dtype", "mean", GraphConverter::mean);
-        op("aten::sum", false, "reduceSum", "a result of rank >= 1, no dtype", "sum", GraphConverter::sum);
+        op("aten::mean", false, "reduceMean", "a result of rank >= 1, no dtype", "mean", (g, n) -> g.reduce(n, "reduceMean", CoreMlFields.LAYER_REDUCE_MEAN));
+        op("aten::sum", false, "reduceSum", "a result of rank >= 1, no dtype", "sum", (g, n) -> g.reduce(n, "reduceSum", CoreMlFields.LAYER_REDUCE_SUM));
         // Pooling and resampling.
         op("aten::max_pool2d", false, "pooling MAX", "no dilation; ceil_mode through end padding", "max_pool2d", GraphConverter::maxPool);
         op("aten::avg_pool2d", false, "pooling AVERAGE",

@@ -1,5 +1,6 @@
 package dev.torch4j.coreml;
 
+import dev.torch4j.cli.api.ErrorHandler;
 import dev.torch4j.coreml.cli.ExportCoreMlCommand;
 import dev.torch4j.json.Json;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class ExportCoreMlTest {
     static Cli cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int rc = new CommandLine(new ExportCoreMlCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int rc = ErrorHandler.install(new CommandLine(new ExportCoreMlCommand()), false).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Cli(rc, out.toString(), err.toString());
     }
 
@@ -157,7 +158,7 @@ class ExportCoreMlTest {
         Files.writeString(out, "keep me");
         Cli again = cli(model.toString(), out.toString(), "--input", "x:2,8");
         assertEquals(2, again.exitCode());
-        assertEquals("torch4j: " + out + ": exists; use --force to replace it", again.err().strip());
+        assertEquals("torch4j: " + out + ": already exists (use --force to replace it)", again.err().strip());
         assertEquals("keep me", Files.readString(out));
         Cli forced = cli(model.toString(), out.toString(), "--input", "x:2,8", "--force");
         assertEquals(0, forced.exitCode(), forced.err());

@@ -34,8 +34,29 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3, time = 1)
 public class InferenceBench {
 
+    /**
+     * A model opened in one engine with its input, checked once against PyTorch's output (1e-5) so
+     * that a fast wrong answer fails.
+     */
+    abstract static class Loaded {
+        Engine runner;
+        float[] input;
+        long[] shape;
+
+        /** Opens {@code model}.pt with the workload's {@code model_xBATCH.npy} and checks {@code model_yBATCH.npy}. */
+        final void open(String engine, String model, String batch, int threads, String what) throws Exception {
+            Path dir = Path.of(System.getProperty("torch4j.infer.dir", "benchmarks/inference/target/workloads"));
+            Npy x = Npy.read(dir.resolve(model + "_x" + batch + ".npy"));
+            input = x.data();
+            shape = x.shape();
+            runner = Engine.open(engine, dir.resolve(model + ".pt"), threads);
+            float[] expected = Npy.read(dir.resolve(model + "_y" + batch + ".npy")).data();
+            Npy.assertClose(expected, runner.run(input, shape), 1e-5, what);
+        }
+    }
+
     @State(Scope.Benchmark)
-    public static class Model {
+    public static class Model extends Loaded {
         @Param({"torch4j", "torch4j-runner", "javacpp", "djl"})
         public String engine;
 
@@ -47,22 +68,11 @@ public class InferenceBench {
         @Param({"2"})
         public int threads;
 
-        Engine runner;
-        float[] input;
-        long[] shape;
-
         @Setup(Level.Trial)
         public void load() throws Exception {
-            Path dir = Path.of(System.getProperty("torch4j.infer.dir", "benchmarks/inference/target/workloads"));
             String model = workload.substring(0, workload.indexOf('_'));
             String batch = workload.substring(workload.indexOf('_') + 1);
-            Npy x = Npy.read(dir.resolve(model + "_x" + batch + ".npy"));
-            input = x.data();
-            shape = x.shape();
-            runner = Engine.open(engine, dir.resolve(model + ".pt"), threads);
-            float[] expected = Npy.read(dir.resolve(model + "_y" + batch + ".npy")).data();
-            float[] got = runner.run(input, shape);
-            Npy.assertClose(expected, got, 1e-5, engine + " " + workload);
+            open(engine, model, batch, threads, engine + " " + workload);
         }
 
         @TearDown(Level.Trial)
@@ -78,22 +88,13 @@ public class InferenceBench {
 
     /** Two application threads calling one model at once (1 intra-op thread each), MLP batch 1. */
     @State(Scope.Benchmark)
-    public static class Shared {
+    public static class Shared extends Loaded {
         @Param({"torch4j", "torch4j-runner", "javacpp", "djl"})
         public String engine;
 
-        Engine runner;
-        float[] input;
-        long[] shape;
-
         @Setup(Level.Trial)
         public void load() throws Exception {
-            Path dir = Path.of(System.getProperty("torch4j.infer.dir", "benchmarks/inference/target/workloads"));
-            Npy x = Npy.read(dir.resolve("mlp_x1.npy"));
-            input = x.data();
-            shape = x.shape();
-            runner = Engine.open(engine, dir.resolve("mlp.pt"), 1);
-            Npy.assertClose(Npy.read(dir.resolve("mlp_y1.npy")).data(), runner.run(input, shape), 1e-5, engine + " shared");
+            open(engine, "mlp", "1", 1, engine + " shared");
         }
 
         @TearDown(Level.Trial)

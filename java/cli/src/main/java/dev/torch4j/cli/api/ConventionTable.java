@@ -43,12 +43,8 @@ public final class ConventionTable {
         for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
             CommandSpec spec = e.getValue().getCommandSpec();
             Object command = spec.userObject();
-            if (!(command instanceof Torch4jCommand) && !(command instanceof java.util.concurrent.Callable<?>
-                    && command.getClass().isAnnotationPresent(CommandLine.Command.class))) {
-                continue; // a placeholder of an absent module
-            }
-            String writes = command instanceof WritingCommand ? "yes"
-                    : command instanceof Torch4jCommand ? "no" : "? (own command class, not on the command API)";
+            if (!(command instanceof Torch4jCommand)) continue; // a placeholder of an absent module
+            String writes = command instanceof WritingCommand ? "yes" : "no";
             List<String> codes = new ArrayList<>(spec.usageMessage().exitCodeList().keySet());
             rows.put(e.getKey(), "| `" + e.getKey() + "` | " + writes + " | " + yes(spec.findOption("--json") != null)
                     + " | " + yes(spec.findOption("--force") != null) + " | " + String.join(", ", codes) + " |");

@@ -80,10 +80,8 @@ public final class LegacyTarReader {
         long n = toLongChecked(file, "storages", count.value(), 0);
         long pos = count.end();
         for (long i = 0; i < n; i++) {
-            ReadContext.Unpickled header = ctx.unpickle(region, pos, "storages", null, null);
-            if (!(header.value() instanceof List<?> h) || h.size() < 3) {
-                throw new TorchFileException(file, "storages", pos, "expected (key, location, storage_type)");
-            }
+            ReadContext.Unpickled header = header(ctx, region, pos, "storages", 3, "(key, location, storage_type)");
+            List<?> h = (List<?>) header.value();
             String key = normalize(LegacyStorages.key(h.get(0)));
             String location = PyValues.toStr(h.get(1), "location");
             DType dtype;
@@ -94,8 +92,7 @@ public final class LegacyTarReader {
             }
             if (dtype == null) throw new TorchFileException(file, "storages", pos, "untyped storage in a tar-layout file");
             pos = header.end();
-            if (pos > region.size() - 8) throw new TorchFileException(ErrorKind.TRUNCATED, file, "storages", pos, "truncated storage size");
-            long elements = LegacyStorages.readLittleEndianLong(region, pos);
+            long elements = longAt(file, region, pos, "storages", "storage size");
             if (elements < 0 || elements > (region.size() - pos - 8) / dtype.itemSize()) {
                 throw new TorchFileException(ErrorKind.TRUNCATED, file, "storages", pos, "storage " + key + " of " + elements
                         + " elements runs past the end of the member");
@@ -131,18 +128,15 @@ public final class LegacyTarReader {
         long n = toLongChecked(file, "tensors", count.value(), 0);
         long pos = count.end();
         for (long i = 0; i < n; i++) {
-            ReadContext.Unpickled header = ctx.unpickle(region, pos, "tensors", null, null);
-            if (!(header.value() instanceof List<?> h) || h.size() < 2) {
-                throw new TorchFileException(file, "tensors", pos, "expected (key, storage_id, tensor_type)");
-            }
+            ReadContext.Unpickled header = header(ctx, region, pos, "tensors", 2, "(key, storage_id, tensor_type)");
+            List<?> h = (List<?>) header.value();
             String key = normalize(LegacyStorages.key(h.get(0)));
             Object storage = objects.get(normalize(LegacyStorages.key(h.get(1))));
             if (!(storage instanceof StorageRef ref)) {
                 throw new TorchFileException(file, "tensors", pos, "tensor over unknown storage " + h.get(1));
             }
             pos = header.end();
-            if (pos > region.size() - 8) throw new TorchFileException(ErrorKind.TRUNCATED, file, "tensors", pos, "truncated tensor header");
-            long ndim = LegacyStorages.readLittleEndianLong(region, pos) & 0xffffffffL; // int32 plus 4 padding bytes
+            long ndim = longAt(file, region, pos, "tensors", "tensor header") & 0xffffffffL; // int32 plus 4 padding bytes
             if (ndim > 64 || pos + 8 + 16 * ndim + 8 > region.size()) {
                 throw new TorchFileException(file, "tensors", pos, "corrupt tensor header (" + ndim + " dimensions)");
             }
@@ -162,6 +156,22 @@ public final class LegacyTarReader {
                 throw new TorchFileException(file, "tensors", pos, e.getMessage());
             }
         }
+    }
+
+    /** The pickled header tuple of one record at {@code pos}, with at least {@code minItems} items. */
+    private static ReadContext.Unpickled header(ReadContext ctx, ByteRegion region, long pos, String entry, int minItems,
+            String expected) throws TorchFileException {
+        ReadContext.Unpickled header = ctx.unpickle(region, pos, entry, null, null);
+        if (!(header.value() instanceof List<?> h) || h.size() < minItems) {
+            throw new TorchFileException(ctx.file(), entry, pos, "expected " + expected);
+        }
+        return header;
+    }
+
+    /** The little-endian int64 at {@code pos}; a truncation error naming {@code what} when the member ends first. */
+    private static long longAt(String file, ByteRegion region, long pos, String entry, String what) throws TorchFileException {
+        if (pos > region.size() - 8) throw new TorchFileException(ErrorKind.TRUNCATED, file, entry, pos, "truncated " + what);
+        return LegacyStorages.readLittleEndianLong(region, pos);
     }
 
     private static long toLongChecked(String file, String entry, Object v, long pos) throws TorchFileException {

@@ -4,10 +4,15 @@ import dev.torch4j.coreml.CoreMlExporter;
 import dev.torch4j.coreml.InputSpec;
 import dev.torch4j.coreml.OpCheck;
 import dev.torch4j.coreml.UnsupportedModelException;
+import dev.torch4j.TorchFileException;
 import dev.torch4j.json.Json;
 import dev.torch4j.libtorch.LibtorchException;
 import dev.torch4j.spi.BackendUnavailableException;
 import dev.torch4j.spi.ExitCodes;
+import dev.torch4j.cli.api.CommandFailedException;
+import dev.torch4j.cli.api.ErrorHandler;
+import dev.torch4j.cli.api.ExitCodeLists;
+import dev.torch4j.cli.api.WritingCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,6 +22,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,7 +31,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code torch4j export-coreml}: TorchScript to a Core ML NeuralNetwork .mlmodel. {@code --check-only}
@@ -36,10 +41,10 @@ import java.util.concurrent.Callable;
                 "Write a TorchScript model as a Core ML NeuralNetwork .mlmodel, or check that it converts.",
                 "  export-coreml MODEL.pt OUT.mlmodel --input x:1,3,224,224 [--output probs] [--force]",
                 "  export-coreml MODEL.pt --check-only --input x:1,3,224,224 [--json]"},
-        exitCodeListHeading = "Exit codes:%n",
+        exitCodeListHeading = ExitCodeLists.HEADING,
         exitCodeList = {"0:convertible / written", "1:the model uses an op or argument the converter does not support (nothing written)",
-                "2:usage error, unreadable model, or OUT exists without --force", "3:libtorch is not available"})
-public final class ExportCoreMlCommand implements Callable<Integer> {
+                "2:usage error, unreadable model, or OUT exists without --force; nothing written", "3:libtorch is not available"})
+public final class ExportCoreMlCommand extends WritingCommand {
 
     @Parameters(arity = "1..2", paramLabel = "FILE", description = "MODEL.pt [OUT.mlmodel] (no OUT with --check-only).")
     List<Path> files;
@@ -55,45 +60,30 @@ public final class ExportCoreMlCommand implements Callable<Integer> {
     @Option(names = "--check-only", description = "Convert in memory and report every problem; write nothing.")
     boolean checkOnly;
 
-    @Option(names = "--force", description = "Replace OUT if it exists.")
-    boolean force;
-
-    @Option(names = "--json", description = "Print the result as JSON (with --check-only: every op and every problem).")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ExportCoreMlCommand()).execute(args));
+        System.exit(ErrorHandler.install(new CommandLine(new ExportCoreMlCommand()), false).execute(args));
     }
 
-    @Override public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    @Override public Integer call() throws Exception {
         Path model = files.get(0);
-        Path subject = model;
+        if (checkOnly && files.size() != 1) throw usage(files.get(1) + ": --check-only writes nothing: give only MODEL");
+        if (!checkOnly && files.size() != 2) throw usage(model + ": give MODEL and OUT.mlmodel (or --check-only)");
+        if (inputs.isEmpty()) {
+            throw usage(model + ": give each forward input's shape with --input NAME:D1,D2,... (the conversion needs static shapes)");
+        }
+        List<InputSpec> specs = new ArrayList<>();
+        for (String s : inputs) {
+            try {
+                specs.add(InputSpec.parse(s));
+            } catch (IllegalArgumentException e) {
+                throw usage(model + ": " + e.getMessage());
+            }
+        }
+        if (!Files.isRegularFile(model)) throw new NoSuchFileException(model.toString());
+        Path target = checkOnly ? null : files.get(1);
+        if (target != null) checkOutput(model, target); // refused before any work: nothing written
         try {
-            if (checkOnly && files.size() != 1) return fail(err, files.get(1), "--check-only writes nothing: give only MODEL", ExitCodes.BAD_INPUT);
-            if (!checkOnly && files.size() != 2) return fail(err, model, "give MODEL and OUT.mlmodel (or --check-only)", ExitCodes.BAD_INPUT);
-            if (inputs.isEmpty()) return fail(err, model, "give each forward input's shape with --input NAME:D1,D2,... (the conversion needs static shapes)", ExitCodes.BAD_INPUT);
-            List<InputSpec> specs = new ArrayList<>();
-            for (String s : inputs) specs.add(InputSpec.parse(s));
-            if (!Files.isRegularFile(model)) return fail(err, model, "no such file", ExitCodes.BAD_INPUT);
-            if (checkOnly) {
-                CoreMlExporter.Plan plan = CoreMlExporter.plan(model, specs, outputs);
-                printCheck(out, err, model, plan);
-                return plan.convertible() ? ExitCodes.OK : ExitCodes.FINDING;
-            }
-            Path target = files.get(1);
-            subject = target;
-            if (target.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
-                return fail(err, target, "the output would overwrite the input model", ExitCodes.BAD_INPUT);
-            }
-            Path parent = target.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) return fail(err, target, "its folder does not exist", ExitCodes.BAD_INPUT);
-            if (Files.exists(target) && !force) return fail(err, target, "exists; use --force to replace it", ExitCodes.BAD_INPUT);
-            subject = model;
+            if (checkOnly) return check(model, CoreMlExporter.plan(model, specs, outputs));
             CoreMlExporter.Result r = CoreMlExporter.export(model, target, specs, outputs, force);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -102,25 +92,33 @@ public final class ExportCoreMlCommand implements Callable<Integer> {
                 m.put("specificationVersion", (long) r.specificationVersion());
                 m.put("layers", r.layerTypes());
                 m.put("outputs", outputsJson(r.outputs(), r.outputShapes()));
-                out.println(Json.write(m, true));
+                out().println(Json.write(m, true));
             } else {
-                out.println("wrote " + target + " (Core ML NeuralNetwork, specification " + r.specificationVersion() + ", "
+                out().println("wrote " + target + " (Core ML NeuralNetwork, specification " + r.specificationVersion() + ", "
                         + r.layerTypes().size() + " layers, " + r.bytes() + " bytes; outputs " + outputsText(r.outputs(), r.outputShapes()) + ")");
             }
             return ExitCodes.OK;
-        } catch (BackendUnavailableException e) {
-            return fail(err, model, e.getMessage(), ExitCodes.BACKEND_MISSING);
         } catch (UnsupportedModelException e) {
-            return fail(err, model, e.getMessage() + "; nothing written", ExitCodes.FINDING);
-        } catch (FileAlreadyExistsException e) {
-            return fail(err, files.get(files.size() - 1), "exists; use --force to replace it", ExitCodes.BAD_INPUT);
-        } catch (NoSuchFileException e) {
-            return fail(err, subject, "no such file", ExitCodes.BAD_INPUT);
+            throw CommandFailedException.finding(model + ": " + e.getMessage() + "; nothing written", e);
+        } catch (FileAlreadyExistsException | BackendUnavailableException e) {
+            throw e; // the handler words these (the output's path; exit 3)
         } catch (IllegalArgumentException e) {
-            return fail(err, subject, e.getMessage(), ExitCodes.BAD_INPUT);
-        } catch (IOException | UncheckedIOException | LibtorchException e) {
-            return fail(err, subject, withoutPath(e.getMessage(), subject), ExitCodes.of(e));
+            throw CommandFailedException.badInput(model + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw named(model, e.getCause());
+        } catch (IOException | LibtorchException e) {
+            throw named(model, e);
         }
+    }
+
+    /**
+     * {@code e} as the handler should see it: TorchFileException and FileSystemException name their file
+     * already; other failures get the model's path (once) in front of their message.
+     */
+    private static Exception named(Path model, Exception e) {
+        if (e instanceof TorchFileException || e instanceof FileSystemException
+                || ExitCodes.of(e) != ExitCodes.BAD_INPUT) return e;
+        return CommandFailedException.badInput(model + ": " + withoutPath(e.getMessage(), model), e);
     }
 
     /** TorchFileException messages start with the path already; print it once. */
@@ -152,8 +150,10 @@ public final class ExportCoreMlCommand implements Callable<Integer> {
         return o.toString();
     }
 
-    private void printCheck(PrintWriter out, PrintWriter err, Path model, CoreMlExporter.Plan plan) {
+    /** Prints the verdict of {@code --check-only}; problems are findings (exit 1), all of them on stdout. */
+    private int check(Path model, CoreMlExporter.Plan plan) {
         OpCheck check = plan.check();
+        PrintWriter out = out();
         if (json) {
             Map<String, Object> m = check.toJsonMap();
             if (plan.convertible()) {
@@ -162,21 +162,17 @@ public final class ExportCoreMlCommand implements Callable<Integer> {
                 m.put("outputs", outputsJson(plan.outputs(), plan.outputShapes()));
             }
             out.println(Json.write(m, true));
-            return;
+            return plan.convertible() ? ExitCodes.OK : ExitCodes.FINDING;
         }
         if (plan.convertible()) {
             out.println(model + ": convertible to a Core ML NeuralNetwork (specification " + plan.specificationVersion() + ", "
                     + plan.layerTypes().size() + " layers; outputs " + outputsText(plan.outputs(), plan.outputShapes()) + ")");
-            return;
+            return ExitCodes.OK;
         }
-        // Problems are findings: the first on stderr as the one-line error export would print, all of them on stdout.
         out.println(model + ": NOT convertible to Core ML (" + check.problems().size() + " problem(s)):");
         for (OpCheck.Problem p : check.problems()) out.println("  " + p.message());
-        err.println("torch4j: " + model + ": " + check.problems().get(0).message());
-    }
-
-    private static int fail(PrintWriter err, Path subject, String message, int code) {
-        err.println("torch4j: " + subject + ": " + message);
-        return code;
+        out.flush();
+        // The first problem on stderr too, as the one-line error export would print.
+        throw CommandFailedException.finding(model + ": " + check.problems().get(0).message(), null);
     }
 }
