@@ -3,7 +3,6 @@ package dev.torch4j.format;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
-import dev.torch4j.json.Json;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,34 +27,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class Longtail2FixturesTest {
     static final Path DIR = Paths.get("src/test/resources/fixtures/longtail2");
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> expected() throws Exception {
-        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(DIR.resolve("expected.json")));
-        return (Map<String, Object>) root.get("files");
-    }
-
     @TestFactory
     List<DynamicTest> everyFixtureAsPythonSawIt() throws Exception {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Map.Entry<String, Object> e : expected().entrySet()) {
-            @SuppressWarnings("unchecked") Map<String, Object> want = (Map<String, Object>) e.getValue();
-            tests.add(DynamicTest.dynamicTest(e.getKey(), () -> {
-                Path file = DIR.resolve(e.getKey());
-                LongtailFixturesTest.check(file, want);
-                try (Checkpoint cp = Torch.open(file)) {
-                    if (want.get("values") instanceof Map<?, ?> values) {
-                        for (Map.Entry<?, ?> v : values.entrySet()) {
-                            Object got = "".equals(v.getKey()) ? cp.root() : ((Map<?, ?>) cp.root()).get(v.getKey());
-                            assertEquals(v.getValue(), asText(got), e.getKey() + " " + v.getKey());
-                        }
-                    }
-                    if (want.containsKey("bytecode_version")) {
-                        assertEquals(want.get("bytecode_version"), cp.metadata().get("mobile.bytecode_version"));
+        return LongtailFixturesTest.perFixture(DIR, (file, want) -> {
+            String name = file.getFileName().toString();
+            try (Checkpoint cp = Torch.open(file)) {
+                if (want.get("values") instanceof Map<?, ?> values) {
+                    for (Map.Entry<?, ?> v : values.entrySet()) {
+                        Object got = "".equals(v.getKey()) ? cp.root() : ((Map<?, ?>) cp.root()).get(v.getKey());
+                        assertEquals(v.getValue(), asText(got), name + " " + v.getKey());
                     }
                 }
-            }));
-        }
-        return tests;
+                if (want.containsKey("bytecode_version")) {
+                    assertEquals(want.get("bytecode_version"), cp.metadata().get("mobile.bytecode_version"));
+                }
+            }
+        });
     }
 
     /** bytes values as latin-1 text, the way the generator wrote them into JSON. */

@@ -39,20 +39,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LongtailFixturesTest {
     static final Path DIR = Paths.get("src/test/resources/fixtures/longtail");
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> expected() throws Exception {
-        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(DIR.resolve("expected.json")));
+        return expected(DIR);
+    }
+
+    /** The {@code files} of {@code dir}'s expected.json, as the generator recorded Python's view. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> expected(Path dir) throws Exception {
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("expected.json")));
         return (Map<String, Object>) root.get("files");
+    }
+
+    /** A further check of one fixture against what Python recorded for it. */
+    interface FixtureCheck {
+        void check(Path file, Map<String, Object> want) throws Exception;
+    }
+
+    /** One test per fixture of {@code dir}: {@link #check}, then {@code more}. */
+    static List<DynamicTest> perFixture(Path dir, FixtureCheck more) throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Map.Entry<String, Object> e : expected(dir).entrySet()) {
+            @SuppressWarnings("unchecked") Map<String, Object> want = (Map<String, Object>) e.getValue();
+            Path file = dir.resolve(e.getKey());
+            tests.add(DynamicTest.dynamicTest(e.getKey(), () -> {
+                check(file, want);
+                more.check(file, want);
+            }));
+        }
+        return tests;
     }
 
     @TestFactory
     List<DynamicTest> everyFixtureAsPythonSawIt() throws Exception {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Map.Entry<String, Object> e : expected().entrySet()) {
-            @SuppressWarnings("unchecked") Map<String, Object> want = (Map<String, Object>) e.getValue();
-            tests.add(DynamicTest.dynamicTest(e.getKey(), () -> check(DIR.resolve(e.getKey()), want)));
-        }
-        return tests;
+        return perFixture(DIR, (file, want) -> { });
     }
 
     @SuppressWarnings("unchecked")
