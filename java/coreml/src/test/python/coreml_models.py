@@ -1,6 +1,6 @@
 """The test models for torch4j-coreml: small PyTorch modules, traced and saved with torch.jit.save.
 
-Each entry: name -> (module factory, input shape, input kind). Seeds are fixed so every run writes the
+Each entry: name -> (module factory, input shape); INT_INPUTS names the models fed integer ids. Seeds are fixed so every run writes the
 same weights. Shared by coreml_oracle.py (fixtures, coremltools, numpy check).
 """
 import torch
@@ -345,6 +345,29 @@ class Rnn(nn.Module):
         return self.rnn(x)[0]
 
 
+class EmbeddingFromIds(nn.Module):
+    """nn.Embedding read straight from the model input: token ids, declared int32."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(20, 6)
+
+    def forward(self, ids):                        # ids: [2, 8], int
+        return self.emb(ids)
+
+
+class EmbeddingBag(nn.Module):
+    """Token ids -> embedding -> mean over the sequence -> linear: a bag-of-words classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(30, 8)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, ids):                        # ids: [2, 5], int
+        return self.fc(self.emb(ids).mean(dim=1))
+
+
 class Unique(nn.Module):
     """torch.unique: coremltools 6.2 has no converter for it."""
 
@@ -391,7 +414,15 @@ MODELS = {
     "gru": (lambda: Rnn("GRU"), (4, 2, 6)),
     "gru_bidirectional": (lambda: Rnn("GRU", bidirectional=True, batch_first=True), (2, 4, 6)),
     "gru_stacked": (lambda: Rnn("GRU", num_layers=2, batch_first=True), (2, 3, 6)),
+    "embedding_ids": (EmbeddingFromIds, (2, 8)),
+    "embedding_mean_linear": (EmbeddingBag, (2, 5)),
     "unique": (Unique, (3, 4)),
+}
+
+# Models whose input is integer token ids: name -> exclusive upper bound of the ids (the vocabulary size).
+INT_INPUTS = {
+    "embedding_ids": 20,
+    "embedding_mean_linear": 30,
 }
 
 
@@ -406,5 +437,5 @@ def build(name):
             mod.running_var.uniform_(0.5, 2.0)
             mod.weight.data.uniform_(0.5, 1.5)
             mod.bias.data.uniform_(-0.2, 0.2)
-    x = torch.randn(*shape)
+    x = torch.randint(0, INT_INPUTS[name], shape) if name in INT_INPUTS else torch.randn(*shape)
     return m, x

@@ -3,7 +3,8 @@
   coreml_oracle.py gen DIR
       For every model in coreml_models.MODELS: DIR/NAME.pt (traced, torch.jit.save), DIR/NAME.in.npy and
       DIR/NAME.out.npy (PyTorch's output), and coremltools' own conversion (convert_to="neuralnetwork")
-      as DIR/NAME.ct.mlmodel, or its failure. DIR/oracle.json: {name: {shape, convertible, missing_op, message}}.
+      as DIR/NAME.ct.mlmodel, or its failure. DIR/oracle.json: {name: {shape, dtype, convertible, missing_op, message}}; dtype int32 for the models
+      of coreml_models.INT_INPUTS (token ids), converted by coremltools with ct.TensorType(dtype=np.int32).
   coreml_oracle.py check DIR NAME OURS.mlmodel
       Evaluates torch4j's file AND coremltools' (when it converted the model) with the numpy evaluator
       below, and compares both with PyTorch (1e-4): the evaluator is thereby checked on coremltools'
@@ -37,7 +38,7 @@ except Exception as e:  # ImportError, or a missing Debian dependency of coremlt
     sys.exit(4)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coreml_models import MODELS, build  # noqa: E402
+from coreml_models import INT_INPUTS, MODELS, build  # noqa: E402
 
 MISSING_OP = re.compile(r"PyTorch convert function for op '([^']+)' not implemented")
 
@@ -52,9 +53,10 @@ def gen(out_dir):
             y = m(x)
         np.save(os.path.join(out_dir, name + ".in.npy"), x.numpy())
         np.save(os.path.join(out_dir, name + ".out.npy"), y.numpy())
-        entry = {"shape": list(x.shape), "output_shape": list(y.shape)}
+        dtype = "int32" if name in INT_INPUTS else "float32"
+        entry = {"shape": list(x.shape), "dtype": dtype, "output_shape": list(y.shape)}
         try:
-            ml = ct.convert(traced, inputs=[ct.TensorType(name="x", shape=tuple(x.shape))],
+            ml = ct.convert(traced, inputs=[ct.TensorType(name="x", shape=tuple(x.shape), dtype=getattr(np, dtype))],
                             convert_to="neuralnetwork")
             ct.utils.save_spec(ml.get_spec(), os.path.join(out_dir, name + ".ct.mlmodel"))
             entry.update(convertible=True, missing_op=None, message="")
@@ -473,6 +475,13 @@ def report(out_dir, name, ours_path):
     types, err, problem = run(ours_path, x, expected)
     if problem:
         problems.append("torch4j: " + problem)
+    # Token ids are declared INT32 (coremltools 6.2 declares its NeuralNetwork inputs FLOAT32 whatever the dtype).
+    from coremltools.proto import FeatureTypes_pb2
+    want = FeatureTypes_pb2.ArrayFeatureType.INT32 if name in INT_INPUTS else FeatureTypes_pb2.ArrayFeatureType.FLOAT32
+    got_type = ours.description.input[0].type.multiArrayType.dataType
+    if got_type != want:
+        problems.append("torch4j: input declared %s, expected %s" % (
+            FeatureTypes_pb2.ArrayFeatureType.ArrayDataType.Name(got_type), FeatureTypes_pb2.ArrayFeatureType.ArrayDataType.Name(want)))
     result = {"model": name, "specificationVersion": ours.specificationVersion, "layers": types, "max_abs_error": err}
     ct_path = os.path.join(out_dir, name + ".ct.mlmodel")
     if os.path.exists(ct_path):

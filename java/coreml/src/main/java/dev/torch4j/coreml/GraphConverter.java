@@ -44,6 +44,8 @@ final class GraphConverter {
     /** Values that are one tensor because an in-place op returned its input: value to its group. */
     private final Map<String, Set<String>> sameTensor = new HashMap<>();
     private final Set<String> failed = new HashSet<>();
+    /** Model inputs declared int32: Core ML hands them to layers as floats, so only an embedding's indices may read them. */
+    private final Set<String> integerInputs = new HashSet<>();
     private final List<Layer> layers = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
     private int specificationVersion = SPECIFICATION_VERSION;
@@ -65,6 +67,7 @@ final class GraphConverter {
             String v = graph.inputs().get(i);
             c.shapes.put(v, inputs.get(i).shape());
             c.aliases.put(v, v);
+            if (inputs.get(i).type() == InputSpec.ElementType.INT32) c.integerInputs.add(v);
         }
         for (int i = 0; i < graph.nodes().size(); i++) {
             for (String v : graph.nodes().get(i).inputs()) c.lastUse.put(v, i);
@@ -117,12 +120,27 @@ final class GraphConverter {
         }
         int before = layers.size();
         try {
+            checkIntegerInputUse(n);
             entry.converter().convert(this, n);
             if (SupportedOps.isInPlace(n.kind())) afterInPlace(n);
         } catch (UnsupportedModelException e) {
             layers.subList(before, layers.size()).clear();
             failed.addAll(n.outputs());
             problems.add(new Problem(n.kind(), n.where(), e.getMessage(), false));
+        }
+    }
+
+    /**
+     * An int32 model input reaches the layers as float values, which is exact for indices but not for
+     * integer arithmetic (PyTorch's integer division, overflow, an int result's dtype): so the only use
+     * accepted is as the indices of aten::embedding.
+     */
+    private void checkIntegerInputUse(Node n) throws UnsupportedModelException {
+        for (int i = 0; i < n.inputs().size(); i++) {
+            String v = n.inputs().get(i);
+            if (!integerInputs.contains(v)) continue;
+            if (n.kind().equals("aten::embedding") && i == 1) continue;
+            throw refuse("reads the int32 input " + v + ", which only aten::embedding's indices may read");
         }
     }
 

@@ -49,7 +49,8 @@ class ExportCoreMlTest {
 
     @SuppressWarnings("unchecked")
     private static String inputArg(Map<String, Object> verdict) {
-        return "x:" + ((List<Object>) verdict.get("shape")).stream().map(String::valueOf).collect(Collectors.joining(","));
+        String shape = ((List<Object>) verdict.get("shape")).stream().map(String::valueOf).collect(Collectors.joining(","));
+        return "x:" + shape + ("int32".equals(verdict.get("dtype")) ? ":int32" : "");
     }
 
     @Test
@@ -113,7 +114,6 @@ class ExportCoreMlTest {
         Set<String> types = new TreeSet<>();
         Matcher m = Pattern.compile("emit(?:Multi)?\\(\"(\\w+)\"").matcher(source);
         while (m.find()) types.add(m.group(1));
-        types.remove("embeddingND"); // needs an integer model input, which --input cannot declare yet (docs/coreml.md)
         return types;
     }
 
@@ -124,6 +124,24 @@ class ExportCoreMlTest {
             }
         }
         throw new IllegalStateException(name);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void int32InputIsOnlyReadAsEmbeddingIndices() throws IOException {
+        Map<String, Object> verdicts = CoreMlOracle.verdicts();
+        assertEquals("int32", ((Map<String, Object>) verdicts.get("embedding_ids")).get("dtype"));
+        // mlp's first op is a linear: integer values fed to float arithmetic are refused, naming the op.
+        Path model = CoreMlOracle.fixtures().resolve("mlp.pt");
+        Cli check = cli(model.toString(), "--check-only", "--json", "--input", "x:2,8:int32");
+        assertEquals(1, check.exitCode(), check.err());
+        Map<String, Object> p = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) Json.parse(check.out())).get("problems")).get(0);
+        assertEquals("aten::linear", p.get("op"));
+        assertTrue(String.valueOf(p.get("message")).contains("int32 input"), p.toString());
+
+        Cli badType = cli(model.toString(), "--check-only", "--input", "x:2,8:int64");
+        assertEquals(2, badType.exitCode(), badType.err());
+        assertTrue(badType.err().contains("must be float32 or int32"), badType.err());
     }
 
     @Test
