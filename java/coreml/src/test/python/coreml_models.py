@@ -368,6 +368,27 @@ class EmbeddingBag(nn.Module):
         return self.fc(self.emb(ids).mean(dim=1))
 
 
+class RnnState(nn.Module):
+    """A non-zero initial state computed from the input, and the final states h_n (c_n) read."""
+
+    def __init__(self, kind, **kw):
+        super().__init__()
+        self.kind = kind
+        self.rnn = getattr(nn, kind)(6, 5, batch_first=True, **kw)
+        self.states = kw.get("num_layers", 1) * (2 if kw.get("bidirectional") else 1)
+        self.init = nn.Linear(6, 5 * self.states)
+
+    def forward(self, x):                          # x: [batch, seq, 6]
+        h0 = torch.tanh(self.init(x.mean(dim=1))).reshape(-1, self.states, 5).transpose(0, 1)
+        if self.kind == "LSTM":
+            y, (h, c) = self.rnn(x, (h0, h0 * 0.5))
+            finals = [h, c]
+        else:
+            y, h = self.rnn(x, h0)
+            finals = [h]
+        return torch.cat([y.mean(dim=1)] + [f.transpose(0, 1).flatten(1) for f in finals], dim=1)
+
+
 class Unique(nn.Module):
     """torch.unique: coremltools 6.2 has no converter for it."""
 
@@ -414,6 +435,10 @@ MODELS = {
     "gru": (lambda: Rnn("GRU"), (4, 2, 6)),
     "gru_bidirectional": (lambda: Rnn("GRU", bidirectional=True, batch_first=True), (2, 4, 6)),
     "gru_stacked": (lambda: Rnn("GRU", num_layers=2, batch_first=True), (2, 3, 6)),
+    "lstm_state": (lambda: RnnState("LSTM"), (2, 4, 6)),
+    "lstm_state_stacked_bidirectional": (lambda: RnnState("LSTM", num_layers=2, bidirectional=True), (2, 4, 6)),
+    "gru_state": (lambda: RnnState("GRU"), (2, 4, 6)),
+    "gru_state_stacked_bidirectional": (lambda: RnnState("GRU", num_layers=2, bidirectional=True), (2, 3, 6)),
     "embedding_ids": (EmbeddingFromIds, (2, 8)),
     "embedding_mean_linear": (EmbeddingBag, (2, 5)),
     "unique": (Unique, (3, 4)),

@@ -365,6 +365,10 @@ def evaluate(spec, inputs):
             y = x.reshape(list(p.targetShape))
         elif kind == "concatND":
             y = np.concatenate(xs, axis=p.axis)
+        elif kind == "stack":
+            y = np.stack(xs, axis=p.axis)
+        elif kind == "tile":
+            y = np.tile(x, list(p.reps))
         elif kind == "concat":
             assert not p.sequenceConcat
             y = np.concatenate(xs, axis=-3)
