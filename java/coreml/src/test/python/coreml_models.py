@@ -389,6 +389,30 @@ class RnnState(nn.Module):
         return torch.cat([y.mean(dim=1)] + [f.transpose(0, 1).flatten(1) for f in finals], dim=1)
 
 
+class LstmStateInputs(nn.Module):
+    """The initial state given as model inputs h0 and c0; h_n and c_n read."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(6, 5, num_layers=2, batch_first=True)
+
+    def forward(self, x, h0, c0):                  # x: [2, 4, 6]; h0, c0: [2, 2, 5]
+        y, (h, c) = self.rnn(x, (h0, c0))
+        return torch.cat([y.mean(dim=1), h.transpose(0, 1).flatten(1), c.transpose(0, 1).flatten(1)], dim=1)
+
+
+class GruStateInput(nn.Module):
+    """The initial state given as a model input h0; h_n read."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(6, 5, bidirectional=True)
+
+    def forward(self, x, h0):                      # x: [4, 2, 6]; h0: [2, 2, 5]
+        y, h = self.rnn(x, h0)
+        return torch.cat([y.mean(dim=0), h.transpose(0, 1).flatten(1)], dim=1)
+
+
 class Unique(nn.Module):
     """torch.unique: coremltools 6.2 has no converter for it."""
 
@@ -439,9 +463,17 @@ MODELS = {
     "lstm_state_stacked_bidirectional": (lambda: RnnState("LSTM", num_layers=2, bidirectional=True), (2, 4, 6)),
     "gru_state": (lambda: RnnState("GRU"), (2, 4, 6)),
     "gru_state_stacked_bidirectional": (lambda: RnnState("GRU", num_layers=2, bidirectional=True), (2, 3, 6)),
+    "lstm_state_inputs": (LstmStateInputs, (2, 4, 6)),
+    "gru_state_input": (GruStateInput, (4, 2, 6)),
     "embedding_ids": (EmbeddingFromIds, (2, 8)),
     "embedding_mean_linear": (EmbeddingBag, (2, 5)),
     "unique": (Unique, (3, 4)),
+}
+
+# Models with more inputs after x: name -> [(input name, shape)], all float32.
+EXTRA_INPUTS = {
+    "lstm_state_inputs": [("h0", (2, 2, 5)), ("c0", (2, 2, 5))],
+    "gru_state_input": [("h0", (2, 2, 5))],
 }
 
 # Models whose input is integer token ids: name -> exclusive upper bound of the ids (the vocabulary size).
@@ -464,3 +496,9 @@ def build(name):
             mod.bias.data.uniform_(-0.2, 0.2)
     x = torch.randint(0, INT_INPUTS[name], shape) if name in INT_INPUTS else torch.randn(*shape)
     return m, x
+
+
+def extra_inputs(name):
+    """The inputs after x, [(name, tensor)], drawn after build(name)'s (same seed, same values every run)."""
+    torch.manual_seed(sum(map(ord, name)) + 1)
+    return [(n, torch.randn(*shape)) for n, shape in EXTRA_INPUTS.get(name, [])]

@@ -48,9 +48,15 @@ class ExportCoreMlTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static String inputArg(Map<String, Object> verdict) {
+    private static List<String> inputArgs(Map<String, Object> verdict) {
         String shape = ((List<Object>) verdict.get("shape")).stream().map(String::valueOf).collect(Collectors.joining(","));
-        return "x:" + shape + ("int32".equals(verdict.get("dtype")) ? ":int32" : "");
+        List<String> args = new ArrayList<>(List.of("--input", "x:" + shape + ("int32".equals(verdict.get("dtype")) ? ":int32" : "")));
+        for (Object o : (List<Object>) verdict.get("extra_inputs")) {
+            Map<String, Object> extra = (Map<String, Object>) o;
+            args.add("--input");
+            args.add(extra.get("name") + ":" + ((List<Object>) extra.get("shape")).stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        return args;
     }
 
     @Test
@@ -66,11 +72,15 @@ class ExportCoreMlTest {
             String name = e.getKey();
             Map<String, Object> v = (Map<String, Object>) e.getValue();
             String model = CoreMlOracle.fixtures().resolve(name + ".pt").toString();
-            Cli check = cli(model, "--check-only", "--json", "--input", inputArg(v));
+            List<String> checkArgs = new ArrayList<>(List.of(model, "--check-only", "--json"));
+            checkArgs.addAll(inputArgs(v));
+            Cli check = cli(checkArgs.toArray(new String[0]));
             Map<String, Object> report = (Map<String, Object>) Json.parse(check.out());
             List<Object> problems = (List<Object>) report.get("problems");
             Path out = dir.resolve(name + ".mlmodel");
-            Cli export = cli(model, out.toString(), "--input", inputArg(v));
+            List<String> exportArgs = new ArrayList<>(List.of(model, out.toString()));
+            exportArgs.addAll(inputArgs(v));
+            Cli export = cli(exportArgs.toArray(new String[0]));
             // One path: --check-only's verdict is export's, always.
             if ((check.exitCode() == 0) != (export.exitCode() == 0) || Files.exists(out) != (export.exitCode() == 0)) {
                 failures.add(name + ": --check-only exit " + check.exitCode() + ", export exit " + export.exitCode() + " " + export.err());
