@@ -1,6 +1,6 @@
 """The test models for torch4j-coreml: small PyTorch modules, traced and saved with torch.jit.save.
 
-Each entry: name -> (module factory, input shape, input kind). Seeds are fixed so every run writes the
+Each entry: name -> (module factory, input shape); INT_INPUTS names the models fed integer ids. Seeds are fixed so every run writes the
 same weights. Shared by coreml_oracle.py (fixtures, coremltools, numpy check).
 """
 import torch
@@ -345,6 +345,74 @@ class Rnn(nn.Module):
         return self.rnn(x)[0]
 
 
+class EmbeddingFromIds(nn.Module):
+    """nn.Embedding read straight from the model input: token ids, declared int32."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(20, 6)
+
+    def forward(self, ids):                        # ids: [2, 8], int
+        return self.emb(ids)
+
+
+class EmbeddingBag(nn.Module):
+    """Token ids -> embedding -> mean over the sequence -> linear: a bag-of-words classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(30, 8)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, ids):                        # ids: [2, 5], int
+        return self.fc(self.emb(ids).mean(dim=1))
+
+
+class RnnState(nn.Module):
+    """A non-zero initial state computed from the input, and the final states h_n (c_n) read."""
+
+    def __init__(self, kind, **kw):
+        super().__init__()
+        self.kind = kind
+        self.rnn = getattr(nn, kind)(6, 5, batch_first=True, **kw)
+        self.states = kw.get("num_layers", 1) * (2 if kw.get("bidirectional") else 1)
+        self.init = nn.Linear(6, 5 * self.states)
+
+    def forward(self, x):                          # x: [batch, seq, 6]
+        h0 = torch.tanh(self.init(x.mean(dim=1))).reshape(-1, self.states, 5).transpose(0, 1)
+        if self.kind == "LSTM":
+            y, (h, c) = self.rnn(x, (h0, h0 * 0.5))
+            finals = [h, c]
+        else:
+            y, h = self.rnn(x, h0)
+            finals = [h]
+        return torch.cat([y.mean(dim=1)] + [f.transpose(0, 1).flatten(1) for f in finals], dim=1)
+
+
+class LstmStateInputs(nn.Module):
+    """The initial state given as model inputs h0 and c0; h_n and c_n read."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(6, 5, num_layers=2, batch_first=True)
+
+    def forward(self, x, h0, c0):                  # x: [2, 4, 6]; h0, c0: [2, 2, 5]
+        y, (h, c) = self.rnn(x, (h0, c0))
+        return torch.cat([y.mean(dim=1), h.transpose(0, 1).flatten(1), c.transpose(0, 1).flatten(1)], dim=1)
+
+
+class GruStateInput(nn.Module):
+    """The initial state given as a model input h0; h_n read."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(6, 5, bidirectional=True)
+
+    def forward(self, x, h0):                      # x: [4, 2, 6]; h0: [2, 2, 5]
+        y, h = self.rnn(x, h0)
+        return torch.cat([y.mean(dim=0), h.transpose(0, 1).flatten(1)], dim=1)
+
+
 class Unique(nn.Module):
     """torch.unique: coremltools 6.2 has no converter for it."""
 
@@ -391,7 +459,27 @@ MODELS = {
     "gru": (lambda: Rnn("GRU"), (4, 2, 6)),
     "gru_bidirectional": (lambda: Rnn("GRU", bidirectional=True, batch_first=True), (2, 4, 6)),
     "gru_stacked": (lambda: Rnn("GRU", num_layers=2, batch_first=True), (2, 3, 6)),
+    "lstm_state": (lambda: RnnState("LSTM"), (2, 4, 6)),
+    "lstm_state_stacked_bidirectional": (lambda: RnnState("LSTM", num_layers=2, bidirectional=True), (2, 4, 6)),
+    "gru_state": (lambda: RnnState("GRU"), (2, 4, 6)),
+    "gru_state_stacked_bidirectional": (lambda: RnnState("GRU", num_layers=2, bidirectional=True), (2, 3, 6)),
+    "lstm_state_inputs": (LstmStateInputs, (2, 4, 6)),
+    "gru_state_input": (GruStateInput, (4, 2, 6)),
+    "embedding_ids": (EmbeddingFromIds, (2, 8)),
+    "embedding_mean_linear": (EmbeddingBag, (2, 5)),
     "unique": (Unique, (3, 4)),
+}
+
+# Models with more inputs after x: name -> [(input name, shape)], all float32.
+EXTRA_INPUTS = {
+    "lstm_state_inputs": [("h0", (2, 2, 5)), ("c0", (2, 2, 5))],
+    "gru_state_input": [("h0", (2, 2, 5))],
+}
+
+# Models whose input is integer token ids: name -> exclusive upper bound of the ids (the vocabulary size).
+INT_INPUTS = {
+    "embedding_ids": 20,
+    "embedding_mean_linear": 30,
 }
 
 
@@ -406,5 +494,11 @@ def build(name):
             mod.running_var.uniform_(0.5, 2.0)
             mod.weight.data.uniform_(0.5, 1.5)
             mod.bias.data.uniform_(-0.2, 0.2)
-    x = torch.randn(*shape)
+    x = torch.randint(0, INT_INPUTS[name], shape) if name in INT_INPUTS else torch.randn(*shape)
     return m, x
+
+
+def extra_inputs(name):
+    """The inputs after x, [(name, tensor)], drawn after build(name)'s (same seed, same values every run)."""
+    torch.manual_seed(sum(map(ord, name)) + 1)
+    return [(n, torch.randn(*shape)) for n, shape in EXTRA_INPUTS.get(name, [])]

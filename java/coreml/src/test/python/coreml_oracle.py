@@ -3,7 +3,8 @@
   coreml_oracle.py gen DIR
       For every model in coreml_models.MODELS: DIR/NAME.pt (traced, torch.jit.save), DIR/NAME.in.npy and
       DIR/NAME.out.npy (PyTorch's output), and coremltools' own conversion (convert_to="neuralnetwork")
-      as DIR/NAME.ct.mlmodel, or its failure. DIR/oracle.json: {name: {shape, convertible, missing_op, message}}.
+      as DIR/NAME.ct.mlmodel, or its failure. DIR/oracle.json: {name: {shape, dtype, convertible, missing_op, message}}; dtype int32 for the models
+      of coreml_models.INT_INPUTS (token ids), converted by coremltools with ct.TensorType(dtype=np.int32).
   coreml_oracle.py check DIR NAME OURS.mlmodel
       Evaluates torch4j's file AND coremltools' (when it converted the model) with the numpy evaluator
       below, and compares both with PyTorch (1e-4): the evaluator is thereby checked on coremltools'
@@ -37,7 +38,7 @@ except Exception as e:  # ImportError, or a missing Debian dependency of coremlt
     sys.exit(4)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coreml_models import MODELS, build  # noqa: E402
+from coreml_models import INT_INPUTS, MODELS, build, extra_inputs  # noqa: E402
 
 MISSING_OP = re.compile(r"PyTorch convert function for op '([^']+)' not implemented")
 
@@ -46,15 +47,22 @@ def gen(out_dir):
     report = {}
     for name in MODELS:
         m, x = build(name)
-        traced = torch.jit.trace(m, x)
+        extra = extra_inputs(name)
+        args = (x,) + tuple(t for _, t in extra)
+        traced = torch.jit.trace(m, args if extra else x)
         torch.jit.save(traced, os.path.join(out_dir, name + ".pt"))
         with torch.no_grad():
-            y = m(x)
+            y = m(*args)
         np.save(os.path.join(out_dir, name + ".in.npy"), x.numpy())
+        for i, (_, t) in enumerate(extra):
+            np.save(os.path.join(out_dir, "%s.in%d.npy" % (name, i + 1)), t.numpy())
         np.save(os.path.join(out_dir, name + ".out.npy"), y.numpy())
-        entry = {"shape": list(x.shape), "output_shape": list(y.shape)}
+        dtype = "int32" if name in INT_INPUTS else "float32"
+        entry = {"shape": list(x.shape), "dtype": dtype, "output_shape": list(y.shape),
+                 "extra_inputs": [{"name": n, "shape": list(t.shape)} for n, t in extra]}
         try:
-            ml = ct.convert(traced, inputs=[ct.TensorType(name="x", shape=tuple(x.shape))],
+            ml = ct.convert(traced, inputs=[ct.TensorType(name="x", shape=tuple(x.shape), dtype=getattr(np, dtype))]
+                            + [ct.TensorType(name=n, shape=tuple(t.shape)) for n, t in extra],
                             convert_to="neuralnetwork")
             ct.utils.save_spec(ml.get_spec(), os.path.join(out_dir, name + ".ct.mlmodel"))
             entry.update(convertible=True, missing_op=None, message="")
@@ -363,6 +371,10 @@ def evaluate(spec, inputs):
             y = x.reshape(list(p.targetShape))
         elif kind == "concatND":
             y = np.concatenate(xs, axis=p.axis)
+        elif kind == "stack":
+            y = np.stack(xs, axis=p.axis)
+        elif kind == "tile":
+            y = np.tile(x, list(p.reps))
         elif kind == "concat":
             assert not p.sequenceConcat
             y = np.concatenate(xs, axis=-3)
@@ -430,14 +442,16 @@ def evaluate(spec, inputs):
 CONTROL_FLOW = {"loop", "branch", "loopBreak", "loopContinue"}
 
 
-def run(spec_path, x, expected):
+def run(spec_path, xs, expected):
     """Evaluates one .mlmodel on x; returns (layer types, max abs error or None, problem or None)."""
     spec = ct.utils.load_spec(spec_path)
     types = [l.WhichOneof("layer") for l in spec.neuralNetwork.layers]
     if spec.WhichOneof("Type") != "neuralNetwork":
         return types, None, "model type " + str(spec.WhichOneof("Type"))
     try:
-        blobs = evaluate(spec, {spec.description.input[0].name: x})
+        if len(xs) != len(spec.description.input):
+            return types, None, "declares %d inputs, the model takes %d" % (len(spec.description.input), len(xs))
+        blobs = evaluate(spec, {i.name: v for i, v in zip(spec.description.input, xs)})
     except Exception as e:  # an unknown layer, a shape the file gets wrong
         return types, None, "evaluation failed: %s: %s" % (type(e).__name__, e)
     out = spec.description.output[0]
@@ -466,13 +480,24 @@ def check(out_dir, name, ours_path):
 
 
 def report(out_dir, name, ours_path):
-    x = np.load(os.path.join(out_dir, name + ".in.npy")).astype(np.float64)
+    x = [np.load(os.path.join(out_dir, name + ".in.npy")).astype(np.float64)]
+    k = 1
+    while os.path.exists(os.path.join(out_dir, "%s.in%d.npy" % (name, k))):
+        x.append(np.load(os.path.join(out_dir, "%s.in%d.npy" % (name, k))).astype(np.float64))
+        k += 1
     expected = np.load(os.path.join(out_dir, name + ".out.npy")).astype(np.float64)
     problems = []
     ours = ct.utils.load_spec(ours_path)
     types, err, problem = run(ours_path, x, expected)
     if problem:
         problems.append("torch4j: " + problem)
+    # Token ids are declared INT32 (coremltools 6.2 declares its NeuralNetwork inputs FLOAT32 whatever the dtype).
+    from coremltools.proto import FeatureTypes_pb2
+    want = FeatureTypes_pb2.ArrayFeatureType.INT32 if name in INT_INPUTS else FeatureTypes_pb2.ArrayFeatureType.FLOAT32
+    got_type = ours.description.input[0].type.multiArrayType.dataType
+    if got_type != want:
+        problems.append("torch4j: input declared %s, expected %s" % (
+            FeatureTypes_pb2.ArrayFeatureType.ArrayDataType.Name(got_type), FeatureTypes_pb2.ArrayFeatureType.ArrayDataType.Name(want)))
     result = {"model": name, "specificationVersion": ours.specificationVersion, "layers": types, "max_abs_error": err}
     ct_path = os.path.join(out_dir, name + ".ct.mlmodel")
     if os.path.exists(ct_path):

@@ -159,8 +159,8 @@ public final class CoreMlExporter {
     private static ProtoMessage modelMessage(Path model, List<InputSpec> inputs, List<String> outputs, GraphConverter.Converted c,
                                              Map<String, String> rename) {
         ProtoMessage description = new ProtoMessage();
-        for (InputSpec i : inputs) description.message(DESCRIPTION_INPUT, feature(i.name(), i.shape()));
-        for (int i = 0; i < outputs.size(); i++) description.message(DESCRIPTION_OUTPUT, feature(outputs.get(i), c.outputShapes().get(i)));
+        for (InputSpec i : inputs) description.message(DESCRIPTION_INPUT, feature(i.name(), i.shape(), i.type().arrayDataType));
+        for (int i = 0; i < outputs.size(); i++) description.message(DESCRIPTION_OUTPUT, feature(outputs.get(i), c.outputShapes().get(i), ARRAY_DATA_TYPE_FLOAT32));
         description.message(DESCRIPTION_METADATA, new ProtoMessage()
                 .string(METADATA_SHORT_DESCRIPTION, "Converted from " + model.getFileName() + " by torch4j export-coreml")
                 .message(METADATA_USER_DEFINED, new ProtoMessage().string(MAP_KEY, "dev.torch4j.source").string(MAP_VALUE, model.getFileName().toString())));
@@ -177,8 +177,8 @@ public final class CoreMlExporter {
                 .message(MODEL_DESCRIPTION, description).message(MODEL_NEURAL_NETWORK, nn);
     }
 
-    private static ProtoMessage feature(String name, long[] shape) {
-        ProtoMessage array = new ProtoMessage().varints(ARRAY_SHAPE, shape).varint(ARRAY_DATA_TYPE, ARRAY_DATA_TYPE_FLOAT32);
+    private static ProtoMessage feature(String name, long[] shape, int arrayDataType) {
+        ProtoMessage array = new ProtoMessage().varints(ARRAY_SHAPE, shape).varint(ARRAY_DATA_TYPE, arrayDataType);
         return new ProtoMessage().string(FEATURE_NAME, name)
                 .message(FEATURE_TYPE, new ProtoMessage().message(FEATURE_TYPE_MULTI_ARRAY, array));
     }

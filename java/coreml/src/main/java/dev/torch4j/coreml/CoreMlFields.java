@@ -34,6 +34,7 @@ final class CoreMlFields {
     static final int ARRAY_SHAPE = 1;
     static final int ARRAY_DATA_TYPE = 2;
     static final int ARRAY_DATA_TYPE_FLOAT32 = 65568;
+    static final int ARRAY_DATA_TYPE_INT32 = 131104;
 
     // NeuralNetwork
     static final int NN_LAYERS = 1;

@@ -44,6 +44,8 @@ final class GraphConverter {
     /** Values that are one tensor because an in-place op returned its input: value to its group. */
     private final Map<String, Set<String>> sameTensor = new HashMap<>();
     private final Set<String> failed = new HashSet<>();
+    /** Model inputs declared int32: Core ML hands them to layers as floats, so only an embedding's indices may read them. */
+    private final Set<String> integerInputs = new HashSet<>();
     private final List<Layer> layers = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
     private int specificationVersion = SPECIFICATION_VERSION;
@@ -65,6 +67,7 @@ final class GraphConverter {
             String v = graph.inputs().get(i);
             c.shapes.put(v, inputs.get(i).shape());
             c.aliases.put(v, v);
+            if (inputs.get(i).type() == InputSpec.ElementType.INT32) c.integerInputs.add(v);
         }
         for (int i = 0; i < graph.nodes().size(); i++) {
             for (String v : graph.nodes().get(i).inputs()) c.lastUse.put(v, i);
@@ -117,12 +120,27 @@ final class GraphConverter {
         }
         int before = layers.size();
         try {
+            checkIntegerInputUse(n);
             entry.converter().convert(this, n);
             if (SupportedOps.isInPlace(n.kind())) afterInPlace(n);
         } catch (UnsupportedModelException e) {
             layers.subList(before, layers.size()).clear();
             failed.addAll(n.outputs());
             problems.add(new Problem(n.kind(), n.where(), e.getMessage(), false));
+        }
+    }
+
+    /**
+     * An int32 model input reaches the layers as float values, which is exact for indices but not for
+     * integer arithmetic (PyTorch's integer division, overflow, an int result's dtype): so the only use
+     * accepted is as the indices of aten::embedding.
+     */
+    private void checkIntegerInputUse(Node n) throws UnsupportedModelException {
+        for (int i = 0; i < n.inputs().size(); i++) {
+            String v = n.inputs().get(i);
+            if (!integerInputs.contains(v)) continue;
+            if (n.kind().equals("aten::embedding") && i == 1) continue;
+            throw refuse("reads the int32 input " + v + ", which only aten::embedding's indices may read");
         }
     }
 
@@ -1367,25 +1385,39 @@ final class GraphConverter {
     }
 
     /**
-     * aten::lstm(input, [h0, c0], params, has_biases, num_layers, dropout, train, bidirectional, batch_first),
-     * zero initial state: per layer a uniDirectionalLSTM or biDirectionalLSTM on the (Seq, Batch, C, 1, 1)
-     * layout those layers need. Only the output sequence is produced; h_n and c_n must not be read.
+     * aten::lstm(input, [h0, c0], params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
+     * per layer a uniDirectionalLSTM or biDirectionalLSTM on the (Seq, Batch, C, 1, 1) layout those layers
+     * need. A computed initial state is sliced per layer and direction into the layers' optional h/c
+     * inputs; h_n and c_n, when read, are the layers' h/c outputs concatenated in PyTorch's
+     * (layer, direction) order.
      */
     void lstm(Node n) throws UnsupportedModelException {
         long[] x = shape(n, 0);
         if (x.length != 3) throw refuse("input must be (seq, batch, features) or batch_first; got " + Arrays.toString(x));
-        if (!(constants.get(in(n, 1)) instanceof List<?> state)) throw refuse("the initial state must be the default zeros");
-        for (Object t : state) {
-            if (!(t instanceof FloatTensor f)) throw refuse("the initial state must be the default zeros");
-            for (float v : f.data()) if (v != 0f) throw refuse("a non-zero initial state is not supported");
-        }
         Recurrent r = recurrent(n, x);
-        for (int o = 1; o < n.outputs().size(); o++) {
-            if (lastUse.containsKey(n.outputs().get(o))) throw refuse("h_n/c_n are read; export-coreml produces only the output sequence");
-        }
         String out = out(n);
         long seq = r.seq();
         long batch = r.batch();
+        long[] stateShape = {r.layers() * r.directions(), batch, paramTensor(r.params().get(1)).shape()[1]};
+        String h0 = null;
+        String c0 = null;
+        if (!(constants.get(in(n, 1)) instanceof List<?> state)) {
+            List<String> parts = tensorLists.get(in(n, 1));
+            if (parts == null || parts.size() != 2) throw refuse("the initial state must be a list [h0, c0] built in the graph");
+            h0 = initialState(parts.get(0), stateShape);
+            c0 = initialState(parts.get(1), stateShape);
+        } else {
+            for (Object t : state) {
+                if (!(t instanceof FloatTensor f)) throw refuse("the initial state must be tensors");
+                for (float v : f.data()) if (v != 0f) throw refuse("a constant non-zero initial state is not supported");
+            }
+        }
+        if (h0 != null || c0 != null) {
+            if (h0 == null) h0 = zeroState(out + "_h0", stateShape);
+            if (c0 == null) c0 = zeroState(out + "_c0", stateShape);
+        }
+        List<String> hStates = new ArrayList<>();
+        List<String> cStates = new ArrayList<>();
         String input = sequenceFirst(n, r);
         String rank5 = out + "_rank5";
         emit("expandDims", LAYER_EXPAND_DIMS, List.of(input), rank5, new long[] {seq, batch, x[2], 1, 1},
@@ -1428,12 +1460,23 @@ final class GraphConverter {
             List<String> outs = new ArrayList<>(List.of(y));
             List<long[]> outShapes = new ArrayList<>();
             outShapes.add(new long[] {seq, batch, hidden * r.directions(), 1, 1});
-            for (int k = 0; k < 2 * r.directions(); k++) {
-                outs.add(y + "_state" + k);
+            // Outputs and optional inputs alike: (h, c) of the forward direction, then of the backward one.
+            List<String> layerInputs = new ArrayList<>(List.of(input));
+            for (int d = 0; d < r.directions(); d++) {
+                int k = layer * r.directions() + d;
+                outs.add(y + "_h" + d);
+                outs.add(y + "_c" + d);
+                hStates.add(y + "_h" + d);
+                cStates.add(y + "_c" + d);
                 outShapes.add(new long[] {1, batch, hidden, 1, 1});
+                outShapes.add(new long[] {1, batch, hidden, 1, 1});
+                if (h0 != null) {
+                    layerInputs.add(lstmStateSlice(h0, k, y + "_h0_" + d, batch, hidden));
+                    layerInputs.add(lstmStateSlice(c0, k, y + "_c0_" + d, batch, hidden));
+                }
             }
             emitMulti(r.bidirectional() ? "biDirectionalLSTM" : "uniDirectionalLSTM", r.bidirectional() ? LAYER_BI_LSTM : LAYER_UNI_LSTM,
-                    List.of(input), outs, outShapes, p);
+                    layerInputs, outs, outShapes, p);
             input = y;
             inSize = hidden * r.directions();
         }
@@ -1445,6 +1488,59 @@ final class GraphConverter {
         } else {
             emit("squeeze", LAYER_SQUEEZE, List.of(input), out, seqFirst, new ProtoMessage().varints(DIMS_AXES, new long[] {3, 4}));
         }
+        for (int o = 1; o < 3 && o < n.outputs().size(); o++) {
+            String finalState = n.outputs().get(o);
+            if (!lastUse.containsKey(finalState)) continue;
+            List<String> states = o == 1 ? hStates : cStates;
+            String stacked = states.get(0);
+            if (states.size() > 1) {
+                stacked = finalState + "_rank5";
+                emit("concatND", LAYER_CONCAT_ND, states, stacked, new long[] {states.size(), batch, stateShape[2], 1, 1}, new ProtoMessage().varint(AXIS, 0));
+            }
+            emit("squeeze", LAYER_SQUEEZE, List.of(stacked), finalState, new long[] {states.size(), batch, stateShape[2]},
+                    new ProtoMessage().varints(DIMS_AXES, new long[] {3, 4}));
+        }
+    }
+
+    /**
+     * An initial state of aten::lstm or aten::gru, (layers * directions, batch, hidden): null for constant
+     * zeros (the layers' default), else the computed value. A constant non-zero state is refused.
+     */
+    private String initialState(String value, long[] expected) throws UnsupportedModelException {
+        Object c = constants.get(value);
+        if (c != null) {
+            if (!(c instanceof FloatTensor f)) throw refuse("the initial state must be a tensor, it is " + c);
+            for (float v : f.data()) if (v != 0f) throw refuse("a constant non-zero initial state is not supported");
+            return null;
+        }
+        long[] s = shapes.get(value);
+        if (s == null) throw refuse("the initial state must be zeros or a tensor computed from the inputs");
+        if (!Arrays.equals(s, expected)) {
+            throw refuse("initial state of shape " + Arrays.toString(s) + ", expected " + Arrays.toString(expected));
+        }
+        return value;
+    }
+
+    /** Zeros of the given shape, for the one of h0/c0 left at its default when the other is given. */
+    private String zeroState(String name, long[] shape) {
+        emit("loadConstantND", LAYER_LOAD_CONSTANT_ND, List.of(), name, shape, new ProtoMessage().varints(LOAD_CONSTANT_SHAPE, shape)
+                .message(LOAD_CONSTANT_DATA, weights(new float[(int) (shape[0] * shape[1] * shape[2])])));
+        return name;
+    }
+
+    /** Row k of a (layers * directions, batch, hidden) state as the (1, batch, hidden) of one recurrence. */
+    private String stateRow(String state, int k, String name, long batch, long hidden) {
+        emitSlice(state, name, new long[] {k, 0, 0}, new long[] {k + 1, batch, hidden}, new long[] {1, 1, 1}, new long[] {0, 1, 1},
+                new long[] {1, batch, hidden});
+        return name;
+    }
+
+    /** Row k of a state in the (1, batch, hidden, 1, 1) layout of the LSTM layers' h/c inputs. */
+    private String lstmStateSlice(String state, int k, String name, long batch, long hidden) {
+        String row = stateRow(state, k, name + "_row", batch, hidden);
+        emit("expandDims", LAYER_EXPAND_DIMS, List.of(row), name, new long[] {1, batch, hidden, 1, 1},
+                new ProtoMessage().varints(DIMS_AXES, new long[] {3, 4}));
+        return name;
     }
 
     private FloatTensor paramTensor(Object o) throws UnsupportedModelException {
@@ -1470,8 +1566,8 @@ final class GraphConverter {
     }
 
     /**
-     * aten::gru(input, h0, params, has_biases, num_layers, dropout, train, bidirectional, batch_first) with a
-     * zero initial state, unrolled over the static sequence length into innerProduct, splitND and
+     * aten::gru(input, h0, params, has_biases, num_layers, dropout, train, bidirectional, batch_first)
+     * (h0 zeros or computed; h_n the last state of each layer and direction), unrolled over the static sequence length into innerProduct, splitND and
      * element-wise layers. (Core ML's GRU layer applies the reset gate before the recurrent matrix,
      * PyTorch after it, so it cannot be used; coremltools writes a loop instead.) Per step, as PyTorch:
      * r = s(Wir x + bir + Whr h + bhr), z = s(Wiz x + biz + Whz h + bhz), n = tanh(Win x + bin + r (Whn h + bhn)),
@@ -1480,12 +1576,12 @@ final class GraphConverter {
     void gru(Node n) throws UnsupportedModelException {
         long[] x = shape(n, 0);
         if (x.length != 3) throw refuse("input must be (seq, batch, features) or batch_first; got " + Arrays.toString(x));
-        if (!(constants.get(in(n, 1)) instanceof FloatTensor h0)) throw refuse("the initial state must be the default zeros");
-        for (float v : h0.data()) if (v != 0f) throw refuse("a non-zero initial state is not supported");
         Recurrent r = recurrent(n, x);
-        if (n.outputs().size() > 1 && lastUse.containsKey(n.outputs().get(1))) throw refuse("h_n is read; export-coreml produces only the output sequence");
         long seq = r.seq();
         long batch = r.batch();
+        long[] stateShape = {r.layers() * r.directions(), batch, paramTensor(r.params().get(1)).shape()[1]};
+        String h0 = initialState(in(n, 1), stateShape);
+        List<String> finalStates = new ArrayList<>();
         if (seq * r.layers() * r.directions() > 4096) throw refuse("a sequence of " + seq + " steps would unroll into too many layers");
         String out = out(n);
         String input = sequenceFirst(n, r);
@@ -1503,7 +1599,11 @@ final class GraphConverter {
                 }
                 float[] bih = r.bias() ? paramTensor(r.params().get(base + 2)).data() : null;
                 float[] bhh = r.bias() ? paramTensor(r.params().get(base + 3)).data() : null;
-                directionOutputs.add(gruDirection(out + "_l" + layer + "d" + d, input, wih, whh, bih, bhh, seq, batch, inSize, hidden, d == 1));
+                String prefix = out + "_l" + layer + "d" + d;
+                String initial = h0 == null ? null : stateRow(h0, layer * r.directions() + d, prefix + "_h0row", batch, hidden);
+                String[] yAndLast = gruDirection(prefix, input, initial, wih, whh, bih, bhh, seq, batch, inSize, hidden, d == 1);
+                directionOutputs.add(yAndLast[0]);
+                finalStates.add(yAndLast[1]);
             }
             String y = out + "_l" + layer;
             if (r.directions() == 2) {
@@ -1520,10 +1620,22 @@ final class GraphConverter {
             aliases.put(out, blob(input));
             shapes.put(out, new long[] {seq, batch, inSize});
         }
+        if (n.outputs().size() > 1 && lastUse.containsKey(n.outputs().get(1))) {
+            String hn = n.outputs().get(1);
+            if (finalStates.size() == 1) {
+                aliases.put(hn, blob(finalStates.get(0)));
+                shapes.put(hn, stateShape);
+            } else {
+                emit("concatND", LAYER_CONCAT_ND, finalStates, hn, stateShape, new ProtoMessage().varint(AXIS, 0));
+            }
+        }
     }
 
-    /** One direction of one GRU layer over (seq, batch, in); returns the blob of its (seq, batch, hidden) output. */
-    private String gruDirection(String p, String input, FloatTensor wih, FloatTensor whh, float[] bih, float[] bhh,
+    /**
+     * One direction of one GRU layer over (seq, batch, in), from the (1, batch, hidden) state {@code initial}
+     * (null: zeros); returns the blobs of its (seq, batch, hidden) output and of its last state.
+     */
+    private String[] gruDirection(String p, String input, String initial, FloatTensor wih, FloatTensor whh, float[] bih, float[] bhh,
                                 long seq, long batch, long inSize, long hidden, boolean reverse) {
         long[] step = {1, batch, hidden};
         long[] gates = {seq, batch, 3 * hidden};
@@ -1536,9 +1648,12 @@ final class GraphConverter {
         long[] part = {seq, batch, hidden};
         emitMulti("splitND", LAYER_SPLIT_ND, List.of(gi), giParts, List.of(part, part, part), new ProtoMessage().varint(SPLIT_AXIS, 2)
                 .varint(SPLIT_NUM_SPLITS, 3));
-        String h = p + "_h0";
-        emit("loadConstantND", LAYER_LOAD_CONSTANT_ND, List.of(), h, step, new ProtoMessage().varints(LOAD_CONSTANT_SHAPE, step)
-                .message(LOAD_CONSTANT_DATA, weights(new float[(int) (batch * hidden)])));
+        String h = initial;
+        if (h == null) {
+            h = p + "_h0";
+            emit("loadConstantND", LAYER_LOAD_CONSTANT_ND, List.of(), h, step, new ProtoMessage().varints(LOAD_CONSTANT_SHAPE, step)
+                    .message(LOAD_CONSTANT_DATA, weights(new float[(int) (batch * hidden)])));
+        }
         String[] states = new String[(int) seq];
         for (int k = 0; k < seq; k++) {
             int t = reverse ? (int) seq - 1 - k : k;
@@ -1573,8 +1688,8 @@ final class GraphConverter {
             states[t] = h;
         }
         String y = p + "_y";
-        if (seq == 1) return states[0];
+        if (seq == 1) return new String[] {states[0], h};
         emit("concatND", LAYER_CONCAT_ND, List.of(states), y, new long[] {seq, batch, hidden}, new ProtoMessage().varint(AXIS, 0));
-        return y;
+        return new String[] {y, h};
     }
 }

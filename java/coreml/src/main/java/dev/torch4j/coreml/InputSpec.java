@@ -1,9 +1,38 @@
 package dev.torch4j.coreml;
 
 import java.util.Arrays;
+import java.util.Locale;
 
-/** A model input as given on the command line ({@code --input x:1,3,224,224}): its Core ML name and fixed shape. */
-public record InputSpec(String name, long[] shape) {
+/**
+ * A model input as given on the command line ({@code --input x:1,3,224,224}, {@code --input ids:1,8:int32}):
+ * its Core ML name, fixed shape and element type.
+ */
+public record InputSpec(String name, long[] shape, ElementType type) {
+    /**
+     * The element types a NeuralNetwork multiArray input may declare that torch4j can honour. FLOAT32 for
+     * float tensors; INT32 for integer tensors (token ids), which Core ML hands to the layers as floats, so
+     * they are only accepted where the layer reads them as indices (GraphConverter checks).
+     */
+    public enum ElementType {
+        FLOAT32(CoreMlFields.ARRAY_DATA_TYPE_FLOAT32),
+        INT32(CoreMlFields.ARRAY_DATA_TYPE_INT32);
+
+        final int arrayDataType;
+
+        ElementType(int arrayDataType) {
+            this.arrayDataType = arrayDataType;
+        }
+
+        static ElementType parse(String input, String text) {
+            for (ElementType t : values()) if (t.name().equalsIgnoreCase(text.trim())) return t;
+            throw new IllegalArgumentException("--input " + input + ": element type '" + text + "' must be float32 or int32");
+        }
+
+        @Override public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     public InputSpec {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("input name '" + name + "' must be an identifier (letters, digits, _)");
@@ -14,16 +43,22 @@ public record InputSpec(String name, long[] shape) {
         for (long d : shape) {
             if (d <= 0) throw new IllegalArgumentException("input " + name + ": dimensions must be positive, got " + Arrays.toString(shape));
         }
+        if (type == null) throw new IllegalArgumentException("input " + name + ": no element type");
         shape = shape.clone();
     }
 
-    /** Parses {@code NAME:D1,D2,...}. */
+    /** A float32 input. */
+    public InputSpec(String name, long[] shape) {
+        this(name, shape, ElementType.FLOAT32);
+    }
+
+    /** Parses {@code NAME:D1,D2,...} or {@code NAME:D1,D2,...:TYPE} (TYPE float32, the default, or int32). */
     public static InputSpec parse(String text) {
-        int colon = text.indexOf(':');
-        if (colon <= 0 || colon == text.length() - 1) {
-            throw new IllegalArgumentException("--input must look like NAME:D1,D2,... (e.g. x:1,3,224,224), not '" + text + "'");
+        String[] fields = text.split(":", -1);
+        if (fields.length < 2 || fields.length > 3 || fields[0].isEmpty() || fields[1].isEmpty()) {
+            throw new IllegalArgumentException("--input must look like NAME:D1,D2,... or NAME:D1,D2,...:int32 (e.g. x:1,3,224,224), not '" + text + "'");
         }
-        String[] parts = text.substring(colon + 1).split(",", -1);
+        String[] parts = fields[1].split(",", -1);
         long[] shape = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {
@@ -32,10 +67,11 @@ public record InputSpec(String name, long[] shape) {
                 throw new IllegalArgumentException("--input " + text + ": '" + parts[i] + "' is not a dimension");
             }
         }
-        return new InputSpec(text.substring(0, colon), shape);
+        ElementType type = fields.length == 3 ? ElementType.parse(text, fields[2]) : ElementType.FLOAT32;
+        return new InputSpec(fields[0], shape, type);
     }
 
     @Override public String toString() {
-        return name + Arrays.toString(shape);
+        return name + Arrays.toString(shape) + (type == ElementType.FLOAT32 ? "" : ":" + type);
     }
 }

@@ -111,12 +111,12 @@ public final class SupportedOps {
         op("aten::lt", false, "lessThan (1.0/0.0)", "", "lt", (g, n) -> g.compare(n, "lessThan", CoreMlFields.LAYER_LESS_THAN));
         op("aten::where", false, "whereBroadcastable", "the condition-tensor form", "where", GraphConverter::where);
         // Recurrent.
-        op("aten::lstm", false, "uniDirectionalLSTM or biDirectionalLSTM per layer (+ expandDims/squeeze, transpose for batch_first)",
-                "zero initial state, constant weights, eval mode; only the output sequence may be read (not h_n, c_n)", "lstm",
+        op("aten::lstm", false, "uniDirectionalLSTM or biDirectionalLSTM per layer (+ expandDims/squeeze, transpose for batch_first; sliceStatic for a given initial state, concatND for h_n/c_n)",
+                "initial state zeros or computed from the inputs, constant weights, eval mode", "lstm",
                 GraphConverter::lstm);
         op("aten::gru", false, "unrolled over the sequence: innerProduct, splitND, sliceStatic, add, multiply, "
                 + "subtractBroadcastable, activation sigmoid/tanh, concatND (+ transpose for batch_first)",
-                "zero initial state, constant weights, eval mode; only the output sequence may be read (not h_n)", "gru",
+                "initial state zeros or computed from the inputs, constant weights, eval mode", "gru",
                 GraphConverter::gru);
         // Reductions.
         op("aten::mean", false, "reduceMean", "a result of rank >= 1, no dtype", "mean", (g, n) -> g.reduce(n, "reduceMean", CoreMlFields.LAYER_REDUCE_MEAN));

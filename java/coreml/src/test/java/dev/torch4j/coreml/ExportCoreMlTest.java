@@ -48,8 +48,15 @@ class ExportCoreMlTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static String inputArg(Map<String, Object> verdict) {
-        return "x:" + ((List<Object>) verdict.get("shape")).stream().map(String::valueOf).collect(Collectors.joining(","));
+    private static List<String> inputArgs(Map<String, Object> verdict) {
+        String shape = ((List<Object>) verdict.get("shape")).stream().map(String::valueOf).collect(Collectors.joining(","));
+        List<String> args = new ArrayList<>(List.of("--input", "x:" + shape + ("int32".equals(verdict.get("dtype")) ? ":int32" : "")));
+        for (Object o : (List<Object>) verdict.get("extra_inputs")) {
+            Map<String, Object> extra = (Map<String, Object>) o;
+            args.add("--input");
+            args.add(extra.get("name") + ":" + ((List<Object>) extra.get("shape")).stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        return args;
     }
 
     @Test
@@ -65,11 +72,15 @@ class ExportCoreMlTest {
             String name = e.getKey();
             Map<String, Object> v = (Map<String, Object>) e.getValue();
             String model = CoreMlOracle.fixtures().resolve(name + ".pt").toString();
-            Cli check = cli(model, "--check-only", "--json", "--input", inputArg(v));
+            List<String> checkArgs = new ArrayList<>(List.of(model, "--check-only", "--json"));
+            checkArgs.addAll(inputArgs(v));
+            Cli check = cli(checkArgs.toArray(new String[0]));
             Map<String, Object> report = (Map<String, Object>) Json.parse(check.out());
             List<Object> problems = (List<Object>) report.get("problems");
             Path out = dir.resolve(name + ".mlmodel");
-            Cli export = cli(model, out.toString(), "--input", inputArg(v));
+            List<String> exportArgs = new ArrayList<>(List.of(model, out.toString()));
+            exportArgs.addAll(inputArgs(v));
+            Cli export = cli(exportArgs.toArray(new String[0]));
             // One path: --check-only's verdict is export's, always.
             if ((check.exitCode() == 0) != (export.exitCode() == 0) || Files.exists(out) != (export.exitCode() == 0)) {
                 failures.add(name + ": --check-only exit " + check.exitCode() + ", export exit " + export.exitCode() + " " + export.err());
@@ -113,7 +124,6 @@ class ExportCoreMlTest {
         Set<String> types = new TreeSet<>();
         Matcher m = Pattern.compile("emit(?:Multi)?\\(\"(\\w+)\"").matcher(source);
         while (m.find()) types.add(m.group(1));
-        types.remove("embeddingND"); // needs an integer model input, which --input cannot declare yet (docs/coreml.md)
         return types;
     }
 
@@ -124,6 +134,24 @@ class ExportCoreMlTest {
             }
         }
         throw new IllegalStateException(name);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void int32InputIsOnlyReadAsEmbeddingIndices() throws IOException {
+        Map<String, Object> verdicts = CoreMlOracle.verdicts();
+        assertEquals("int32", ((Map<String, Object>) verdicts.get("embedding_ids")).get("dtype"));
+        // mlp's first op is a linear: integer values fed to float arithmetic are refused, naming the op.
+        Path model = CoreMlOracle.fixtures().resolve("mlp.pt");
+        Cli check = cli(model.toString(), "--check-only", "--json", "--input", "x:2,8:int32");
+        assertEquals(1, check.exitCode(), check.err());
+        Map<String, Object> p = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) Json.parse(check.out())).get("problems")).get(0);
+        assertEquals("aten::linear", p.get("op"));
+        assertTrue(String.valueOf(p.get("message")).contains("int32 input"), p.toString());
+
+        Cli badType = cli(model.toString(), "--check-only", "--input", "x:2,8:int64");
+        assertEquals(2, badType.exitCode(), badType.err());
+        assertTrue(badType.err().contains("must be float32 or int32"), badType.err());
     }
 
     @Test

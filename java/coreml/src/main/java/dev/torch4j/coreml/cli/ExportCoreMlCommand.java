@@ -49,8 +49,8 @@ public final class ExportCoreMlCommand extends WritingCommand {
     @Parameters(arity = "1..2", paramLabel = "FILE", description = "MODEL.pt [OUT.mlmodel] (no OUT with --check-only).")
     List<Path> files;
 
-    @Option(names = "--input", paramLabel = "NAME:D1,D2,...",
-            description = "A forward input, in order: its Core ML name and fixed shape (repeat for each input).")
+    @Option(names = "--input", paramLabel = "NAME:D1,D2,...[:int32]",
+            description = "A forward input, in order: its Core ML name, fixed shape and, for token ids fed to an embedding, :int32 (repeat for each input).")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--output", paramLabel = "NAME", split = ",",
