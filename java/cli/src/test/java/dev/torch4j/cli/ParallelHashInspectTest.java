@@ -18,9 +18,9 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class ParallelHashInspectTest {
     /**
-     * A dict of many numpy arrays (keys deliberately unsorted; sizes from empty to 3 MB, so the pool
-     * finishes them out of order; a Fortran-order and a big-endian array take the copying path),
-     * pickled with protocol 4. Prints "key sha256" per array, in the dict's order, with the sha256
+     * A dict of many numpy arrays (keys deliberately unsorted; sizes from empty to 12 MB, 36 MB in
+     * all, over TensorHashing's threshold for using the pool, which finishes them out of order; a
+     * Fortran-order and a big-endian array take the copying path), pickled with protocol 4. Prints "key sha256" per array, in the dict's order, with the sha256
      * of the C-order little-endian bytes, as hashlib sees them.
      */
     private static final String WRITE_AND_HASH = """
@@ -29,7 +29,7 @@ class ParallelHashInspectTest {
             rng = np.random.default_rng(28)
             arrays = {}
             for i in range(40):
-                n = [0, 1, 7, 1000, 65536, 750000][i % 6]
+                n = [0, 1, 7, 1000, 65536, 1500000][i % 6]
                 dtype = ['float32', 'float64', 'int64', 'int8', 'float16', 'uint8', 'bool'][i % 7]
                 arrays['t%02d_%s' % ((i * 17) % 40, dtype)] = np.abs(rng.standard_normal(n) * 50).astype(dtype)
             arrays['fortran'] = np.asfortranarray(rng.standard_normal((300, 200)).astype('float32'))

@@ -20,6 +20,12 @@ import java.util.function.IntConsumer;
  * at one core's speed.
  */
 public final class TensorHashing {
+    /**
+     * Below this many bytes in all, the caller's thread hashes alone: at about 1 GB/s that is some
+     * 15 ms, less than starting threads and handing them thousands of tiny tensors costs.
+     */
+    static final long PARALLEL_MIN_BYTES = 16L << 20;
+
     private TensorHashing() {}
 
     /** Threads worth using: one per processor this JVM may run on. */
@@ -38,7 +44,7 @@ public final class TensorHashing {
         int n = tensors.size();
         String[] out = new String[n];
         int workers = Math.min(Math.max(1, threads), n);
-        if (workers <= 1) {
+        if (workers <= 1 || totalBytes(tensors) < PARALLEL_MIN_BYTES) {
             for (int i = 0; i < n; i++) {
                 out[i] = tensors.get(i).sha256(maxLogicalBytes);
                 progress.accept(i + 1);
@@ -65,6 +71,15 @@ public final class TensorHashing {
         } finally {
             pool.shutdownNow(); // on failure, the tensors not yet started are skipped
         }
+    }
+
+    private static long totalBytes(List<Tensor> tensors) {
+        long sum = 0;
+        for (Tensor t : tensors) {
+            sum += t.byteSize();
+            if (sum < 0 || sum >= PARALLEL_MIN_BYTES) return PARALLEL_MIN_BYTES; // enough (or a huge stride-0 view)
+        }
+        return sum;
     }
 
     private static String await(Future<String> f) {

@@ -19,7 +19,7 @@ class TensorHashingTest {
         Random rnd = new Random(28);
         List<Tensor> out = new ArrayList<>();
         for (int i = 0; i < 37; i++) {
-            int n = new int[] {0, 1, 5, 1000, 300_000}[i % 5];
+            int n = new int[] {0, 1, 5, 1000, 1_500_000}[i % 5];
             byte[] bytes = new byte[n * 4];
             rnd.nextBytes(bytes);
             ByteOrder order = i % 3 == 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN; // the copying path too
@@ -31,6 +31,8 @@ class TensorHashingTest {
 
     @Test void sameHashesAndOrderWithAnyThreadCount() throws Exception {
         List<Tensor> ts = tensors();
+        long total = ts.stream().mapToLong(Tensor::byteSize).sum();
+        assertTrue(total >= TensorHashing.PARALLEL_MIN_BYTES, "enough bytes for the pool to be used: " + total);
         List<String> want = new ArrayList<>();
         for (Tensor t : ts) {
             want.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(t.toByteArray())));
@@ -46,7 +48,7 @@ class TensorHashingTest {
 
     @Test void aWorkersFailureReachesTheCaller() {
         List<Tensor> ts = tensors();
-        // 300,000 float32 are 1.2 MB: over a 1 MB limit, so the fifth tensor fails in a worker.
+        // 1,500,000 float32 are 6 MB: over a 1 MB limit, so the fifth tensor fails in a worker.
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
                 () -> TensorHashing.sha256(ts, 1_000_000, 4, i -> {}));
         assertTrue(e.getMessage().contains("over the hashing limit of 1000000"), e.getMessage());
