@@ -28,9 +28,15 @@ public final class TensorHashing {
 
     private TensorHashing() {}
 
-    /** Threads worth using: one per processor this JVM may run on. */
+    /**
+     * Most threads {@link #defaultThreads()} gives: each worker may hold a 1 MiB copy buffer (views
+     * that are not contiguous little-endian), so anonymous memory stays within 16 MiB on any machine.
+     */
+    static final int MAX_THREADS = 16;
+
+    /** Threads worth using: one per processor this JVM may run on, at most {@link #MAX_THREADS}. */
     public static int defaultThreads() {
-        return Runtime.getRuntime().availableProcessors();
+        return Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
     }
 
     /**
