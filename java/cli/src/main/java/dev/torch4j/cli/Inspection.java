@@ -4,6 +4,7 @@ import dev.torch4j.Checkpoint;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
+import dev.torch4j.tensor.TensorHashing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +60,6 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
         Map<Storage, Set<String>> sharedViews = new IdentityHashMap<>();
         long parameters = 0;
         long bytes = 0;
-        int done = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
             Storage s = t.storage();
@@ -76,9 +76,14 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
                 }
                 if (views.add(viewKey(t))) parameters += t.numel();
             }
-            String sha = hash ? hash(t, hashLimit, fileLabel, e.getKey()) : null;
-            rows.add(new Row(e.getKey(), t, sha));
-            progress.accept(++done);
+            // Checked before any hashing starts, so the first over-limit tensor in file order is the one named.
+            if (hash) checkHashLimit(t, hashLimit, fileLabel, e.getKey());
+            rows.add(new Row(e.getKey(), t, null));
+        }
+        if (hash) {
+            rows = withHashes(rows, hashLimit, progress);
+        } else {
+            for (int i = 1; i <= rows.size(); i++) progress.accept(i);
         }
         ValueWalker walker = arraysAsValues ? new ValueWalker(MAX_VALUES, cp.tensors().values()) : new ValueWalker(MAX_VALUES);
         walker.walk(cp.root());
@@ -91,12 +96,21 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
         return t.storageOffset() + "/" + Arrays.toString(t.shape()) + "/" + Arrays.toString(t.stride());
     }
 
-    private static String hash(Tensor t, long limit, String file, String path) throws TorchFileException {
+    private static void checkHashLimit(Tensor t, long limit, String file, String path) throws TorchFileException {
         if (t.byteSize() > limit) {
             throw new TorchFileException(file, null, -1, "tensor " + path + " has " + t.byteSize()
                     + " logical bytes (shape " + Arrays.toString(t.shape()) + ", stride " + Arrays.toString(t.stride())
                     + "), over the hashing limit of " + limit + " bytes: raise it with --max-hash-bytes");
         }
-        return t.sha256(limit);
+    }
+
+    /** The rows again, each with its sha256: tensors hashed on every processor, rows kept in file order. */
+    private static List<Row> withHashes(List<Row> rows, long limit, IntConsumer progress) {
+        List<Tensor> tensors = new ArrayList<>(rows.size());
+        for (Row r : rows) tensors.add(r.tensor());
+        String[] sha = TensorHashing.sha256(tensors, limit, TensorHashing.defaultThreads(), progress);
+        List<Row> hashed = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) hashed.add(new Row(rows.get(i).path(), rows.get(i).tensor(), sha[i]));
+        return hashed;
     }
 }
