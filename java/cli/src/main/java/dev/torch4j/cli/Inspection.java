@@ -4,7 +4,7 @@ import dev.torch4j.Checkpoint;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.tensor.Storage;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.tensor.TensorHashing;
+import dev.torch4j.stats.TensorHashing;
 
 import java.util.ArrayList;
 import java.util.Arrays;

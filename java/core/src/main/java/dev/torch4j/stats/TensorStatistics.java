@@ -6,16 +6,11 @@ import dev.torch4j.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -88,30 +83,11 @@ public final class TensorStatistics {
                 progress.update(now, total);
             }
         };
-        // Largest first, so one huge tensor does not start last and leave the other cores idle.
         List<Map.Entry<String, Tensor>> work = new ArrayList<>(distinct.entrySet());
-        work.sort(Comparator.comparingLong((Map.Entry<String, Tensor> e) -> e.getValue().byteSize()).reversed());
+        List<Tensor> workTensors = work.stream().map(Map.Entry::getValue).toList();
         Map<String, TensorStats> byView = new HashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, work.size())), r -> {
-            Thread th = new Thread(r, "torch4j-stats");
-            th.setDaemon(true);
-            return th;
-        });
-        try {
-            List<Future<TensorStats>> futures = new ArrayList<>();
-            for (Map.Entry<String, Tensor> w : work) futures.add(pool.submit(() -> of(w.getValue(), onBytes)));
-            for (int i = 0; i < work.size(); i++) byView.put(work.get(i).getKey(), futures.get(i).get());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while computing statistics", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) throw r;
-            if (cause instanceof Error err) throw err;
-            throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
-        }
+        LargestFirstPool.run(workTensors, threads, "stats", t -> of(t, onBytes),
+                (i, stats) -> byView.put(work.get(i).getKey(), stats));
         Map<String, TensorStats> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : viewOf.entrySet()) out.put(e.getKey(), byView.get(e.getValue()));
         Map<String, TensorStats> ordered = new LinkedHashMap<>();

@@ -1,6 +1,9 @@
-package dev.torch4j.tensor;
+package dev.torch4j.stats;
 
 import dev.torch4j.io.HeapRegion;
+import dev.torch4j.tensor.DType;
+import dev.torch4j.tensor.Storage;
+import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.io.UncheckedIOException;

@@ -1,13 +1,8 @@
-package dev.torch4j.tensor;
+package dev.torch4j.stats;
 
-import java.util.ArrayList;
-import java.util.Arrays;
+import dev.torch4j.tensor.Tensor;
+
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -57,26 +52,11 @@ public final class TensorHashing {
             }
             return out;
         }
-        // Largest first, so one big tensor met last does not leave the other threads idle at the end.
-        Integer[] bySize = new Integer[n];
-        for (int i = 0; i < n; i++) bySize[i] = i;
-        Arrays.sort(bySize, (a, b) -> Long.compare(tensors.get(b).byteSize(), tensors.get(a).byteSize()));
-        ExecutorService pool = Executors.newFixedThreadPool(workers, daemonThreads());
-        try {
-            List<Future<String>> futures = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) futures.add(null);
-            for (Integer i : bySize) {
-                Tensor t = tensors.get(i);
-                futures.set(i, pool.submit(() -> t.sha256(maxLogicalBytes)));
-            }
-            for (int i = 0; i < n; i++) {
-                out[i] = await(futures.get(i));
-                progress.accept(i + 1);
-            }
-            return out;
-        } finally {
-            pool.shutdownNow(); // on failure, the tensors not yet started are skipped
-        }
+        LargestFirstPool.run(tensors, workers, "hash", t -> t.sha256(maxLogicalBytes), (i, sha) -> {
+            out[i] = sha;
+            progress.accept(i + 1);
+        });
+        return out;
     }
 
     private static long totalBytes(List<Tensor> tensors) {
@@ -86,29 +66,5 @@ public final class TensorHashing {
             if (sum < 0 || sum >= PARALLEL_MIN_BYTES) return PARALLEL_MIN_BYTES; // enough (or a huge stride-0 view)
         }
         return sum;
-    }
-
-    private static String await(Future<String> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while hashing tensors", e);
-        } catch (ExecutionException e) {
-            // The worker's own exception, as the sequential loop would have thrown it.
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) throw r;
-            if (cause instanceof Error err) throw err;
-            throw new IllegalStateException(cause);
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "torch4j-hash-" + count.incrementAndGet());
-            t.setDaemon(true); // never keeps the JVM alive after the command is done
-            return t;
-        };
     }
 }
