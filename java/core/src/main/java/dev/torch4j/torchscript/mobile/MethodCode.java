@@ -1,0 +1,159 @@
+package dev.torch4j.torchscript.mobile;
+
+import dev.torch4j.python.PyTuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One method of {@code bytecode.pkl} opened for editing: its instructions, operator table and
+ * constants, taken from the pickle tree and put back by {@link #toTuple()} with everything else of
+ * the method (its name, schema, any later entries) as it was. Instructions are only replaced one for
+ * one or inserted; {@link #applyInsertions()} moves the relative jumps (JF, JMP, LOOP) so that each
+ * still lands on the instruction it meant, or on what was inserted before it. Registers are never
+ * renumbered: inserted instructions only push constants.
+ */
+final class MethodCode {
+    /** An instruction ({@code opcode X N}). */
+    record Instruction(String opcode, long x, long n) {}
+
+    /** An operator table entry; {@code numArgs} is null where the version has none (before 6). */
+    record Operator(String name, String overload, Long numArgs) {
+        String qualifiedName() { return overload.isEmpty() ? name : name + "." + overload; }
+    }
+
+    private final PyTuple method;
+    private final List<?> codeTable;
+    final String name;
+    final List<Instruction> instructions = new ArrayList<>();
+    final List<Operator> operators = new ArrayList<>();
+    final List<Object> constants = new ArrayList<>();
+    final List<String> types = new ArrayList<>();
+    /** Instructions to insert before the instruction at each index. */
+    private final TreeMap<Integer, List<Instruction>> insertions = new TreeMap<>();
+
+    /** {@code method} has been checked by {@link MobileBytecode#parse}. */
+    MethodCode(PyTuple method) {
+        this.method = method;
+        this.name = (String) method.get(0);
+        this.codeTable = (List<?>) method.get(1);
+        for (Object o : entry(0)) {
+            List<?> t = (List<?>) o;
+            instructions.add(new Instruction((String) t.get(0), asLong(t.get(1)), asLong(t.get(2))));
+        }
+        for (Object o : entry(1)) {
+            List<?> t = (List<?>) o;
+            operators.add(new Operator((String) t.get(0), (String) t.get(1), t.size() > 2 ? asLong(t.get(2)) : null));
+        }
+        constants.addAll(entry(2));
+        for (Object o : entry(3)) types.add((String) o);
+    }
+
+    private List<?> entry(int index) {
+        return (List<?>) ((List<?>) codeTable.get(index)).get(1);
+    }
+
+    private static long asLong(Object o) {
+        return ((Number) o).longValue();
+    }
+
+    /** The index of the operator entry {@code (name, overload, numArgs)}, added at the end when missing. */
+    int operatorIndex(String opName, String overload, Long numArgs) {
+        Operator wanted = new Operator(opName, overload, numArgs);
+        int i = operators.indexOf(wanted);
+        if (i >= 0) return i;
+        operators.add(wanted);
+        return operators.size() - 1;
+    }
+
+    /**
+     * The index of a constant equal to {@code value} (same Java type, so 1, 1.0 and True stay
+     * apart), added at the end when missing. Lists and other built values are always added.
+     */
+    int constantIndex(Object value) {
+        if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Double || value instanceof String) {
+            for (int i = 0; i < constants.size(); i++) {
+                Object c = constants.get(i);
+                if (Objects.equals(c, value) && (c == null || c.getClass() == value.getClass())) return i;
+            }
+        }
+        constants.add(value);
+        return constants.size() - 1;
+    }
+
+    /** Queues {@code added} to go before the instruction now at {@code index}. */
+    void insertBefore(int index, List<Instruction> added) {
+        insertions.computeIfAbsent(index, k -> new ArrayList<>()).addAll(added);
+    }
+
+    boolean hasInsertions() { return !insertions.isEmpty(); }
+
+    /** Applies the queued insertions, retargeting every relative jump. */
+    void applyInsertions() {
+        if (insertions.isEmpty()) return;
+        int size = instructions.size();
+        // start[i]: where what goes before old instruction i begins; self[i]: where instruction i lands.
+        int[] start = new int[size + 1];
+        int[] self = new int[size];
+        int shift = 0;
+        for (int i = 0; i <= size; i++) {
+            start[i] = i + shift;
+            List<Instruction> added = insertions.get(i);
+            if (added != null) shift += added.size();
+            if (i < size) self[i] = i + shift;
+        }
+        List<Instruction> out = new ArrayList<>(size + shift);
+        for (int i = 0; i < size; i++) {
+            List<Instruction> added = insertions.get(i);
+            if (added != null) out.addAll(added);
+            Instruction ins = instructions.get(i);
+            if (isJump(ins.opcode())) {
+                long target = i + ins.x();
+                // Checked by badJump before any edit, so the target is an instruction or the end.
+                ins = new Instruction(ins.opcode(), start[(int) target] - self[i], ins.n());
+            }
+            out.add(ins);
+        }
+        if (insertions.containsKey(size)) out.addAll(insertions.get(size));
+        instructions.clear();
+        instructions.addAll(out);
+        insertions.clear();
+    }
+
+    /** The opcodes whose X is an offset relative to their own position. */
+    static boolean isJump(String opcode) {
+        return opcode.equals("JF") || opcode.equals("JMP") || opcode.equals("LOOP");
+    }
+
+    /** The method tuple with this code; operators carry their argument count only when {@code withNumArgs}. */
+    PyTuple toTuple(boolean withNumArgs) {
+        List<Object> ins = new ArrayList<>(instructions.size());
+        for (Instruction i : instructions) ins.add(PyTuple.of(i.opcode(), i.x(), i.n()));
+        List<Object> ops = new ArrayList<>(operators.size());
+        for (Operator o : operators) {
+            ops.add(withNumArgs && o.numArgs() != null ? PyTuple.of(o.name(), o.overload(), o.numArgs()) : PyTuple.of(o.name(), o.overload()));
+        }
+        Object[] code = codeTable.toArray();
+        code[0] = PyTuple.of("instructions", PyTuple.copyOf(ins));
+        code[1] = PyTuple.of("operators", PyTuple.copyOf(ops));
+        code[2] = PyTuple.of("constants", PyTuple.copyOf(constants));
+        code[3] = PyTuple.of("types", PyTuple.copyOf(types));
+        Object[] m = method.toArray();
+        m[1] = PyTuple.of(code);
+        return PyTuple.of(m);
+    }
+
+    /** Why a jump of {@code instructions} leaves the method, or null when every one lands inside it (or at its end). */
+    static String badJump(List<Instruction> instructions) {
+        for (int i = 0; i < instructions.size(); i++) {
+            Instruction ins = instructions.get(i);
+            if (!isJump(ins.opcode())) continue;
+            long target = i + ins.x();
+            if (target < 0 || target > instructions.size()) {
+                return "instruction " + i + " (" + ins.opcode() + " " + ins.x() + ") jumps outside the method";
+            }
+        }
+        return null;
+    }
+}

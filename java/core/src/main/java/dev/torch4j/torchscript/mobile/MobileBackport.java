@@ -1,0 +1,240 @@
+package dev.torch4j.torchscript.mobile;
+
+import dev.torch4j.ErrorKind;
+import dev.torch4j.TorchFileException;
+import dev.torch4j.io.AtomicFile;
+import dev.torch4j.io.ByteRegion;
+import dev.torch4j.io.MappedFile;
+import dev.torch4j.python.PyTuple;
+import dev.torch4j.torchscript.mobile.PickleTree.PersistentId;
+import dev.torch4j.zip.AlignedZipWriter;
+import dev.torch4j.zip.ZipArchive;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rewrites a lite-interpreter file ({@code .ptl}, a zip written by {@code _save_for_lite_interpreter})
+ * for an older bytecode version, in pure Java: what PyTorch's {@code torch.jit.mobile._backport_for_mobile}
+ * does, one version at a time, without loading the model. Files made by {@code optimize_for_mobile}
+ * (XNNPACK prepacked contexts) are backported like any other: their contexts are pickled values,
+ * copied as they are. Versions 8 down to 4 ({@link #OLDEST}, the oldest PyTorch's lite interpreter
+ * reads); the bytecode edits of each step are {@link BytecodeDowngrade}'s. From 5 to 4 the tensors
+ * of {@code bytecode.pkl} and {@code constants.pkl} move from the shared {@code constants/} records
+ * to records of their own ({@code bytecode/N}, {@code constants/N}), as version 4 stored them.
+ * Everything else in the archive is copied byte for byte. The output appears atomically.
+ */
+public final class MobileBackport {
+    /** The oldest bytecode version PyTorch (1.13 and later) reads, and so the lowest target. */
+    public static final int OLDEST = 4;
+    /** The newest zip bytecode version; 9 is the flatbuffer format. */
+    public static final int NEWEST_ZIP = 8;
+
+    /** What a backport did: the file's version and the one written. */
+    public record Result(int from, int to) {}
+
+    private static final long MAX_ENTRY_BYTES = Integer.MAX_VALUE - 8;
+    private static final int COPY_CHUNK = 1 << 20;
+
+    private final Path in;
+    private final String file;
+    private final ZipArchive zip;
+    private final String prefix;
+
+    private MobileBackport(Path in, ZipArchive zip, String prefix) {
+        this.in = in;
+        this.file = in.toString();
+        this.zip = zip;
+        this.prefix = prefix;
+    }
+
+    /** The bytecode version of {@code in}, read without changing anything. */
+    public static int version(Path in) throws IOException {
+        refuseFlatbuffer(in);
+        try (MappedFile bytes = MappedFile.open(in)) {
+            ZipArchive zip = ZipArchive.open(in, bytes, MAX_ENTRY_BYTES);
+            MobileBackport b = new MobileBackport(in, zip, prefixOf(in.toString(), zip));
+            return (int) MobileBytecode.parse(b.readTree("bytecode.pkl"), b.file, b.prefix + "bytecode.pkl").version();
+        }
+    }
+
+    /**
+     * Writes {@code in} as bytecode version {@code target} to {@code out} (replaced only when
+     * {@code overwrite}). A file already at {@code target} is copied as it is.
+     *
+     * @throws TorchFileException naming the file and entry when the file cannot be read or lowered
+     */
+    public static Result backport(Path in, Path out, int target, boolean overwrite) throws IOException {
+        refuseFlatbuffer(in);
+        try (MappedFile bytes = MappedFile.open(in)) {
+            ZipArchive zip = ZipArchive.open(in, bytes, MAX_ENTRY_BYTES);
+            return new MobileBackport(in, zip, prefixOf(in.toString(), zip)).run(out, target, overwrite);
+        }
+    }
+
+    private Result run(Path out, int target, boolean overwrite) throws IOException {
+        String entry = prefix + "bytecode.pkl";
+        Object root = readTree("bytecode.pkl");
+        MobileBytecode parsed = MobileBytecode.parse(root, file, entry);
+        int from = (int) parsed.version();
+        if (from < OLDEST || from > NEWEST_ZIP) {
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, file, entry, -1, "bytecode version " + from
+                    + ": torch4j backports versions " + OLDEST + " to " + NEWEST_ZIP);
+        }
+        if (target < OLDEST) {
+            throw new IllegalArgumentException("bytecode version " + target + " is older than any PyTorch reads (the oldest is "
+                    + OLDEST + ")");
+        }
+        if (target > from) {
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, file, entry, -1, "the file is bytecode version " + from
+                    + "; backport only lowers versions, it cannot make version " + target);
+        }
+        PyTuple lowered = lower((List<?>) root, parsed, from, target);
+        boolean splitTensors = from >= 5 && target <= 4;
+        AtomicFile.write(out, overwrite, channel -> {
+            AlignedZipWriter w = new AlignedZipWriter(channel, false);
+            for (String name : zip.names()) {
+                if (splitTensors && name.startsWith(prefix + "constants/")) continue;
+                if (name.equals(entry)) {
+                    writePickle(w, lowered, "bytecode.pkl", splitTensors ? "bytecode/" : null);
+                } else if (splitTensors && name.equals(prefix + "constants.pkl")) {
+                    writePickle(w, readTree("constants.pkl"), "constants.pkl", "constants/");
+                } else {
+                    copy(w, name, zip.read(name));
+                }
+            }
+            w.finish();
+        });
+        return new Result(from, target);
+    }
+
+    /** The bytecode tuple lowered one version at a time from {@code from} to {@code target}. */
+    private PyTuple lower(List<?> root, MobileBytecode parsed, int from, int target) throws TorchFileException {
+        String entry = prefix + "bytecode.pkl";
+        List<MethodCode> methods = new ArrayList<>();
+        List<List<String>> argTypes = new ArrayList<>();
+        for (int i = 0; i < parsed.methods().size(); i++) {
+            MethodCode m = new MethodCode(PyTuple.copyOf((List<?>) root.get(i + 1)));
+            String bad = MethodCode.badJump(m.instructions);
+            if (bad != null) throw new TorchFileException(file, entry, -1, "bad lite-interpreter bytecode: method " + m.name + ": " + bad);
+            methods.add(m);
+            MobileBytecode.Schema schema = parsed.methods().get(i).schema();
+            List<String> types = new ArrayList<>();
+            if (schema != null) for (MobileBytecode.Argument a : schema.arguments()) types.add(a.type());
+            argTypes.add(schema == null ? null : types);
+        }
+        boolean inserted = false;
+        for (int v = from; v > target; v--) {
+            for (int i = 0; i < methods.size(); i++) {
+                MethodCode m = methods.get(i);
+                int before = m.instructions.size();
+                try {
+                    BytecodeDowngrade.step(m, v, argTypes.get(i));
+                } catch (BytecodeDowngrade.Refused e) {
+                    throw new TorchFileException(ErrorKind.UNSUPPORTED, file, entry, -1, "cannot lower method " + m.name
+                            + " from bytecode version " + v + " to " + (v - 1) + ": " + e.getMessage());
+                }
+                inserted |= m.instructions.size() != before;
+            }
+        }
+        // Debug handles number the instructions; inserted ones would shift them out of step.
+        if (inserted && zip.contains(prefix + "mobile_debug_handles.pkl")) {
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, file, prefix + "mobile_debug_handles.pkl", -1,
+                    "the file carries mobile debug handles (saved with _save_mobile_debug_info), which torch4j's backport"
+                    + " does not renumber; save it without debug info to backport it to version " + target);
+        }
+        List<Object> items = new ArrayList<>();
+        items.add((long) target);
+        for (MethodCode m : methods) items.add(m.toTuple(target >= 6));
+        return PyTuple.copyOf(items);
+    }
+
+    /**
+     * Writes a pickle record; with {@code tensorFolder} its storages are renumbered 0, 1... in the
+     * order written and copied to records of their own in that folder (bytecode version 4's layout).
+     */
+    private void writePickle(AlignedZipWriter w, Object tree, String record, String tensorFolder) throws IOException {
+        if (tensorFolder == null) {
+            w.writeEntry(prefix + record, write(tree, record, id -> id));
+            return;
+        }
+        Map<String, String> renamed = new LinkedHashMap<>();
+        byte[] pickle = write(tree, record, id -> {
+            String key = id.storageKey();
+            if (key == null) return id;
+            return id.withStorageKey(renamed.computeIfAbsent(key, k -> Integer.toString(renamed.size())));
+        });
+        for (Map.Entry<String, String> e : renamed.entrySet()) {
+            String source = prefix + "constants/" + e.getKey();
+            if (!zip.contains(source)) {
+                throw new TorchFileException(file, prefix + record, -1, "refers to storage " + e.getKey() + ", but the archive has no "
+                        + source);
+            }
+            copy(w, prefix + tensorFolder + e.getValue(), zip.read(source));
+        }
+        w.writeEntry(prefix + record, pickle);
+    }
+
+    private byte[] write(Object tree, String record, java.util.function.UnaryOperator<PersistentId> ids) throws TorchFileException {
+        try {
+            return PickleTreeWriter.write(tree, ids);
+        } catch (IllegalArgumentException e) {
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, file, prefix + record, -1, e.getMessage(), e);
+        }
+    }
+
+    private Object readTree(String record) throws TorchFileException {
+        return PickleTree.read(zip.read(prefix + record), file, prefix + record);
+    }
+
+    private static void copy(AlignedZipWriter w, String name, ByteRegion data) throws IOException {
+        long size = data.size();
+        w.writeEntryCrc(name, size, sink -> {
+            for (long at = 0; at < size; at += COPY_CHUNK) {
+                sink.write(data.slice(at, (int) Math.min(COPY_CHUNK, size - at)));
+            }
+        });
+    }
+
+    /** The record folder ({@code name/}) that holds {@code bytecode.pkl}. */
+    private static String prefixOf(String file, ZipArchive zip) throws TorchFileException {
+        String found = null;
+        for (String name : zip.names()) {
+            int slash = name.indexOf('/');
+            if (slash > 0 && name.substring(slash + 1).equals("bytecode.pkl")) {
+                if (found != null) {
+                    throw new TorchFileException(file, name, -1, "the archive holds two bytecode.pkl records (ambiguous: refused)");
+                }
+                found = name.substring(0, slash + 1);
+            }
+        }
+        if (found == null) {
+            throw new TorchFileException(file, null, -1, "holds no bytecode.pkl: not a PyTorch Mobile file"
+                    + " (save it with _save_for_lite_interpreter)");
+        }
+        return found;
+    }
+
+    /** Flatbuffer mobile files (bytecode v9, identifier "PTMF" at offset 4) are not zip archives. */
+    private static void refuseFlatbuffer(Path in) throws IOException {
+        byte[] head = new byte[8];
+        int n;
+        try (InputStream s = Files.newInputStream(in)) {
+            n = s.readNBytes(head, 0, head.length);
+        }
+        if (n == 8 && head[4] == 'P' && head[5] == 'T' && head[6] == 'M' && head[7] == 'F') {
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, in.toString(), null, 4, "a flatbuffer mobile file (bytecode"
+                    + " version 9), which torch4j's backport does not read: it lowers zip .ptl files, versions "
+                    + OLDEST + " to " + NEWEST_ZIP + " (save with _save_for_lite_interpreter without _use_flatbuffer)");
+        }
+        if (n < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
+            throw new TorchFileException(in.toString(), null, 0,
+                    "not a PyTorch Mobile file (.ptl): neither a zip archive nor a flatbuffer mobile file");
+        }
+    }
+}

@@ -1,0 +1,290 @@
+# Reference side of MobileBackportTest (PyTorch 1.13, /usr/bin/python3).
+#   make DIR   writes DIR/<case>.ptl (bytecode v8, _save_for_lite_interpreter; some optimize_for_mobile'd)
+#              with DIR/<case>.inputs.pt and DIR/<case>.expected.pt (the original module's outputs), and
+#              prints the case names, one a line
+#   check DIR CASE...   for every DIR/<case>_v<N>.ptl torch4j wrote: the version PyTorch reads, whether
+#              its lite interpreter loads it and forward gives the expected outputs, and whether its
+#              operator list equals that of PyTorch's own _backport_for_mobile to the same version.
+#              Prints one line per file: "<file>\t<version>\t<ok|FAIL reason>"
+import os
+import sys
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.jit.mobile import (_backport_for_mobile, _export_operator_list, _get_model_bytecode_version,
+                              _load_for_lite_interpreter)
+from torch.utils.mobile_optimizer import optimize_for_mobile
+
+
+class Cnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.bn = nn.BatchNorm2d(4)
+        self.fc = nn.Linear(4 * 6 * 6, 5)
+
+    def forward(self, x):
+        y = F.relu(self.bn(self.conv(x)))
+        y = torch.flatten(y, 1)
+        return torch.softmax(self.fc(y), 1)
+
+
+class Mlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(6, 8)
+        self.b = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.b(torch.tanh(self.a(x))).sum(1)
+
+
+class DeepCnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.c2 = nn.Conv2d(8, 8, 3, stride=2, groups=2)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.up = nn.ConvTranspose2d(8, 2, 2, stride=2)
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, x):
+        y = F.max_pool2d(F.relu(self.c1(x)), 2)
+        y = F.hardtanh(self.c2(y), 0.0, 6.0)
+        z = self.up(y)
+        return self.fc(torch.flatten(self.pool(y), 1)), z.mean((2, 3))
+
+
+class Rnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 5, batch_first=True)
+        self.gru = nn.GRU(5, 3, batch_first=True)
+        self.out = nn.Linear(3, 2)
+
+    def forward(self, x):
+        y, (h, c) = self.lstm(x)
+        z, _ = self.gru(y)
+        return self.out(z[:, -1]), h.sum() + c.sum()
+
+
+class Control(nn.Module):
+    def forward(self, x, n: int):
+        acc = torch.zeros(x.shape)
+        i = 0
+        while i < n:
+            if i % 2 == 0:
+                acc = acc + x.sum(0, keepdim=True)
+            else:
+                acc = torch.cat([acc, x])[: x.size(0)]
+            i += 1
+        for j in range(3):
+            acc = acc * (j + 1) - torch.mean(acc)
+        return acc
+
+
+class Containers(nn.Module):
+    def forward(self, x, d: Dict[str, torch.Tensor], k: int):
+        table: Dict[int, float] = {1: 0.5, 2: 2.0}
+        names: Dict[str, int] = {"a": 1, "b": 2}
+        pairs: List[Tuple[str, int]] = [("x", 1), ("y", 2)]
+        total = x
+        for key, v in pairs:
+            total = total + v * names.get(key, 0)
+        t = (x, x * 2, "z")
+        ys: List[torch.Tensor] = [t[0], t[1]]
+        ys.append(d["w"] * table[k])
+        return torch.stack(ys).sum(0) + total + names["b"] + len(t[2])
+
+
+class Strings(nn.Module):
+    def forward(self, x, name: str):
+        s = "{}:{}-{}".format(name, x.dim(), x.size(0))
+        s2 = f"{name}/{s}"
+        parts = s2.split("/")
+        return x * len(parts) + len(s.upper()) + float(s2.startswith(name)), s2
+
+
+class Optionals(nn.Module):
+    def forward(self, x, bias: Optional[torch.Tensor] = None, scale: Optional[float] = None):
+        if bias is None:
+            bias = torch.ones_like(x)
+        y = x + bias
+        if scale is not None:
+            y = y * scale
+        if not bool(y.is_cuda) and y.dtype == torch.float32 and y.device == torch.device("cpu"):
+            y = y + 1
+        return y
+
+
+class Defaults(nn.Module):
+    def forward(self, x):
+        a = torch.flatten(x, 1)
+        b = a.sum(1)
+        c = torch.softmax(a, 1)
+        d = torch.log_softmax(a, -1).mean()
+        e, idx = torch.max(a, 1)
+        f = torch.zeros([2, 3]) + torch.ones(3)
+        g = torch.arange(4) * 2
+        h = F.pad(x, [1, 1])
+        i = torch.nn.functional.interpolate(x, scale_factor=2.0)
+        j = torch.clamp(a, min=0.0)
+        k = torch.cumsum(a, 1)
+        l = torch.std(a)
+        m = x.to(torch.float64).sum()
+        return b, c, d, e + idx, f, g, h.sum(), i.shape[2], j, k, l, m
+
+
+class OutVariant(nn.Module):
+    def forward(self, x, y):
+        w = torch.empty(0)
+        torch.add(x, y, alpha=2, out=w)
+        v = torch.empty(0)
+        torch.add(x, y, out=v)
+        z = torch.empty(0)
+        torch.mul(x, y, out=z)
+        return w + v + z
+
+
+class Constants(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("scale", torch.tensor([1.5, -2.0, 0.25]))
+        self.weight = nn.Parameter(torch.arange(9.0).reshape(3, 3))
+        self.offset = torch.tensor([3, 1, 2])
+
+    def forward(self, x):
+        return (x @ self.weight) * self.scale + self.offset
+
+
+class Child(nn.Module):
+    def __init__(self, k: int):
+        super().__init__()
+        self.k = k
+        self.lin = nn.Linear(3, 3)
+
+    def forward(self, x):
+        return self.lin(x) * self.k
+
+
+class Parent(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.one = Child(1)
+        self.two = Child(2)
+        self.blocks = nn.ModuleList([Child(3), Child(4)])
+
+    @torch.jit.export
+    def helper(self, x, times: int = 2):
+        return x.repeat(times, 1)
+
+    def forward(self, x):
+        y = self.one(x) + self.two(x)
+        for b in self.blocks:
+            y = b(y)
+        return self.helper(y, 2).sum(0)
+
+
+class Raises(nn.Module):
+    def forward(self, x, flag: bool):
+        if flag:
+            raise ValueError("flag set: " + str(x.dim()))
+        assert x.dim() > 0, "needs a dimension"
+        return x.abs()
+
+
+class Promoted(nn.Module):
+    def forward(self, x):
+        l: List[List[float]] = x.tolist()
+        n = torch.ops.prim.NumToTensor(x.size(0))
+        return x + n + float(len(l)) + x.dim() + x.numel()
+
+
+class Quant(nn.Module):
+    def forward(self, x):
+        q = torch.quantize_per_tensor(x, 0.1, 10, torch.quint8)
+        return q.dequantize() + torch.nn.functional.gelu(x)
+
+
+def cases():
+    torch.manual_seed(0)
+    img = torch.randn(1, 3, 8, 8)
+    yield "cnn_opt", optimize_for_mobile(torch.jit.script(Cnn().eval())), Cnn().eval(), (img,)
+    yield "cnn_plain", torch.jit.script(Cnn().eval()), None, (img,)
+    yield "mlp_opt", optimize_for_mobile(torch.jit.script(Mlp().eval())), None, (torch.randn(2, 6),)
+    yield "deepcnn_opt", optimize_for_mobile(torch.jit.script(DeepCnn().eval())), None, (torch.randn(1, 3, 16, 16),)
+    yield "deepcnn_plain", torch.jit.script(DeepCnn().eval()), None, (torch.randn(1, 3, 16, 16),)
+    yield "rnn_opt", optimize_for_mobile(torch.jit.script(Rnn().eval())), None, (torch.randn(2, 5, 4),)
+    yield "rnn_plain", torch.jit.script(Rnn().eval()), None, (torch.randn(2, 5, 4),)
+    yield "control", torch.jit.script(Control()), None, (torch.randn(2, 3), 5)
+    yield "containers", torch.jit.script(Containers()), None, (torch.randn(2), {"w": torch.randn(2)}, 2)
+    yield "strings", torch.jit.script(Strings()), None, (torch.randn(3), "ab")
+    yield "optionals", torch.jit.script(Optionals()), None, (torch.randn(3), None, 2.0)
+    yield "optionals_bias", torch.jit.script(Optionals()), None, (torch.randn(3), torch.randn(3), None)
+    yield "defaults", torch.jit.script(Defaults()), None, (torch.randn(1, 2, 3, 3),)
+    yield "out_variant", torch.jit.script(OutVariant()), None, (torch.randn(4), torch.randn(4))
+    yield "constants", torch.jit.script(Constants()), None, (torch.randn(2, 3),)
+    yield "constants_opt", optimize_for_mobile(torch.jit.script(Constants().eval())), None, (torch.randn(2, 3),)
+    yield "frozen", torch.jit.freeze(torch.jit.script(Parent().eval())), None, (torch.randn(2, 3),)
+    yield "submodules", torch.jit.script(Parent()), None, (torch.randn(2, 3),)
+    yield "submodules_opt", optimize_for_mobile(torch.jit.script(Parent().eval())), None, (torch.randn(2, 3),)
+    yield "raises", torch.jit.script(Raises()), None, (torch.randn(3), False)
+    yield "promoted", torch.jit.script(Promoted()), None, (torch.randn(2, 2),)
+    yield "quant", torch.jit.script(Quant()), None, (torch.randn(4),)
+
+
+def make(folder):
+    os.makedirs(folder, exist_ok=True)
+    for name, module, _, inputs in cases():
+        module._save_for_lite_interpreter(os.path.join(folder, name + ".ptl"))
+        with torch.no_grad():
+            expected = module(*inputs)
+        torch.save((inputs, expected), os.path.join(folder, name + ".io.pt"))
+        print(name)
+
+
+def same(a, b):
+    if isinstance(a, torch.Tensor):
+        return isinstance(b, torch.Tensor) and a.shape == b.shape and a.dtype == b.dtype and torch.allclose(
+            a, b, atol=1e-5, rtol=1e-5, equal_nan=True)
+    if isinstance(a, (list, tuple)):
+        return isinstance(b, (list, tuple)) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, float):
+        return isinstance(b, float) and abs(a - b) <= 1e-5 * max(1.0, abs(a))
+    return a == b
+
+
+def check(folder, names):
+    for name in names:
+        inputs, expected = torch.load(os.path.join(folder, name + ".io.pt"))
+        for v in (7, 6, 5, 4):
+            ours = os.path.join(folder, "%s_v%d.ptl" % (name, v))
+            theirs = os.path.join(folder, "%s_v%d.pytorch.ptl" % (name, v))
+            try:
+                version = _get_model_bytecode_version(ours)
+                lite = _load_for_lite_interpreter(ours)
+                with torch.no_grad():
+                    got = lite(*inputs)
+                if not same(expected, got):
+                    raise AssertionError("outputs differ: %r vs %r" % (expected, got))
+                if _backport_for_mobile(os.path.join(folder, name + ".ptl"), theirs, v):
+                    mine, ref = _export_operator_list(lite), _export_operator_list(_load_for_lite_interpreter(theirs))
+                    if mine != ref:
+                        raise AssertionError("operators differ from PyTorch's backport: %s" % sorted(mine ^ ref))
+                    status = "ok"
+                else:
+                    status = "ok (PyTorch's own backport fails)"
+            except Exception as e:
+                version, status = -1, "FAIL " + " ".join(str(e).split())[:300]
+            print("%s\t%d\t%s" % (os.path.basename(ours), version, status))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "make":
+        make(sys.argv[2])
+    else:
+        check(sys.argv[2], sys.argv[3:])
