@@ -3,9 +3,9 @@ package dev.torch4j.nativelib;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.torch4j.nativelib.cli.BackportCommand;
+import dev.torch4j.torchscript.mobile.MobileBackport;
 import dev.torch4j.cli.api.CliExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code torch4j backport}, against PyTorch 1.13's lite interpreter, and the CLI convention it follows. */
+/**
+ * {@code torch4j backport} (torch4j-core's pure-Java backport, no libtorch needed), against PyTorch 1.13's
+ * lite interpreter, and the CLI convention it follows.
+ */
 class MobileCliTest {
   private static final String SAVE = """
       import sys, torch
@@ -68,18 +71,17 @@ class MobileCliTest {
 
   @Test
   void backportToV5LoadsInPyTorch113WithTheSameOutputs() throws Exception {
-    requireTools();
     Path model = tmp.resolve("model.ptl");
     String v = PythonTorch.run(tmp, SAVE, model.toString()).strip();
     assertEquals("8", v, "PyTorch 1.13 writes bytecode v8");
 
-    assertEquals(8, MobileBytecodeTools.version(model));
+    assertEquals(8, MobileBackport.version(model));
 
     Path out = tmp.resolve("model-v5.ptl");
     Run backport = run(new BackportCommand(), model.toString(), out.toString(), "--to", "5");
     assertEquals(0, backport.exit(), backport.err());
     assertTrue(backport.out().contains("v8 -> v5"), backport.out());
-    assertEquals(5, MobileBytecodeTools.version(out));
+    assertEquals(5, MobileBackport.version(out));
     try (var files = Files.list(tmp)) {
       assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".")), "temporary file left behind");
     }
@@ -88,11 +90,11 @@ class MobileCliTest {
     Run again = run(new BackportCommand(), model.toString(), out.toString(), "--to", "6");
     assertEquals(2, again.exit());
     assertTrue(again.err().contains(out + ": already exists (use --force"), again.err());
-    assertEquals(5, MobileBytecodeTools.version(out));
+    assertEquals(5, MobileBackport.version(out));
     Run forced = run(new BackportCommand(), model.toString(), out.toString(), "--to", "6", "--force", "--json");
     assertEquals(0, forced.exit(), forced.err());
     assertEquals("{\"file\":\"" + model + "\",\"output\":\"" + out + "\",\"from\":8,\"to\":6}", forced.out().strip().replace(" ", ""));
-    assertEquals(6, MobileBytecodeTools.version(out));
+    assertEquals(6, MobileBackport.version(out));
     assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
     assertTrue(before.length > 0);
     String report = PythonTorch.run(tmp, LOAD, model.toString(), out.toString());
@@ -101,7 +103,6 @@ class MobileCliTest {
 
   @Test
   void failuresAreMessagesAndLeaveNoOutput() throws Exception {
-    requireTools();
     Path garbage = Files.writeString(tmp.resolve("garbage.ptl"), "not a zip");
     Path out = tmp.resolve("out.ptl");
     Run r = run(new BackportCommand(), garbage.toString(), out.toString(), "--to", "5");
@@ -139,44 +140,39 @@ class MobileCliTest {
       optimize_for_mobile(torch.jit.script(m))._save_for_lite_interpreter(sys.argv[1])
       names = zipfile.ZipFile(sys.argv[1]).namelist()
       x = torch.linspace(-2, 2, 192).reshape(1, 3, 8, 8)
-      ok = _backport_for_mobile(sys.argv[1], sys.argv[2], 5)
-      same = torch.allclose(_load_for_lite_interpreter(sys.argv[2])(x), m(x), atol=1e-5)
-      print(any(n.endswith('classes/xnnpack.py') for n in names), ok, same)
+      torch.save((x, m(x)), sys.argv[2])
+      print(any(n.endswith('classes/xnnpack.py') for n in names))
+      """;
+  private static final String RUN_OPTIMIZED = """
+      import sys, torch
+      from torch.jit.mobile import _get_model_bytecode_version, _load_for_lite_interpreter
+      x, expected = torch.load(sys.argv[1])
+      got = _load_for_lite_interpreter(sys.argv[2])(x)
+      print(_get_model_bytecode_version(sys.argv[2]), torch.allclose(got, expected, atol=1e-5))
       """;
 
+  /** The issue's "done when": the tutorial's optimize_for_mobile file backports to v5 and runs with PyTorch's outputs. */
   @Test
-  void optimizeForMobileFilesNameWhatTheBundledLibtorchLacks() throws Exception {
-    requireTools();
+  void optimizeForMobileFilesBackportAndRunInPyTorch113() throws Exception {
     Path model = tmp.resolve("cnn.ptl");
-    Path byPyTorch = tmp.resolve("cnn-v5-pytorch.ptl");
-    String facts = PythonTorch.run(tmp, SAVE_OPTIMIZED, model.toString(), byPyTorch.toString()).strip();
-    assertEquals("True True True", facts, "XNNPACK contexts in the file; PyTorch 1.13 backports it to v5 and its"
-        + " lite interpreter gives the original outputs");
+    Path io = tmp.resolve("io.pt");
+    assertEquals("True", PythonTorch.run(tmp, SAVE_OPTIMIZED, model.toString(), io.toString()).strip(),
+        "optimize_for_mobile put XNNPACK contexts in the file");
     Path out = tmp.resolve("cnn-v5.ptl");
     Run r = run(new BackportCommand(), model.toString(), out.toString(), "--to", "5");
-    assertEquals(3, r.exit(), r.err());
-    assertTrue(r.err().startsWith("torch4j: " + model + ": uses XNNPACK prepacked ops"), r.err());
-    assertEquals(1, r.err().lines().count(), r.err());
-    assertFalse(Files.exists(out));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("wrote " + out + " (bytecode v8 -> v5)", r.out().strip());
+    assertEquals("5 True", PythonTorch.run(tmp, RUN_OPTIMIZED, io.toString(), out.toString()).strip(),
+        "PyTorch 1.13 reads v5 and its lite interpreter gives the original module's outputs");
   }
 
   @Test
-  void missingLibtorchIsExit3WithAReason() throws Exception {
-    assumeTrue(!MobileBytecodeTools.isAvailable(), "tools available: covered by the fallback run");
+  void versionsPyTorchCannotReadAreUsageErrors() throws Exception {
     Path in = Files.writeString(tmp.resolve("in.ptl"), "x");
-    Run r = run(new BackportCommand(), in.toString(), tmp.resolve("out.ptl").toString(), "--to", "5");
-    assertEquals(3, r.exit());
-    assertTrue(r.err().startsWith("torch4j: mobile bytecode tools need libtorch"), r.err());
+    Run r = run(new BackportCommand(), in.toString(), tmp.resolve("out.ptl").toString(), "--to", "3");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("--to must be a bytecode version PyTorch reads (4 or more), not 3"), r.err());
     assertFalse(Files.exists(tmp.resolve("out.ptl")));
   }
 
-  private static void requireTools() {
-    boolean expected = Boolean.getBoolean("torch4j.native.expected")
-        && !Boolean.getBoolean(NativeLibrary.DISABLE_PROPERTY)
-        && !System.getProperty("torch4j.libtorch.dir", "").isBlank();
-    if (expected) {
-      assertTrue(MobileBytecodeTools.isAvailable(), MobileBytecodeTools::unavailableReason);
-    }
-    assumeTrue(MobileBytecodeTools.isAvailable(), () -> "mobile tools unavailable: " + MobileBytecodeTools.unavailableReason());
-  }
 }

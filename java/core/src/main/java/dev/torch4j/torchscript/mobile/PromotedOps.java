@@ -25,6 +25,9 @@ final class PromotedOps {
             Map.entry("IS_CUDA", new Promoted("prim::is_cuda", "", 1, "OP")),
             Map.entry("TO_LIST", new Promoted("prim::tolist", "", -1, "OP")),
             Map.entry("NUM_TO_TENSOR", new Promoted("prim::NumToTensor", "Scalar", 1, "OP")),
+            Map.entry("TUPLE_INDEX", new Promoted("prim::TupleIndex", "", 2, "OP")),
+            // PyTorch 1.13 still emits prim::unchecked_cast as an operator; the instruction is demoted too.
+            Map.entry("UNCHECKED_CAST", new Promoted("prim::unchecked_cast", "", 1, "OP")),
             Map.entry("DICT_INDEX", new Promoted("aten::__getitem__", null, 2, "OP")));
 
     private PromotedOps() {}

@@ -3,8 +3,8 @@ package dev.torch4j.nativelib.cli;
 import dev.torch4j.cli.api.ExitCodeLists;
 import dev.torch4j.cli.api.WritingCommand;
 import dev.torch4j.json.JsonWriter;
-import dev.torch4j.nativelib.MobileBytecodeTools;
 import dev.torch4j.spi.ExitCodes;
+import dev.torch4j.torchscript.mobile.MobileBackport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,17 +15,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code torch4j backport IN.ptl OUT.ptl --to N}: lowers a mobile model's bytecode version with
- * libtorch's own backport code, so that an older lite interpreter (an app's PyTorch) loads it.
+ * {@code torch4j backport IN.ptl OUT.ptl --to N}: lowers a mobile model's bytecode version so that an
+ * older lite interpreter (an app's PyTorch) loads it. The rewrite is torch4j-core's pure-Java
+ * {@link MobileBackport}, not libtorch's {@code _backport_for_mobile}: libtorch's reloads the model,
+ * which the bundled libtorch (no XNNPACK) cannot do for files made by {@code optimize_for_mobile}.
  * Follows the CLI convention ({@link WritingCommand}): an existing OUT needs {@code --force}; failures
- * exit 2, a missing libtorch 3 (see {@link ExitCodes}); the output appears atomically, named after OUT.
+ * exit 2 (see {@link ExitCodes}); the output appears atomically, named after OUT.
  */
 @Command(name = "backport", mixinStandardHelpOptions = true,
-    description = {"Rewrite a PyTorch Mobile (.ptl) file for an older bytecode version, using libtorch.",
+    description = {"Rewrite a PyTorch Mobile (.ptl) file for an older bytecode version (8 down to 4).",
         "  backport model.ptl model-v5.ptl --to 5",
         "See docs/libtorch.md for the versions each PyTorch release loads."},
     exitCodeListHeading = ExitCodeLists.HEADING,
-    exitCodeList = {ExitCodeLists.OK, ExitCodeLists.BAD_INPUT, ExitCodeLists.BACKEND_MISSING})
+    exitCodeList = {ExitCodeLists.OK, ExitCodeLists.BAD_INPUT})
 public final class BackportCommand extends WritingCommand {
   @Parameters(index = "0", paramLabel = "IN", description = "A model saved with _save_for_lite_interpreter.")
   Path in;
@@ -33,25 +35,21 @@ public final class BackportCommand extends WritingCommand {
   @Parameters(index = "1", paramLabel = "OUT", description = "Where to write the backported model (written atomically).")
   Path out;
 
-  @Option(names = "--to", required = true, paramLabel = "N", description = "The bytecode version to write.")
+  @Option(names = "--to", required = true, paramLabel = "N", description = "The bytecode version to write (4 to the file's).")
   int version;
 
   @Override
   public Integer call() throws IOException {
-    if (version < 0) {
-      throw usage("--to must be a bytecode version (0 or more), not " + version);
+    if (version < MobileBackport.OLDEST) {
+      throw usage("--to must be a bytecode version PyTorch reads (" + MobileBackport.OLDEST + " or more), not " + version);
     }
     checkOutput(in, out);
     if (!Files.isRegularFile(in)) {
       throw new NoSuchFileException(in.toString());
     }
-    MobileCommands.requireTools();
-    MobileFiles.requireMobileFile(in);
-    int from = MobileFiles.namingFile(in, () -> MobileBytecodeTools.version(in));
-    writeByPath(out, tmp -> MobileFiles.namingFile(in, () -> {
-      MobileBytecodeTools.backport(in, tmp, version);
-      return null;
-    }));
+    MobileBackport.Result[] result = new MobileBackport.Result[1];
+    writeByPath(out, tmp -> result[0] = MobileBackport.backport(in, tmp, version, true));
+    int from = result[0].from();
     PrintWriter stdout = out();
     if (json) {
       JsonWriter w = new JsonWriter(stdout, false);
