@@ -6,6 +6,9 @@
 #              its lite interpreter loads it and forward gives the expected outputs, and whether its
 #              operator list equals that of PyTorch's own _backport_for_mobile to the same version.
 #              Prints one line per file: "<file>\t<version>\t<ok|FAIL reason>"
+#   corpus DIR FILE...   for real files whose inputs are unknown: every DIR/<stem>_v<N>.ptl torch4j wrote
+#              for FILE must load, report version N, and list the operators of PyTorch's own backport
+#              of FILE to N. Same output format.
 import os
 import sys
 from typing import Dict, List, Optional, Tuple
@@ -208,6 +211,107 @@ class Quant(nn.Module):
         return q.dequantize() + torch.nn.functional.gelu(x)
 
 
+class Pools(nn.Module):
+    def forward(self, x):
+        a = torch.max_pool2d(x, [2, 2])
+        b = torch.nn.functional.avg_pool2d(x, [2, 2])
+        c = torch.nn.functional.adaptive_avg_pool2d(x, [1, 1])
+        d = torch.mean(x, [2, 3], keepdim=True)
+        return a.sum() + b.sum() + c.sum() + d.sum(), torch.transpose(x, 2, 3).contiguous().view(-1)[:5]
+
+
+class Loops(nn.Module):
+    def forward(self, x, n: int):
+        out: List[torch.Tensor] = []
+        k = 0
+        for i in range(n):
+            if i == 2:
+                continue
+            y = x.sum(0) if i % 2 == 0 else torch.cumsum(x, 0).sum(0)
+            while k < i:
+                y = torch.softmax(y, 0) + k
+                k += 1
+                if k > 10:
+                    break
+            out.append(y)
+        return torch.cat(out), torch.stack(out, 1)
+
+
+class Nested(nn.Module):
+    def forward(self, x, table: Dict[str, List[int]]):
+        rows: List[List[float]] = [[1.0, 2.0], [3.0]]
+        s = 0.0
+        for r in rows:
+            for v in r:
+                s += v
+        lens = [len(v) for v in table.values()]
+        keys = sorted(table.keys())
+        return x * s + sum(lens) + len(keys[0]), keys
+
+
+class Methods(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+
+    @torch.jit.export
+    def encode(self, x):
+        return torch.relu(self.lin(x))
+
+    @torch.jit.export
+    def decode(self, x, scale: float = 2.0):
+        return torch.sigmoid(x) * scale
+
+    def forward(self, x):
+        return self.decode(self.encode(x), 3.0)
+
+
+class Integers(nn.Module):
+    def forward(self, x):
+        i = torch.arange(6).reshape(2, 3)
+        a = torch.argmax(x, 1)
+        b = torch.topk(x, 2)
+        c = torch.sort(x, 1, descending=True)
+        d = torch.where(x > 0, x, torch.zeros_like(x))
+        e = (i * 2 // 3) % 4
+        f = torch.div(x, 2, rounding_mode="floor")
+        return a, b[0], b[1], c[0], d, e, f
+
+
+class Norms(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln = nn.LayerNorm(6)
+        self.gn = nn.GroupNorm(2, 4)
+        self.emb = nn.Embedding(10, 6)
+        self.drop = nn.Dropout(0.5)
+
+    def forward(self, x, ids):
+        e = self.drop(self.emb(ids))
+        y = self.ln(e + x)
+        z = self.gn(y.reshape(1, 4, 3, 2) if y.numel() == 24 else torch.zeros(1, 4, 3, 2))
+        return F.gelu(y).sum(-1), z.mean(), F.normalize(y, dim=-1)
+
+
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.ff = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 8))
+
+    def forward(self, x):
+        a, w = self.mha(x, x, x)
+        return self.ff(a + x), w
+
+
+class ScalarMath(nn.Module):
+    def forward(self, x, a: int, b: float):
+        c = a * b + float(a // 2) - b ** 2
+        m = max(a, 3) + min(b, 1.0)
+        t = torch.full([2], c) + torch.tensor([m, float(abs(-a))])
+        return t * x.mean(), int(c), float(round(b)) if b > 0 else -1.0
+
+
 def cases():
     torch.manual_seed(0)
     img = torch.randn(1, 3, 8, 8)
@@ -233,6 +337,19 @@ def cases():
     yield "raises", torch.jit.script(Raises()), None, (torch.randn(3), False)
     yield "promoted", torch.jit.script(Promoted()), None, (torch.randn(2, 2),)
     yield "quant", torch.jit.script(Quant()), None, (torch.randn(4),)
+    yield "pools", torch.jit.script(Pools()), None, (torch.randn(1, 2, 4, 4),)
+    yield "pools_opt", optimize_for_mobile(torch.jit.script(Pools())), None, (torch.randn(1, 2, 4, 4),)
+    yield "loops", torch.jit.script(Loops()), None, (torch.randn(3, 2), 5)
+    yield "nested", torch.jit.script(Nested()), None, (torch.randn(2), {"bb": [1, 2], "a": [3]})
+    yield "methods", torch.jit.script(Methods()), None, (torch.randn(2, 4),)
+    yield "methods_opt", optimize_for_mobile(torch.jit.script(Methods().eval()), preserved_methods=["encode", "decode"]), None, (torch.randn(2, 4),)
+    yield "integers", torch.jit.script(Integers()), None, (torch.randn(3, 4),)
+    yield "norms", torch.jit.script(Norms().eval()), None, (torch.randn(4, 6), torch.tensor([1, 2, 3, 4]))
+    yield "norms_opt", optimize_for_mobile(torch.jit.script(Norms().eval())), None, (torch.randn(4, 6), torch.tensor([1, 2, 3, 4]))
+    yield "attention", torch.jit.script(Attention().eval()), None, (torch.randn(2, 3, 8),)
+    yield "attention_opt", optimize_for_mobile(torch.jit.script(Attention().eval())), None, (torch.randn(2, 3, 8),)
+    yield "scalar_math", torch.jit.script(ScalarMath()), None, (torch.randn(3), 5, 1.5)
+    yield "traced_cnn_opt", optimize_for_mobile(torch.jit.trace(DeepCnn().eval(), torch.randn(1, 3, 16, 16))), None, (torch.randn(1, 3, 16, 16),)
 
 
 def make(folder):
@@ -283,8 +400,31 @@ def check(folder, names):
             print("%s\t%d\t%s" % (os.path.basename(ours), version, status))
 
 
+def corpus(folder, files):
+    for path in files:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        for v in range(_get_model_bytecode_version(path) - 1, 3, -1):
+            ours = os.path.join(folder, "%s_v%d.ptl" % (stem, v))
+            theirs = os.path.join(folder, "%s_v%d.pytorch.ptl" % (stem, v))
+            try:
+                version = _get_model_bytecode_version(ours)
+                mine = _export_operator_list(_load_for_lite_interpreter(ours))
+                if _backport_for_mobile(path, theirs, v):
+                    ref = _export_operator_list(_load_for_lite_interpreter(theirs))
+                    if mine != ref:
+                        raise AssertionError("operators differ from PyTorch's backport: %s" % sorted(mine ^ ref))
+                    status = "ok"
+                else:
+                    status = "ok (PyTorch's own backport fails)"
+            except Exception as e:
+                version, status = -1, "FAIL " + " ".join(str(e).split())[:300]
+            print("%s\t%d\t%s" % (os.path.basename(ours), version, status))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "corpus":
+        corpus(sys.argv[2], sys.argv[3:])
     else:
         check(sys.argv[2], sys.argv[3:])

@@ -8,6 +8,7 @@ import dev.torch4j.python.PyTuple;
 import dev.torch4j.torchscript.mobile.PickleTree.Global;
 import dev.torch4j.torchscript.mobile.PickleTree.PersistentId;
 import java.math.BigInteger;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import java.util.function.UnaryOperator;
 final class PickleTreeWriter {
     private final PickleWriter out = new PickleWriter();
     private final IdentityHashMap<Object, Integer> memo = new IdentityHashMap<>();
+    /** Strings by value, as the C++ pickler memoizes them (opcode names repeat in every instruction). */
+    private final HashMap<String, Integer> strings = new HashMap<>();
     private final IdentityHashMap<Object, Boolean> open = new IdentityHashMap<>();
     private final UnaryOperator<PersistentId> ids;
 
@@ -46,7 +49,7 @@ final class PickleTreeWriter {
         if (v instanceof Integer i) { out.integer(i); return; }
         if (v instanceof BigInteger b) { out.integer(b); return; }
         if (v instanceof Double d) { out.binfloat(d); return; }
-        if (v instanceof String s) { out.unicode(s); return; }
+        if (v instanceof String s) { string(s); return; }
         if (v instanceof Global g) { out.global(g.module(), g.name()); return; }
         if (v instanceof PersistentId p) { value(ids.apply(p).id()); out.op(BINPERSID); return; }
         Integer seen = memo.get(v);
@@ -60,8 +63,17 @@ final class PickleTreeWriter {
         else if (v instanceof PyObject o) object(o);
         else throw new IllegalArgumentException("cannot write a " + v.getClass().getSimpleName() + " back into a TorchScript pickle");
         open.remove(v);
-        int index = memo.size();
+        int index = memo.size() + strings.size();
         memo.put(v, index);
+        out.putMemo(index);
+    }
+
+    private void string(String s) {
+        Integer seen = strings.get(s);
+        if (seen != null) { out.getMemo(seen); return; }
+        out.unicode(s);
+        int index = memo.size() + strings.size();
+        strings.put(s, index);
         out.putMemo(index);
     }
 
