@@ -35,7 +35,8 @@ for home in "$jdk17" "$jdk25"; do
   expect 0 "" "$pure" inspect "$sample"
   expect 0 "" "$pure" info
   expect 3 "^torch4j: run needs libtorch" "$pure" run "$sample" --input x.npy
-  expect 3 "^torch4j: backport needs" "$pure" backport in.ptl out.ptl --to 5
+  # backport is pure Java (torch4j-core's MobileBackport): the pure distribution runs it.
+  expect 2 "^torch4j: $tmp/missing.ptl: no such file" "$pure" backport "$tmp/missing.ptl" "$tmp/o.ptl" --to 5
   if [ -x "$platform/bin/torch4j" ]; then
     expect 0 "" "$platform" info
     expect 0 "" "$platform" convert "$sample" "$tmp/model.safetensors"

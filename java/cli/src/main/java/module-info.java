@@ -4,7 +4,7 @@ module dev.torch4j.cli {
     requires transitive dev.torch4j;
     requires transitive info.picocli;
 
-    // The command API of every module's commands (run, export-mobile, backport...).
+    // The command API of every module's commands (run, export-mobile, export-coreml...).
     exports dev.torch4j.cli.api;
 
     // picocli reflects over the command classes (and their bases) to bind options.

@@ -4,17 +4,12 @@
  */
 module dev.torch4j.nativelib {
     requires transitive dev.torch4j;
-    requires static info.picocli;
-    // The command API (torch4j-cli) for the commands this module adds; optional like picocli.
-    requires static dev.torch4j.cli;
 
     exports dev.torch4j.nativelib;
-    opens dev.torch4j.nativelib.cli to info.picocli;
 
     // libtorch is loaded through torch4j-libtorch's backend when it is present.
     uses dev.torch4j.spi.NativeBackend;
 
     provides dev.torch4j.spi.ElementConversions with dev.torch4j.nativelib.NativeElementConversions;
     provides dev.torch4j.spi.NativeBackend with dev.torch4j.nativelib.NativeLibraryBackend;
-    provides dev.torch4j.cli.api.CliExtension with dev.torch4j.nativelib.cli.BackportExtension;
 }

@@ -19,7 +19,7 @@ import java.nio.file.Path;
 
 /**
  * {@code torch4j bytecode-version FILE}: the mobile bytecode version of a {@code .ptl}, read by the
- * pure-Java reader from {@code bytecode.pkl} (no libtorch needed, unlike {@code backport}).
+ * pure-Java reader from {@code bytecode.pkl} (no libtorch needed, like {@code backport}).
  */
 @Command(name = "bytecode-version", mixinStandardHelpOptions = true,
         description = {"Print the bytecode version of a PyTorch Mobile (.ptl) file (pure Java).",

@@ -34,7 +34,7 @@ public final class Main implements Runnable {
 
     /** The built-in commands in the order {@code torch4j --help} lists them (see {@link #builtIn}). */
     static final List<String> COMMANDS =
-            List.of("inspect", "scan", "convert", "info", "bytecode-version", "report", "diff");
+            List.of("inspect", "scan", "convert", "info", "bytecode-version", "backport", "report", "diff");
 
     @Spec CommandSpec spec;
 
@@ -119,6 +119,7 @@ public final class Main implements Runnable {
             case "convert" -> new ConvertCommand();
             case "info" -> new InfoCommand();
             case "bytecode-version" -> new BytecodeVersionCommand();
+            case "backport" -> new BackportCommand();
             case "report" -> new ReportCommand();
             case "diff" -> new DiffCommand();
             default -> throw new IllegalArgumentException("not a torch4j command: " + name);
@@ -127,7 +128,7 @@ public final class Main implements Runnable {
 
     /**
      * Subcommands from optional modules on the class path (torch4j-libtorch adds run and export-mobile,
-     * torch4j-native backport, torch4j-coreml export-coreml); a command of the product whose module is
+     * torch4j-coreml export-coreml); a command of the product whose module is
      * absent answers with exit 3 and what to install ({@link MissingModuleCommand}).
      */
     static void addExtensions(CommandLine cl, PrintWriter err) {

@@ -17,8 +17,6 @@ record MissingModuleCommand(String name, String summary, String needs) {
             new MissingModuleCommand("run", "Run a TorchScript model on numpy inputs with libtorch.", "libtorch (torch4j-libtorch)"),
             new MissingModuleCommand("export-mobile", "Write a TorchScript model as a PyTorch Mobile file (.ptl).",
                     "libtorch (torch4j-libtorch)"),
-            new MissingModuleCommand("backport", "Rewrite a PyTorch Mobile (.ptl) file for an older bytecode version.",
-                    "libtorch and torch4j's native library (torch4j-native)"),
             new MissingModuleCommand("export-coreml", "Convert a TorchScript model to a Core ML model.",
                     "libtorch and the Core ML converter (torch4j-coreml)"));
 

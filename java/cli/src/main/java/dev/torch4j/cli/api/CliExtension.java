@@ -3,7 +3,7 @@ package dev.torch4j.cli.api;
 /**
  * A subcommand an optional module adds to {@code torch4j} (found with {@link java.util.ServiceLoader}),
  * so the pure-Java CLI carries no native dependency: torch4j-libtorch adds {@code run} and
- * {@code export-mobile}, torch4j-native {@code backport}. The command is a {@link Torch4jCommand}, so it
+ * {@code export-mobile}, torch4j-coreml {@code export-coreml}. The command is a {@link Torch4jCommand}, so it
  * shares the CLI's options, error handler and exit codes.
  */
 public interface CliExtension {

@@ -11,6 +11,7 @@ import dev.torch4j.zip.AlignedZipWriter;
 import dev.torch4j.zip.ZipArchive;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,14 +71,21 @@ public final class MobileBackport {
      * @throws TorchFileException naming the file and entry when the file cannot be read or lowered
      */
     public static Result backport(Path in, Path out, int target, boolean overwrite) throws IOException {
+        Result[] result = new Result[1];
+        AtomicFile.write(out, overwrite, channel -> result[0] = backport(in, channel, target));
+        return result[0];
+    }
+
+    /** As {@link #backport(Path, Path, int, boolean)}, writing the archive to {@code out} (an empty file's channel). */
+    public static Result backport(Path in, FileChannel out, int target) throws IOException {
         refuseFlatbuffer(in);
         try (MappedFile bytes = MappedFile.open(in)) {
             ZipArchive zip = ZipArchive.open(in, bytes, MAX_ENTRY_BYTES);
-            return new MobileBackport(in, zip, prefixOf(in.toString(), zip)).run(out, target, overwrite);
+            return new MobileBackport(in, zip, prefixOf(in.toString(), zip)).run(out, target);
         }
     }
 
-    private Result run(Path out, int target, boolean overwrite) throws IOException {
+    private Result run(FileChannel out, int target) throws IOException {
         String entry = prefix + "bytecode.pkl";
         Object root = readTree("bytecode.pkl");
         MobileBytecode parsed = MobileBytecode.parse(root, file, entry);
@@ -96,20 +104,18 @@ public final class MobileBackport {
         }
         PyTuple lowered = lower((List<?>) root, parsed, from, target);
         boolean splitTensors = from >= 5 && target <= 4;
-        AtomicFile.write(out, overwrite, channel -> {
-            AlignedZipWriter w = new AlignedZipWriter(channel, false);
-            for (String name : zip.names()) {
-                if (splitTensors && name.startsWith(prefix + "constants/")) continue;
-                if (name.equals(entry)) {
-                    writePickle(w, lowered, "bytecode.pkl", splitTensors ? "bytecode/" : null);
-                } else if (splitTensors && name.equals(prefix + "constants.pkl")) {
-                    writePickle(w, readTree("constants.pkl"), "constants.pkl", "constants/");
-                } else {
-                    copy(w, name, zip.read(name));
-                }
+        AlignedZipWriter w = new AlignedZipWriter(out, false);
+        for (String name : zip.names()) {
+            if (splitTensors && name.startsWith(prefix + "constants/")) continue;
+            if (name.equals(entry)) {
+                writePickle(w, lowered, "bytecode.pkl", splitTensors ? "bytecode/" : null);
+            } else if (splitTensors && name.equals(prefix + "constants.pkl")) {
+                writePickle(w, readTree("constants.pkl"), "constants.pkl", "constants/");
+            } else {
+                copy(w, name, zip.read(name));
             }
-            w.finish();
-        });
+        }
+        w.finish();
         return new Result(from, target);
     }
 
