@@ -7,6 +7,7 @@ import dev.torch4j.torchscript.mobile.OperatorSchemas.Schema;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,11 +47,13 @@ final class BytecodeDowngrade {
     }
 
     private static void demotePrimOps(MethodCode m, List<String> argTypes) throws Refused {
+        Map<Long, Set<String>> registers = null;
         for (int i = 0; i < m.instructions.size(); i++) {
             Instruction ins = m.instructions.get(i);
             PromotedOps.Promoted p = PromotedOps.of(ins.opcode());
             if (p == null) continue;
-            String overload = p.overload() != null ? p.overload() : DictKeys.getitemOverload(m, i, argTypes);
+            if (p.overload() == null && registers == null) registers = DictKeys.registerTypes(m, argTypes);
+            String overload = p.overload() != null ? p.overload() : DictKeys.getitemOverload(m, i, registers);
             int index = m.operatorIndex(p.operator(), overload, p.numArgs());
             // FORMAT's X is its input count; as OPN that count moves to N.
             m.instructions.set(i, p.opcode().equals("OPN") ? new Instruction("OPN", index, ins.x()) : new Instruction("OP", index, 0));

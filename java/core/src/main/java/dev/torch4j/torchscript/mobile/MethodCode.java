@@ -3,7 +3,9 @@ package dev.torch4j.torchscript.mobile;
 import dev.torch4j.python.PyTuple;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -32,6 +34,9 @@ final class MethodCode {
     final List<String> types = new ArrayList<>();
     /** Instructions to insert before the instruction at each index. */
     private final TreeMap<Integer, List<Instruction>> insertions = new TreeMap<>();
+    /** Lookups for {@link #operatorIndex} and {@link #constantIndex}, built on first use (hostile tables may be long). */
+    private Map<Operator, Integer> operatorIndexes;
+    private Map<List<Object>, Integer> scalarIndexes;
 
     /** {@code method} has been checked by {@link MobileBytecode#parse}. */
     MethodCode(PyTuple method) {
@@ -60,10 +65,15 @@ final class MethodCode {
 
     /** The index of the operator entry {@code (name, overload, numArgs)}, added at the end when missing. */
     int operatorIndex(String opName, String overload, Long numArgs) {
+        if (operatorIndexes == null) {
+            operatorIndexes = new HashMap<>();
+            for (int i = operators.size() - 1; i >= 0; i--) operatorIndexes.put(operators.get(i), i);
+        }
         Operator wanted = new Operator(opName, overload, numArgs);
-        int i = operators.indexOf(wanted);
-        if (i >= 0) return i;
+        Integer i = operatorIndexes.get(wanted);
+        if (i != null) return i;
         operators.add(wanted);
+        operatorIndexes.put(wanted, operators.size() - 1);
         return operators.size() - 1;
     }
 
@@ -72,14 +82,30 @@ final class MethodCode {
      * apart), added at the end when missing. Lists and other built values are always added.
      */
     int constantIndex(Object value) {
-        if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Double || value instanceof String) {
-            for (int i = 0; i < constants.size(); i++) {
-                Object c = constants.get(i);
-                if (Objects.equals(c, value) && (c == null || c.getClass() == value.getClass())) return i;
+        if (!isScalar(value)) {
+            constants.add(value);
+            return constants.size() - 1;
+        }
+        if (scalarIndexes == null) {
+            scalarIndexes = new HashMap<>();
+            for (int i = constants.size() - 1; i >= 0; i--) {
+                if (isScalar(constants.get(i))) scalarIndexes.put(scalarKey(constants.get(i)), i);
             }
         }
+        Integer i = scalarIndexes.get(scalarKey(value));
+        if (i != null) return i;
         constants.add(value);
+        scalarIndexes.put(scalarKey(value), constants.size() - 1);
         return constants.size() - 1;
+    }
+
+    private static boolean isScalar(Object v) {
+        return v == null || v instanceof Boolean || v instanceof Long || v instanceof Double || v instanceof String;
+    }
+
+    /** Class and value: 1, 1.0 and True are different constants. */
+    private static List<Object> scalarKey(Object v) {
+        return Arrays.asList(v == null ? null : v.getClass().getName(), v);
     }
 
     /** Queues {@code added} to go before the instruction now at {@code index}. */

@@ -28,6 +28,9 @@ final class PickleTreeWriter {
     private final HashMap<String, Integer> strings = new HashMap<>();
     private final IdentityHashMap<Object, Boolean> open = new IdentityHashMap<>();
     private final UnaryOperator<PersistentId> ids;
+    /** Nesting is bounded: a pickle can nest values arbitrarily deep through its memo, and writing recurses. */
+    static final int MAX_DEPTH = 2_000;
+    private int depth;
 
     private PickleTreeWriter(UnaryOperator<PersistentId> ids) {
         this.ids = ids;
@@ -57,12 +60,16 @@ final class PickleTreeWriter {
         if (open.put(v, Boolean.TRUE) != null) {
             throw new IllegalArgumentException("the pickle holds a value that contains itself");
         }
+        if (++depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("the pickle nests values more than " + MAX_DEPTH + " deep");
+        }
         if (v instanceof PyTuple t) tuple(t);
         else if (v instanceof List<?> l) list(l);
         else if (v instanceof Map<?, ?> m) dict(m);
         else if (v instanceof PyObject o) object(o);
         else throw new IllegalArgumentException("cannot write a " + v.getClass().getSimpleName() + " back into a TorchScript pickle");
         open.remove(v);
+        depth--;
         int index = memo.size() + strings.size();
         memo.put(v, index);
         out.putMemo(index);

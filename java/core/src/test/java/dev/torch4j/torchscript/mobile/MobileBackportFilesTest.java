@@ -155,6 +155,19 @@ class MobileBackportFilesTest {
         assertNull(MethodCode.badJump(m.instructions));
     }
 
+    @Test
+    void valuesNestedDeeperThanTheWriterAllowsAreRefusedNotAStackOverflow() throws Exception {
+        // A list nested 5,000 deep through the memo: little stack for the unpickler, deep for a writer.
+        java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream();
+        p.write(new byte[] {(byte) 0x80, 2, ']', 'q', 0, '0'});
+        for (int i = 0; i < 5_000; i++) p.write(new byte[] {']', 'h', 0, 'a', 'q', 0, '0'});
+        p.write(new byte[] {'h', 0, '.'});
+        Object deep = PickleTree.read(new HeapRegion(p.toByteArray()), "deep.pkl", "bytecode.pkl");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PickleTreeWriter.write(deep, UnaryOperator.identity()));
+        assertEquals("the pickle nests values more than " + PickleTreeWriter.MAX_DEPTH + " deep", e.getMessage());
+    }
+
     private interface CodeEdit {
         void edit(List<Object> codeTable) throws Exception;
     }
