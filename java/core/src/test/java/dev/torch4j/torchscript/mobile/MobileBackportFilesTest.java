@@ -44,29 +44,45 @@ class MobileBackportFilesTest {
         }
     }
 
+    /** The committed fixtures: PyTorch 1.13's file (v8) and its own backports of it ({@code small} to 7, 6, 5, 4; {@code branchy} to 5). */
     @Test
-    void v8FixturesLowerToWhatPyTorchWroteForV5() throws Exception {
+    void eachFixtureLowersToWhatPyTorchWroteForThatVersion() throws Exception {
+        int compared = 0;
         for (String model : List.of("small", "branchy")) {
-            Path out = tmp.resolve(model + "_v5.ptl");
-            assertEquals(new MobileBackport.Result(8, 5), MobileBackport.backport(fixture(model + "_v8.ptl"), out, 5, false));
-            MobileBytecode ours = bytecode(out);
-            MobileBytecode pytorch = bytecode(fixture(model + "_v5.ptl"));
-            assertEquals(5, ours.version());
-            assertEquals(pytorch.operators(), ours.operators(), model);
-            assertEquals(pytorch.methods().size(), ours.methods().size());
-            for (int i = 0; i < ours.methods().size(); i++) {
-                MobileBytecode.Method m = ours.methods().get(i);
-                MobileBytecode.Method p = pytorch.methods().get(i);
-                assertEquals(p.instructions().size(), m.instructions().size(), model + " " + m.name());
-                // Same opcodes in the same places; jumps land the same distance away.
-                for (int k = 0; k < m.instructions().size(); k++) {
-                    MobileBytecode.Instruction a = m.instructions().get(k);
-                    MobileBytecode.Instruction b = p.instructions().get(k);
-                    assertEquals(b.opcode(), a.opcode(), model + " instruction " + k);
-                    if (MethodCode.isJump(a.opcode())) assertEquals(b.x(), a.x(), model + " jump at " + k);
+            for (int from = 8; from >= 5; from--) {
+                if (!Files.exists(fixture(model + "_v8.ptl").resolveSibling(model + "_v" + from + ".ptl"))) continue;
+                for (int to = from - 1; to >= MobileBackport.OLDEST; to--) {
+                    Path expected = fixture(model + "_v8.ptl").resolveSibling(model + "_v" + to + ".ptl");
+                    if (!Files.exists(expected)) continue;
+                    Path out = tmp.resolve(model + "_" + from + "_to_" + to + ".ptl");
+                    assertEquals(new MobileBackport.Result(from, to),
+                            MobileBackport.backport(fixture(model + "_v" + from + ".ptl"), out, to, false));
+                    assertSameCode(bytecode(expected), bytecode(out), model + " v" + from + " to v" + to);
+                    compared++;
                 }
-                assertTrue(m.operators().stream().allMatch(o -> o.numArgs() == -1), "v5 operators have no argument counts");
             }
+        }
+        assertEquals(11, compared, "small: 8, 7, 6, 5 to each older version (10); branchy: 8 to 5");
+    }
+
+    private static void assertSameCode(MobileBytecode pytorch, MobileBytecode ours, String what) {
+        assertEquals(pytorch.version(), ours.version(), what);
+        assertEquals(pytorch.operators(), ours.operators(), what);
+        assertEquals(pytorch.methods().size(), ours.methods().size(), what);
+        for (int i = 0; i < ours.methods().size(); i++) {
+            MobileBytecode.Method m = ours.methods().get(i);
+            MobileBytecode.Method p = pytorch.methods().get(i);
+            assertEquals(p.instructions().size(), m.instructions().size(), what + " " + m.name());
+            // Same opcodes in the same places; jumps land the same distance away.
+            for (int k = 0; k < m.instructions().size(); k++) {
+                MobileBytecode.Instruction a = m.instructions().get(k);
+                MobileBytecode.Instruction b = p.instructions().get(k);
+                assertEquals(b.opcode(), a.opcode(), what + " instruction " + k);
+                if (MethodCode.isJump(a.opcode())) assertEquals(b.x(), a.x(), what + " jump at " + k);
+            }
+            // The operator tables hold the same entries with the same argument counts (v6 on; none before).
+            assertEquals(p.operators().stream().map(o -> o.qualifiedName() + "/" + o.numArgs()).sorted().toList(),
+                    m.operators().stream().map(o -> o.qualifiedName() + "/" + o.numArgs()).sorted().toList(), what);
         }
     }
 
