@@ -1,5 +1,6 @@
 # Reference side of MobileBackportTest (PyTorch 1.13, /usr/bin/python3).
-#   make DIR   writes DIR/<case>.ptl (bytecode v8, _save_for_lite_interpreter; some optimize_for_mobile'd)
+#   make DIR   writes DIR/<case>.ptl (bytecode v8, _save_for_lite_interpreter; some optimize_for_mobile'd,
+#              *_debug ones with _save_mobile_debug_info)
 #              with DIR/<case>.inputs.pt and DIR/<case>.expected.pt (the original module's outputs), and
 #              prints the case names, one a line
 #   check DIR CASE...   for every DIR/<case>_v<N>.ptl torch4j wrote: the version PyTorch reads, whether
@@ -343,6 +344,12 @@ def cases():
     yield "raises_assertion", torch.jit.script(Raises()), None, (torch.tensor(2.0), False)
     yield "promoted", torch.jit.script(Promoted()), None, (torch.randn(2, 2),)
     yield "quant", torch.jit.script(Quant()), None, (torch.randn(4),)
+    # Saved with _save_mobile_debug_info: one debug handle per instruction, which inserted ones must keep in step.
+    # (Not Defaults: PyTorch 1.13's lite interpreter cannot load its own debug-info file of that model.)
+    yield "out_variant_debug", torch.jit.script(OutVariant()), None, (torch.randn(4), torch.randn(4))
+    yield "integers_debug", torch.jit.script(Integers()), None, (torch.randn(3, 4),)
+    yield "loops_debug", torch.jit.script(Loops()), None, (torch.randn(3, 2), 5)
+    yield "cnn_opt_debug", optimize_for_mobile(torch.jit.script(Cnn().eval())), None, (img,)
     yield "pools", torch.jit.script(Pools()), None, (torch.randn(1, 2, 4, 4),)
     yield "pools_opt", optimize_for_mobile(torch.jit.script(Pools())), None, (torch.randn(1, 2, 4, 4),)
     yield "loops", torch.jit.script(Loops()), None, (torch.randn(3, 2), 5)
@@ -361,7 +368,8 @@ def cases():
 def make(folder):
     os.makedirs(folder, exist_ok=True)
     for name, module, _, inputs in cases():
-        module._save_for_lite_interpreter(os.path.join(folder, name + ".ptl"))
+        module._save_for_lite_interpreter(os.path.join(folder, name + ".ptl"),
+                                          _save_mobile_debug_info=name.endswith("_debug"))
         try:
             with torch.no_grad():
                 expected = module(*inputs)

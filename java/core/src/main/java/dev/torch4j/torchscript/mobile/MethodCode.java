@@ -34,6 +34,11 @@ final class MethodCode {
     final List<String> types = new ArrayList<>();
     /** Instructions to insert before the instruction at each index. */
     private final TreeMap<Integer, List<Instruction>> insertions = new TreeMap<>();
+    /**
+     * For each instruction, the index of the read instruction it stands for (an inserted one: the
+     * instruction it was inserted before), so per-instruction debug handles can follow the edits.
+     */
+    final List<Integer> sources = new ArrayList<>();
     /** Lookups for {@link #operatorIndex} and {@link #constantIndex}, built on first use (hostile tables may be long). */
     private Map<Operator, Integer> operatorIndexes;
     private Map<List<Object>, Integer> scalarIndexes;
@@ -51,6 +56,7 @@ final class MethodCode {
             List<?> t = (List<?>) o;
             operators.add(new Operator((String) t.get(0), (String) t.get(1), t.size() > 2 ? asLong(t.get(2)) : null));
         }
+        for (int i = 0; i < instructions.size(); i++) sources.add(i);
         constants.addAll(entry(2));
         for (Object o : entry(3)) types.add((String) o);
     }
@@ -130,9 +136,13 @@ final class MethodCode {
             if (i < size) self[i] = i + shift;
         }
         List<Instruction> out = new ArrayList<>(size + shift);
+        List<Integer> outSources = new ArrayList<>(size + shift);
         for (int i = 0; i < size; i++) {
             List<Instruction> added = insertions.get(i);
-            if (added != null) out.addAll(added);
+            if (added != null) {
+                out.addAll(added);
+                for (int k = 0; k < added.size(); k++) outSources.add(sources.get(i));
+            }
             Instruction ins = instructions.get(i);
             if (isJump(ins.opcode())) {
                 long target = i + ins.x();
@@ -140,10 +150,16 @@ final class MethodCode {
                 ins = new Instruction(ins.opcode(), start[(int) target] - self[i], ins.n());
             }
             out.add(ins);
+            outSources.add(sources.get(i));
         }
-        if (insertions.containsKey(size)) out.addAll(insertions.get(size));
+        if (insertions.containsKey(size)) {
+            out.addAll(insertions.get(size));
+            for (int k = 0; k < insertions.get(size).size(); k++) outSources.add(size == 0 ? -1 : sources.get(size - 1));
+        }
         instructions.clear();
         instructions.addAll(out);
+        sources.clear();
+        sources.addAll(outSources);
         insertions.clear();
     }
 

@@ -46,6 +46,8 @@ public final class MobileBackport {
     private final String file;
     private final ZipArchive zip;
     private final String prefix;
+    /** The methods as lowered, for the debug handles that follow their instructions. */
+    private List<MethodCode> lowered;
 
     private MobileBackport(Path in, ZipArchive zip, String prefix) {
         this.in = in;
@@ -102,13 +104,17 @@ public final class MobileBackport {
             throw new TorchFileException(ErrorKind.UNSUPPORTED, file, entry, -1, "the file is bytecode version " + from
                     + "; backport only lowers versions, it cannot make version " + target);
         }
-        PyTuple lowered = lower((List<?>) root, parsed, from, target);
+        PyTuple bytecode = lower((List<?>) root, parsed, from, target);
+        String handlesEntry = prefix + "mobile_debug_handles.pkl";
+        Object handles = zip.contains(handlesEntry) ? debugHandles(target) : null;
         boolean splitTensors = from >= 5 && target <= 4;
         AlignedZipWriter w = new AlignedZipWriter(out, false);
         for (String name : zip.names()) {
             if (splitTensors && name.startsWith(prefix + "constants/")) continue;
             if (name.equals(entry)) {
-                writePickle(w, lowered, "bytecode.pkl", splitTensors ? "bytecode/" : null);
+                writePickle(w, bytecode, "bytecode.pkl", splitTensors ? "bytecode/" : null);
+            } else if (name.equals(handlesEntry)) {
+                writePickle(w, handles, "mobile_debug_handles.pkl", null);
             } else if (splitTensors && name.equals(prefix + "constants.pkl")) {
                 writePickle(w, readTree("constants.pkl"), "constants.pkl", "constants/");
             } else {
@@ -134,30 +140,33 @@ public final class MobileBackport {
             if (schema != null) for (MobileBytecode.Argument a : schema.arguments()) types.add(a.type());
             argTypes.add(schema == null ? null : types);
         }
-        boolean inserted = false;
         for (int v = from; v > target; v--) {
             for (int i = 0; i < methods.size(); i++) {
                 MethodCode m = methods.get(i);
-                int before = m.instructions.size();
                 try {
                     BytecodeDowngrade.step(m, v, argTypes.get(i));
                 } catch (BytecodeDowngrade.Refused e) {
                     throw new TorchFileException(ErrorKind.UNSUPPORTED, file, entry, -1, "cannot lower method " + m.name
                             + " from bytecode version " + v + " to " + (v - 1) + ": " + e.getMessage());
                 }
-                inserted |= m.instructions.size() != before;
             }
         }
-        // Debug handles number the instructions; inserted ones would shift them out of step.
-        if (inserted && zip.contains(prefix + "mobile_debug_handles.pkl")) {
-            throw new TorchFileException(ErrorKind.UNSUPPORTED, file, prefix + "mobile_debug_handles.pkl", -1,
-                    "the file carries mobile debug handles (saved with _save_mobile_debug_info), which torch4j's backport"
-                    + " does not renumber; save it without debug info to backport it to version " + target);
-        }
+        lowered = methods;
         List<Object> items = new ArrayList<>();
         items.add((long) target);
         for (MethodCode m : methods) items.add(m.toTuple(target >= 6));
         return PyTuple.copyOf(items);
+    }
+
+    /** {@code mobile_debug_handles.pkl} following the lowered methods' instructions. */
+    private Object debugHandles(int target) throws TorchFileException {
+        java.util.Map<String, MethodCode> byName = new java.util.HashMap<>();
+        for (MethodCode m : lowered) byName.put(m.name, m);
+        try {
+            return DebugHandles.rewrite(readTree("mobile_debug_handles.pkl"), target, byName);
+        } catch (DebugHandles.Unreadable e) {
+            throw new TorchFileException(file, prefix + "mobile_debug_handles.pkl", -1, "bad mobile debug handles: " + e.getMessage());
+        }
     }
 
     /**
