@@ -68,7 +68,7 @@ public final class MobileBackport {
 
     /**
      * Writes {@code in} as bytecode version {@code target} to {@code out} (replaced only when
-     * {@code overwrite}). A file already at {@code target} is copied as it is.
+     * {@code overwrite}). A file already at {@code target} is written again with the same content.
      *
      * @throws TorchFileException naming the file and entry when the file cannot be read or lowered
      */
