@@ -4,7 +4,6 @@
  */
 module dev.torch4j.libtorch {
     requires transitive dev.torch4j;
-    requires dev.torch4j.nativelib;
     requires org.bytedeco.javacpp;
     requires transitive org.bytedeco.pytorch;
     requires static info.picocli;

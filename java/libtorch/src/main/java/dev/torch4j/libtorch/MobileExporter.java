@@ -1,7 +1,7 @@
 package dev.torch4j.libtorch;
 
 import dev.torch4j.io.AtomicFile;
-import dev.torch4j.nativelib.MobileBytecodeTools;
+import dev.torch4j.torchscript.mobile.MobileBackport;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.StringVector;
@@ -9,8 +9,10 @@ import org.bytedeco.pytorch.StringVectorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,8 +27,8 @@ import java.util.List;
  *
  * <p>libtorch writes its own bytecode version ({@link #producedBytecodeVersion()}, 8 for 2.13); a
  * lower {@link Options#bytecodeVersion()} (down to {@value #MIN_BYTECODE_VERSION}) is reached with
- * libtorch's backport code through torch4j-native's {@link MobileBytecodeTools}, for lite
- * interpreters older than the one that reads libtorch's version.
+ * torch4j-core's pure-Java {@link MobileBackport} (the one backport of the project, the same as
+ * {@code torch4j backport}), for lite interpreters older than the one that reads libtorch's version.
  */
 // PointerScope blocks free native memory on exit; the scope variable itself is not used.
 @SuppressWarnings("try")
@@ -39,8 +41,8 @@ public final class MobileExporter {
         PT
     }
 
-    /** The lowest bytecode version libtorch backports to (it refuses 3). */
-    public static final int MIN_BYTECODE_VERSION = 4;
+    /** The lowest bytecode version written: the oldest PyTorch's lite interpreter reads. */
+    public static final int MIN_BYTECODE_VERSION = MobileBackport.OLDEST;
     /** {@link Options#bytecodeVersion()} for "what libtorch writes", no backport. */
     public static final int PRODUCED_VERSION = -1;
 
@@ -55,7 +57,7 @@ public final class MobileExporter {
         public Options {
             if (bytecodeVersion != PRODUCED_VERSION && bytecodeVersion < MIN_BYTECODE_VERSION) {
                 throw new IllegalArgumentException("bytecode version " + bytecodeVersion + " is below "
-                        + MIN_BYTECODE_VERSION + ", the lowest libtorch backports to");
+                        + MIN_BYTECODE_VERSION + ", the oldest PyTorch reads");
             }
             if (bytecodeVersion != PRODUCED_VERSION && target != Target.PTL) {
                 throw new IllegalArgumentException("a bytecode version applies to .ptl files only");
@@ -89,7 +91,6 @@ public final class MobileExporter {
      * and temporary files beside it are removed on failure). The model itself is left unchanged.
      *
      * @throws IllegalArgumentException     a bytecode version above libtorch's own
-     * @throws BackportUnavailableException a lower version was asked for and libtorch4j_mobile does not load
      */
     public static Result export(ScriptModel model, Path out, Options options) throws IOException {
         return export(model, out, options, true);
@@ -104,7 +105,6 @@ public final class MobileExporter {
      *
      * @param overwrite when false, an existing {@code out} is an error and is left untouched
      * @throws IllegalArgumentException     a bytecode version above libtorch's own
-     * @throws BackportUnavailableException a lower version was asked for and libtorch4j_mobile does not load
      */
     public static Result export(ScriptModel model, Path out, Options options, boolean overwrite) throws IOException {
         int produced = producedBytecodeVersion();
@@ -113,10 +113,6 @@ public final class MobileExporter {
                     + " is above " + produced + ", the version libtorch writes");
         }
         boolean backport = needsBackport(options);
-        // Before anything is written: a missing library must leave no file behind.
-        if (backport && !MobileBytecodeTools.isAvailable()) {
-            throw new BackportUnavailableException(options.bytecodeVersion(), MobileBytecodeTools.unavailableReason());
-        }
         List<List<String>> methods = new ArrayList<>();
         AtomicFile.writePath(out, overwrite, file -> {
             if (!backport) {
@@ -131,14 +127,11 @@ public final class MobileExporter {
         return new Result(out, options.target(), Files.size(out), options.freeze(), methods.get(0), version);
     }
 
-    private static Path backport(Path in, Path out, int version) throws IOException {
-        MobileBytecodeTools.backport(in, out, version);
-        // libtorch reports success per step; check that the file says what was asked for.
-        int actual = MobileBytecodeTools.version(out);
-        if (actual != version) {
-            throw new LibtorchException("backport to bytecode version " + version + " wrote version " + actual);
+    private static void backport(Path in, Path out, int version) throws IOException {
+        try (FileChannel channel = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            MobileBackport.backport(in, channel, version);
         }
-        return out;
     }
 
     private static List<String> write(JitModule m, Path file, Options options) {

@@ -4,7 +4,6 @@ import dev.torch4j.Checkpoint;
 import dev.torch4j.Torch;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.json.JsonWriter;
-import dev.torch4j.libtorch.BackportUnavailableException;
 import dev.torch4j.libtorch.LibtorchBackend;
 import dev.torch4j.libtorch.LibtorchException;
 import dev.torch4j.libtorch.MatchReport;
@@ -12,7 +11,6 @@ import dev.torch4j.libtorch.MobileExporter;
 import dev.torch4j.libtorch.ScriptModel;
 import dev.torch4j.libtorch.StateDictMismatchException;
 import dev.torch4j.libtorch.WeightLoader;
-import dev.torch4j.nativelib.MobileBytecodeTools;
 import dev.torch4j.spi.BackendUnavailableException;
 import dev.torch4j.spi.ExitCodes;
 import dev.torch4j.cli.api.ExitCodeLists;
@@ -30,7 +28,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /**
  * {@code torch4j export-mobile}: TorchScript to a mobile {@code .ptl} (or back to {@code .pt}),
@@ -82,7 +79,7 @@ public final class ExportMobileCommand extends WritingCommand {
     @Option(names = "--bytecode-version", paramLabel = "N",
             description = {"Mobile bytecode version of the .ptl: " + MobileExporter.MIN_BYTECODE_VERSION
                     + " up to libtorch's own (8, the default).",
-                    "Lower versions are backported with torch4j-native (its linux-x86_64 jar on the class path)."})
+                    "Lower versions are backported in pure Java, as torch4j backport does."})
     Integer bytecodeVersion;
 
 
@@ -99,7 +96,7 @@ public final class ExportMobileCommand extends WritingCommand {
             if (target != MobileExporter.Target.PTL) throw usage("--bytecode-version applies to --to ptl only");
             if (bytecodeVersion < MobileExporter.MIN_BYTECODE_VERSION) {
                 throw usage("--bytecode-version must be at least " + MobileExporter.MIN_BYTECODE_VERSION
-                        + " (libtorch backports no lower), not " + bytecodeVersion);
+                        + " (the oldest PyTorch reads), not " + bytecodeVersion);
             }
         }
         Path model;
@@ -130,9 +127,6 @@ public final class ExportMobileCommand extends WritingCommand {
         }
         MobileExporter.Options options = new MobileExporter.Options(target, !noFreeze,
                 bytecodeVersion == null ? MobileExporter.PRODUCED_VERSION : bytecodeVersion);
-        // Checked before loading anything, so a missing library costs no time and writes nothing.
-        String unavailable = MobileExporter.needsBackport(options) ? backportUnavailable.get() : null;
-        if (unavailable != null) throw new BackportUnavailableException(bytecodeVersion, unavailable);
         try (ScriptModel m = ModelFiles.load(model)) {
             log.println("loaded " + model + " (methods: " + String.join(", ", m.methodNames()) + ")");
             if (weights != null) loadWeights(m, log);
@@ -152,10 +146,6 @@ public final class ExportMobileCommand extends WritingCommand {
         }
         return ExitCodes.OK;
     }
-
-    /** Why libtorch4j_mobile cannot backport, or null when it can; tests replace it to simulate a missing library. */
-    Supplier<String> backportUnavailable =
-            () -> MobileBytecodeTools.isAvailable() ? null : MobileBytecodeTools.unavailableReason();
 
     private void loadWeights(ScriptModel m, PrintWriter out) throws IOException {
         try (Checkpoint ckpt = Torch.open(weights)) {

@@ -3,8 +3,6 @@ package dev.torch4j.libtorch.cli;
 import dev.torch4j.Checkpoint;
 import dev.torch4j.Torch;
 import dev.torch4j.libtorch.OracleAccess;
-import dev.torch4j.nativelib.MobileBytecodeTools;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -61,18 +59,8 @@ class ExportMobileCommandTest {
         }
     }
 
-    /** Skips without libtorch4j_mobile, unless the build produced it (then its absence is a failure). */
-    static void requireBackportTools() {
-        if (Boolean.getBoolean("torch4j.native.expected") && !Boolean.getBoolean("torch4j.native.disable")) {
-            assertTrue(MobileBytecodeTools.isAvailable(), () -> "libtorch4j_mobile expected: " + MobileBytecodeTools.unavailableReason());
-        }
-        Assumptions.assumeTrue(MobileBytecodeTools.isAvailable(),
-                () -> "libtorch4j_mobile unavailable: " + MobileBytecodeTools.unavailableReason());
-    }
-
     @Test
     void bytecodeVersion5RunsInPyTorch113LikeTheOriginal() throws IOException {
-        requireBackportTools();
         Path dir = OracleAccess.tempDir();
         Path v8 = dir.resolve("m.ptl");
         Path v5 = dir.resolve("m-v5.ptl");
@@ -97,26 +85,10 @@ class ExportMobileCommandTest {
     void bytecodeVersion8NeedsNoBackport() throws IOException {
         Path dir = OracleAccess.tempDir();
         Path out = dir.resolve("m.ptl");
-        ExportMobileCommand command = new ExportMobileCommand();
-        command.backportUnavailable = () -> {
-            throw new AssertionError("v8 is what libtorch writes: the backport library must not be consulted");
-        };
-        Run r = run(command, "--bytecode-version", "8", fx("model.pt"), out.toString());
+        Run r = run("--bytecode-version", "8", fx("model.pt"), out.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(8, bytecodeVersion(out));
         assertFalse(r.out().contains("backported"), r.out());
-    }
-
-    @Test
-    void lowerBytecodeVersionWithoutTheNativeLibraryWritesNothing() throws IOException {
-        Path dir = OracleAccess.tempDir();
-        ExportMobileCommand command = new ExportMobileCommand();
-        command.backportUnavailable = () -> "no native/linux-x86_64/libtorch4j_mobile.so on the class path";
-        Run r = run(command, "--bytecode-version", "6", fx("model.pt"), dir.resolve("m.ptl").toString());
-        assertEquals(3, r.exit(), r.err());
-        assertTrue(r.err().contains("bytecode version 6 needs a backport, but libtorch4j_mobile is unavailable: "
-                + "no native/linux-x86_64/libtorch4j_mobile.so on the class path"), r.err());
-        assertEquals(List.of(), fileNames(dir), "nothing written");
     }
 
     @Test
