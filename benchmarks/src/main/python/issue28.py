@@ -63,7 +63,7 @@ def span(xs, fmt='%.2f', unit=' s'):
 def row(work, torch4j, anchor, ratios, target, ok, note='', data=None, ratio_text=None):
     status = 'n/a' if ok is None else ('MET' if ok else 'MISSED')
     if ratio_text is None:
-        ratio_text = span(ratios, '%.2f', 'x') if ratios else '-'
+        ratio_text = (span(ratios, '%.2f', 'x') + (', median %.2fx' % med(ratios) if len(ratios) > 2 else '')) if ratios else '-'
     return {'work': work, 'torch4j': torch4j, 'anchor': anchor, 'ratio': ratio_text, 'target': target,
             'status': status, 'note': note, 'data': data or {}}
 
