@@ -312,22 +312,22 @@ def inference_rows(paths, same_run):
         djl = [r for r in djl if str(r.get('threads')) in ('0', '-1', 'default', 'None')] or djl
     out = []
 
-    def metric(name, key, fmt, scale, target, limit):
+    def metric(name, key, fmt, unit, scale, target, limit):
         a = [r[key] * scale for r in ours if r.get(key) is not None]
         b = [r[key] * scale for r in djl if r.get(key) is not None]
         if not a or not b:
             out.append(row(name, '-', 'no %s in %s' % (key, where), [], target, None))
             return
         ratio = med(a) / med(b)
-        out.append(row(name, span(a, fmt, ''), 'DJL ' + span(b, fmt, ''), [], target, target_na(ratio <= limit),
+        out.append(row(name, span(a, fmt, unit), 'DJL ' + span(b, fmt, unit), [], target, target_na(ratio <= limit),
                        ratio_text='%.2fx' % ratio, note='%s (%s); median of %d / %d runs' % (where, threads or kind, len(a), len(b)),
                        data={'torch4j': a, 'anchor': b, 'key': key}))
 
-    metric('TorchScript CNN batch 1, wall per call' + (', ' + threads if threads else ''), 'wall_us', '%.2f ms', 1e-3,
+    metric('TorchScript CNN batch 1, wall per call' + (', ' + threads if threads else ''), 'wall_us', '%.2f', ' ms', 1e-3,
            '<= 0.9x', 0.9)
-    metric('TorchScript load', 'load_ms', '%.2f s', 1e-3, '<= 1.0x', 1.0)
+    metric('TorchScript load', 'load_ms', '%.2f', ' s', 1e-3, '<= 1.0x', 1.0)
     rss_key = 'peak_rss_mb' if any('peak_rss_mb' in r for r in ours) else 'rss_mb'
-    metric('peak RSS, CNN inference' if rss_key == 'peak_rss_mb' else 'RSS after load + CNN calls', rss_key, '%.0f MB', 1,
+    metric('peak RSS, CNN inference' if rss_key == 'peak_rss_mb' else 'RSS after load + CNN calls', rss_key, '%.0f', ' MB', 1,
            '<= 1.0x', 1.0)
     return out
 
