@@ -15,7 +15,7 @@
 # BENCH='<JMH regex>' (default: all), SCALE=1.0 (workload size factor), TORCH4J_BENCH_DIR,
 # MVN_FLAGS (e.g. -o for offline), SCAN_DIR (real files for the scan rows, default ../shared/corpus),
 # PICKLESCAN_SRC (a picklescan source tree, for the scan peer when `picklescan` is not importable).
-# Issue 28's table (issue28.py, then report.py --markdown): ROUNDS=7 SPARK_ROUNDS=4, SKIP_BUILD=1 (use
+# Issue 28's table (issue28.py, then report.py --markdown): ROUNDS=7 SPARK_ROUNDS=5, SKIP_BUILD=1 (use
 # what is built), INFERENCE=auto|skip (auto: time benchmarks/inference's DefaultsRow for torch4j and DJL
 # when that class is built, else read INFERENCE_FILES or the newest inference results under
 # benchmarks/results, marked "not this run"), BASELINE=1 (also copy the result to
@@ -52,7 +52,7 @@ issue28_table() {
     local ij="$RES/inference-defaults-$TS.jsonl"
     for ((r = 0; r < ${INFER_ROUNDS:-3}; r++)); do
       for e in torch4j djl; do
-        java -Dai.djl.offline=true -cp "$icp" dev.torch4j.bench.infer.DefaultsRow "$e" cnn_1 "$idir" 2>/dev/null | grep '^{' || true
+        java -Dai.djl.offline=true -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -cp "$icp" dev.torch4j.bench.infer.DefaultsRow "$e" cnn_1 "$idir" 2>/dev/null | grep '^{' || true
       done
     done | tee "$ij"
     infer=(--inference "$ij"); same=(--inference-same-run)
@@ -68,7 +68,7 @@ issue28_table() {
   echo "== issue 28's rows (launcher: $launcher; Spark: ${spark_jar:-none}; load average $(cut -d' ' -f1-3 /proc/loadavg))"
   SCAN_DIR=${SCAN_DIR:-../shared/corpus}
   $PYTHON benchmarks/$PY/issue28.py --torch4j "$launcher" --scratch benchmarks/target/issue28 --out "$out" \
-    --rounds "${ROUNDS:-7}" --spark-rounds "${SPARK_ROUNDS:-4}" --scan-dir "$SCAN_DIR" \
+    --rounds "${ROUNDS:-7}" --spark-rounds "${SPARK_ROUNDS:-5}" --scan-dir "$SCAN_DIR" \
     ${spark_cp:+--spark-cp "$spark_cp" --spark-opens "$opens"} "${infer[@]}" "${same[@]}" \
     --settings "Whole processes through \`$(echo "$launcher" | sed 's#.*/\(torch4j-[^/]*/bin/torch4j\)#\1#')\`; Spark with \`java -XX:TieredStopAtLevel=1\` and an AppCDS archive (see docs/spark.md); $(java -version 2>&1 | head -1); $($PYTHON -c 'import torch; print("PyTorch", torch.__version__)' 2>/dev/null || echo 'no PyTorch'); $(nproc) CPUs"
   python3 benchmarks/$PY/report.py --markdown "$out"

@@ -228,6 +228,9 @@ def spark_rows(t4j, cp, opens, scratch, rounds):
                  for s1, s2, c1, c2 in zip(spark[lo], spark[hi], cli[lo], cli[hi])]
     ratio = s_per / c_per if c_per > 0 else float('inf')
     tasks = [j.get('taskCpuSeconds') for j in job[hi] if j.get('taskCpuSeconds') is not None]
+    # the same difference over the job alone (Main's own counter, from session up to before stop): less noisy
+    job_cpu = {n: [j['cpuSeconds'] for j in job[n] if j.get('cpuSeconds') is not None] for n in SPARK_SIZES}
+    job_per = (med(job_cpu[hi]) - med(job_cpu[lo])) / (hi - lo) if job_cpu[lo] and job_cpu[hi] else None
     return [row(work, '%.2f ms/file; fixed %.1f CPU-s' % (s_per * 1e3, s_fixed),
                 '`torch4j scan DIR` %.2f ms/file; fixed %.2f CPU-s' % (c_per * 1e3, c_fixed), [], '<= 3x',
                 ratio <= 3.0, ratio_text='%.1fx' % ratio + (' (rounds %s)' % span(per_round, '%.1f', 'x') if rounds > 1 else ''),
@@ -236,7 +239,8 @@ def spark_rows(t4j, cp, opens, scratch, rounds):
                      'Spark total %s at %d files, %s at %d; CLI %s and %s; Spark tasks %.2f ms/file at %d files'
                      % (hi, lo, hi - lo, span(spark[lo], '%.1f', ' CPU-s'), lo, span(spark[hi], '%.1f', ' CPU-s'), hi,
                         span(cli[lo], '%.2f', ' CPU-s'), span(cli[hi], '%.2f', ' CPU-s'),
-                        (med(tasks) or 0) * 1e3 / hi, hi),
+                        (med(tasks) or 0) * 1e3 / hi, hi)
+                     + ('; the job alone (session up, before stop) %.2f ms/file' % (job_per * 1e3) if job_per is not None else ''),
                 data={'spark_cpu': {str(k): v for k, v in spark.items()}, 'cli_cpu': {str(k): v for k, v in cli.items()},
                       'spark_job': {str(k): v for k, v in job.items()}, 'spark_per_file_s': s_per, 'cli_per_file_s': c_per,
                       'spark_fixed_s': s_fixed, 'cli_fixed_s': c_fixed})]
