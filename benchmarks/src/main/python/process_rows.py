@@ -15,11 +15,11 @@ import argparse, hashlib, json, os, pickle, shutil, subprocess, sys, time
 REPEATS = 3
 
 
-def run_once(cmd, env=None):
+def run_once(cmd, env=None, stderr=None):
     """Wall seconds, CPU seconds (user+sys of the child) and the peak RssAnon/RssFile/VmHWM (MiB)
     sampled from /proc every 5 ms (VmHWM is the kernel's own high-water mark, so it is exact)."""
     t0 = time.time()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
     peak = {}
     while True:
         try:

@@ -58,6 +58,8 @@ final class SparkLaunch {
             sparkConf.set("spark.log.level", "WARN");
         }
         String resolvedMaster = sparkConf.get("spark.master");
+        // A local run is a command: nobody browses its web UI, whose server and listeners cost about 1 CPU-s.
+        if (resolvedMaster.startsWith("local") && !sparkConf.contains("spark.ui.enabled")) sparkConf.set("spark.ui.enabled", "false");
         if (!resolvedMaster.startsWith("local") && !sparkConf.contains("spark.jars")) {
             String jars = String.join(",", ownJars());
             if (!jars.isEmpty()) sparkConf.set("spark.jars", jars);

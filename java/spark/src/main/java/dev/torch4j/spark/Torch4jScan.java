@@ -25,6 +25,8 @@ final class Torch4jScan implements Scan, Batch {
     private final List<String> paths;
     private final StructType required;
     private final FileFilter filter;
+    /** Spark plans a scan's partitions more than once per query (each copy of its exec node asks): list the store once. */
+    private InputPartition[] planned;
 
     Torch4jScan(ReadOptions options, List<String> paths, StructType required, FileFilter filter) {
         this.options = options;
@@ -41,7 +43,12 @@ final class Torch4jScan implements Scan, Batch {
 
     @Override public Batch toBatch() { return this; }
 
-    @Override public InputPartition[] planInputPartitions() {
+    @Override public synchronized InputPartition[] planInputPartitions() {
+        if (planned == null) planned = plan();
+        return planned.clone();
+    }
+
+    private InputPartition[] plan() {
         SparkSession spark = SparkSession.active();
         List<StoreListing.StoreFile> files = StoreListing.list(paths, spark.sparkContext().hadoopConfiguration(), filter);
         boolean readsData = options.hash() && required.getFieldIndex("sha256").isDefined();
