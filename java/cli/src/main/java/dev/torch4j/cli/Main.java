@@ -53,6 +53,16 @@ public final class Main implements Runnable {
                 new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         boolean debug = Arrays.asList(args).contains("--debug");
+        // The common command lines of inspect and scan, and the version, need no picocli model at all.
+        Integer direct = DirectRun.version(args, outWriter);
+        if (direct == null) direct = DirectRun.run(args, outWriter, errWriter, debug);
+        int code = direct != null ? direct : runWithPicocli(args, outWriter, errWriter, debug);
+        outWriter.flush();
+        errWriter.flush();
+        return code;
+    }
+
+    private static int runWithPicocli(String[] args, PrintWriter outWriter, PrintWriter errWriter, boolean debug) {
         CommandLine cl = new CommandLine(new Main());
         String named = namedBuiltIn(args);
         if (named != null) {
@@ -68,10 +78,7 @@ public final class Main implements Runnable {
         cl.setOut(outWriter).setErr(errWriter);
         // The one error handler of every command, built-in or from a module.
         ErrorHandler.install(cl, debug);
-        int code = cl.execute(args);
-        outWriter.flush();
-        errWriter.flush();
-        return code;
+        return cl.execute(args);
     }
 
     /** {@code torch4j} alone is a usage error: the usage goes to stderr and the status is 2. */
