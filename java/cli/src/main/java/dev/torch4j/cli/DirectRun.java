@@ -58,7 +58,7 @@ final class DirectRun {
     static Integer version(String[] args, PrintWriter out) {
         boolean plain = args.length == 1 || args.length == 2 && (args[0].equals("--debug") ^ args[1].equals("--debug"));
         if (!plain || !Main.onlyVersion(args)) return null;
-        for (String line : new Main.Version().getVersion()) out.println(line);
+        out.println(Main.versionLine());
         return dev.torch4j.spi.ExitCodes.OK;
     }
 
