@@ -29,7 +29,7 @@ import java.util.Set;
 final class DirectRun {
     private DirectRun() {}
 
-    /** What one command accepts here (a subset of its picocli options; {@code DirectRunTest} checks them). */
+    /** What one command accepts here: its picocli options less help and version ({@code DirectRunTest} checks them). */
     record Grammar(Set<String> flags, Set<String> valued, Set<String> repeatable, int minOperands, int maxOperands) {}
 
     static final Grammar INSPECT = new Grammar(Set.of("--json", "--hash", "--torch-tensors-only"),
