@@ -23,13 +23,19 @@ if %MAJOR% LSS 17 (
 )
 rem C1 alone starts fastest; --hash, diff and run stream every byte or call repeatedly and keep C2
 rem (the SHA-256 intrinsic: a 400 MB pickle hashes in 1.0 s instead of 3.5 s). See bin/torch4j.
+rem inspect without --hash: a young generation that holds its rows without a collection. See bin/torch4j.
 set "COMPILER=-XX:TieredStopAtLevel=1"
+set "YOUNG=-Xmn8m"
+set "HASH="
 for %%a in (%*) do (
   if /i "%%~a"=="--hash" set "COMPILER=-XX:TieredStopAtLevel=4"
+  if /i "%%~a"=="--hash" set "HASH=1"
+  if /i "%%~a"=="inspect" set "YOUNG=-Xmn48m"
   if /i "%%~a"=="diff" set "COMPILER=-XX:TieredStopAtLevel=4"
   if /i "%%~a"=="run" set "COMPILER=-XX:TieredStopAtLevel=4"
 )
+if defined HASH set "YOUNG=-Xmn8m"
 set "CDS="
 if exist "%TORCH4J_HOME%\lib\torch4j.jsa" set "CDS=-XX:SharedArchiveFile=%TORCH4J_HOME%\lib\torch4j.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-"%JAVACMD%" %COMPILER% -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xshare:auto --enable-native-access=ALL-UNNAMED %CDS% -Dtorch4j.home="%TORCH4J_HOME%" %JAVA_OPTS% %TORCH4J_OPTS% -cp "%TORCH4J_HOME%\lib\*" dev.torch4j.cli.Main %*
+"%JAVACMD%" %COMPILER% -XX:+UseSerialGC %YOUNG% -XX:-UsePerfData -Xshare:auto --enable-native-access=ALL-UNNAMED %CDS% -Dtorch4j.home="%TORCH4J_HOME%" %JAVA_OPTS% %TORCH4J_OPTS% -cp "%TORCH4J_HOME%\lib\*" dev.torch4j.cli.Main %*
 exit /b %ERRORLEVEL%

@@ -35,6 +35,13 @@ public final class CdsTraining {
         try {
             String st = dir.resolve("sample.safetensors").toString();
             String pt = dir.resolve("sample.pt").toString();
+            // A tree to scan as users scan theirs: the files made here, hand-written pickles whose globals
+            // are dangerous and unknown, and the distribution's other formats (sample/training) when shipped.
+            Path tree = Files.createDirectories(dir.resolve("tree"));
+            Files.write(tree.resolve("dangerous.pkl"), DANGEROUS_PICKLE);
+            Files.write(tree.resolve("unknown.pkl"), UNKNOWN_PICKLE);
+            Path formats = Path.of(sample).toAbsolutePath().resolveSibling("training");
+            String more = Files.isDirectory(formats) ? formats.toString() : sample;
             List<Step> steps = List.of(
                     step(0, "inspect", sample),
                     step(0, "inspect", "--json", sample),
@@ -47,6 +54,8 @@ public final class CdsTraining {
                     step(0, "diff", sample, st),
                     step(0, "diff", "--json", sample, pt),
                     step(0, "report", "-o", dir.resolve("sample.html").toString(), sample),
+                    step(ScanCommand.EXIT_DANGEROUS, "scan", tree.toString(), dir.toString(), more),
+                    step(ScanCommand.EXIT_DANGEROUS, "scan", "--json", tree.toString(), more),
                     // Not `info`: in the platform flavour it loads libtorch, and an archive holding its
                     // ~3000 JavaCPP classes (24 MB) made `info` 0.3 s faster but every other command
                     // ~0.05 s slower (Java 17 relocates the whole archive at each start).
@@ -68,6 +77,13 @@ public final class CdsTraining {
             deleteTree(dir);
         }
     }
+
+    /** {@code posix.system('id')}: GLOBAL, BINUNICODE, TUPLE1, REDUCE (protocol 2). Never run, only scanned. */
+    private static final byte[] DANGEROUS_PICKLE = {(byte) 0x80, 2, 'c', 'p', 'o', 's', 'i', 'x', '\n', 's', 'y', 's', 't', 'e', 'm', '\n',
+            'X', 2, 0, 0, 0, 'i', 'd', (byte) 0x85, 'R', '.'};
+    /** {@code __main__.Net} instantiated and given a state: GLOBAL, EMPTY_TUPLE, NEWOBJ, EMPTY_DICT, BUILD. */
+    private static final byte[] UNKNOWN_PICKLE = {(byte) 0x80, 2, 'c', '_', '_', 'm', 'a', 'i', 'n', '_', '_', '\n', 'N', 'e', 't', '\n',
+            ')', (byte) 0x81, '}', 'b', '.'};
 
     private record Step(int exit, List<String> argv) {
         String[] args() {

@@ -34,19 +34,25 @@ final class InspectCommand extends Torch4jCommand {
             + "and numpy scalars (joblib, .npy/.npz, optimizer states) stay among the values instead."})
     boolean torchTensorsOnly;
 
-    @Option(names = "--max-hash-bytes", paramLabel = "SIZE", defaultValue = "64GiB",
+    /** What {@code --max-hash-bytes} is when not given. */
+    static final String DEFAULT_MAX_HASH_BYTES = "64GiB";
+    /** {@link #DEFAULT_MAX_HASH_BYTES} in bytes, known without ByteSize's pattern (compiling a regex costs a cold start ~8 ms). */
+    static final long DEFAULT_MAX_HASH_LIMIT = 64L << 30;
+
+    @Option(names = "--max-hash-bytes", paramLabel = "SIZE", defaultValue = DEFAULT_MAX_HASH_BYTES,
             description = "Refuse to hash a tensor of more logical bytes (a stride-0 view of [2^40] has 4 TiB; default ${DEFAULT-VALUE}).")
     String maxHashBytes;
 
     @Override public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         Inspection inspection;
         long hashLimit;
         try {
-            hashLimit = dev.torch4j.convert.ByteSize.parse(maxHashBytes);
+            hashLimit = maxHashBytes.equals(DEFAULT_MAX_HASH_BYTES) ? DEFAULT_MAX_HASH_LIMIT
+                    : dev.torch4j.convert.ByteSize.parse(maxHashBytes);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-hash-bytes: " + e.getMessage());
+            throw usage("--max-hash-bytes: " + e.getMessage());
         }
         LoadOptions options = torchTensorsOnly ? LoadOptions.DEFAULT.withTorchTensorsOnly() : LoadOptions.DEFAULT;
         try (Checkpoint cp = Torch.open(file, options)) {

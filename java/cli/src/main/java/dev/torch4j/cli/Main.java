@@ -1,7 +1,5 @@
 package dev.torch4j.cli;
 
-import dev.torch4j.cli.api.CliExtension;
-import dev.torch4j.cli.api.ErrorHandler;
 import dev.torch4j.spi.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +13,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /**
  * {@code torch4j}: the command-line tool. Each subcommand is its own class. Every failure ends as
@@ -53,22 +49,10 @@ public final class Main implements Runnable {
                 new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         boolean debug = Arrays.asList(args).contains("--debug");
-        CommandLine cl = new CommandLine(new Main());
-        String named = namedBuiltIn(args);
-        if (named != null) {
-            // Only the named command: picocli builds each command's model by reflection, and the
-            // whole tree cost ~0.1 s of CPU per cold start. Help, errors and exit codes are the same.
-            cl.addSubcommand(builtIn(named));
-        } else if (!onlyVersion(args)) {
-            // Help, no command, unknown or extension commands: the whole tree, so the list and
-            // picocli's suggestions name every command.
-            for (String name : COMMANDS) cl.addSubcommand(builtIn(name));
-            addExtensions(cl, errWriter);
-        }
-        cl.setOut(outWriter).setErr(errWriter);
-        // The one error handler of every command, built-in or from a module.
-        ErrorHandler.install(cl, debug);
-        int code = cl.execute(args);
+        // The common command lines of inspect and scan, and the version, need no picocli model at all.
+        Integer direct = DirectRun.version(args, outWriter);
+        if (direct == null) direct = DirectRun.run(args, outWriter, errWriter, debug);
+        int code = direct != null ? direct : CommandTree.run(args, outWriter, errWriter, debug);
         outWriter.flush();
         errWriter.flush();
         return code;
@@ -77,7 +61,7 @@ public final class Main implements Runnable {
     /** {@code torch4j} alone is a usage error: the usage goes to stderr and the status is 2. */
     @Override public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "no command given");
+        throw CommandTree.usage(spec, "no command given");
     }
 
     /**
@@ -103,14 +87,6 @@ public final class Main implements Runnable {
         return version;
     }
 
-    /** Every command on this class path: built-ins, extensions, placeholders (exit 3) of absent modules. */
-    public static CommandLine wholeTree(PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
-        for (String name : COMMANDS) cl.addSubcommand(builtIn(name));
-        addExtensions(cl, err);
-        return cl;
-    }
-
     /** A fresh instance of the built-in command {@code name} (one of {@link #COMMANDS}). */
     static Object builtIn(String name) {
         return switch (name) {
@@ -126,45 +102,20 @@ public final class Main implements Runnable {
         };
     }
 
-    /**
-     * Subcommands from optional modules on the class path (torch4j-libtorch adds run and export-mobile,
-     * torch4j-coreml export-coreml); a command of the product whose module is
-     * absent answers with exit 3 and what to install ({@link MissingModuleCommand}).
-     */
-    static void addExtensions(CommandLine cl, PrintWriter err) {
-        java.util.Map<String, Object> found = new java.util.LinkedHashMap<>();
-        try {
-            for (CliExtension ext : ServiceLoader.load(CliExtension.class)) {
-                Object command = ext.command();
-                found.put(nameOf(command), command);
-            }
-        } catch (ServiceConfigurationError | LinkageError | CommandLine.InitializationException e) {
-            err.println("torch4j: warning: an optional command could not be added: " + e.getMessage());
-        }
-        // The product's commands in one order whatever the class path's order; absent ones answer exit 3.
-        for (MissingModuleCommand known : MissingModuleCommand.ALL) {
-            Object command = found.remove(known.name());
-            if (command != null) cl.addSubcommand(known.name(), command);
-            else cl.addSubcommand(known.name(), known.spec());
-        }
-        for (java.util.Map.Entry<String, Object> other : found.entrySet()) cl.addSubcommand(other.getKey(), other.getValue());
-    }
-
-    /** The name a command class declares (read without building picocli's model of it). */
-    private static String nameOf(Object command) {
-        Command c = command.getClass().getAnnotation(Command.class);
-        return c != null && !c.name().equals("<main class>") ? c.name() : new CommandLine(command).getCommandName();
+    /** The line {@code torch4j --version} prints (here, not in {@link Version}: DirectRun prints it without picocli). */
+    static String versionLine() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return "torch4j " + (v != null ? v : "0.1.0-SNAPSHOT");
     }
 
     /** The version, from the jar manifest when packaged. */
     static final class Version implements CommandLine.IVersionProvider {
         static String number() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return v != null ? v : "0.1.0-SNAPSHOT";
+            return versionLine().substring("torch4j ".length());
         }
 
         @Override public String[] getVersion() {
-            return new String[] {"torch4j " + number()};
+            return new String[] {versionLine()};
         }
     }
 }

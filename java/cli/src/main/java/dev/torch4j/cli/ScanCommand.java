@@ -67,14 +67,14 @@ final class ScanCommand extends Torch4jCommand {
     Path policy;
 
     @Override public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         ScanPolicy trusted;
         try {
             trusted = ScanPolicy.allowing(allow);
             if (policy != null) trusted = trusted.withFile(policy);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), (policy != null && e.getMessage().startsWith(policy.toString())
+            throw usage((policy != null && e.getMessage().startsWith(policy.toString())
                     ? "" : "--allow: ") + e.getMessage());
         }
         List<Path> files = new ArrayList<>();

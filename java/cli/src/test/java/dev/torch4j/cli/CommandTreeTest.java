@@ -109,4 +109,22 @@ class CommandTreeTest {
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         assertEquals(0, code, () -> log.toString(StandardCharsets.UTF_8));
     }
+
+    /** As in the distribution: the sample beside a training/ folder of more formats, which the training scans. */
+    @Test void trainingScansTheDistributionsOtherFormats() throws IOException {
+        Path sample = dir.resolve("sample");
+        for (String f : List.of("torchscript/scripted.pt", "mobile/scripted.ptl", "legacy/mlp_state_dict.pt", "pickle/numpy_arrays.pkl")) {
+            Path to = sample.resolve("training").resolve(f);
+            Files.createDirectories(to.getParent());
+            Files.copy(Fixtures.file(f), to);
+        }
+        Path pt = Files.copy(Fixtures.file("zip/mlp_state_dict.pt"), sample.resolve("mlp_state_dict.pt"));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(0, CdsTraining.train(pt.toString(), new PrintStream(log, true, StandardCharsets.UTF_8)),
+                () -> log.toString(StandardCharsets.UTF_8));
+        // What the training's scan of that folder sees: every format read, none unreadable.
+        CliRun r = CliRun.of("scan", sample.resolve("training").toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().endsWith("4 files scanned: 0 dangerous, 0 unknown, 0 unreadable, 4 clean\n"), r::toString);
+    }
 }

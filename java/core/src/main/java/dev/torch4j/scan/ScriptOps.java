@@ -39,7 +39,7 @@ final class ScriptOps {
     private static final String DOT = GAP + "\\." + GAP;
     private static final String ID = "([A-Za-z_][A-Za-z0-9_]*)";
     /** {@code torch.from_file(}, {@code ops.aten.save(}, {@code torch.ops.myns.op(}, {@code eval(}. */
-    private static final Pattern CALL = Pattern.compile(
+    static final Pattern CALL = Pattern.compile(
             "\\b(?:torch" + DOT + "ops" + DOT + ID + DOT + ID
                     + "|ops" + DOT + ID + DOT + ID
                     + "|torch" + DOT + ID
@@ -68,7 +68,7 @@ final class ScriptOps {
         }
         Matcher c = CALL.matcher(source);
         int def = -1;
-        while (c.find()) {
+        for (int from = nextCallStart(source, 0); from >= 0 && c.find(from); from = nextCallStart(source, c.end())) {
             while (def + 1 < defs.size() && defs.get(def + 1)[0] <= c.start()) def++;
             String method = def < 0 ? null : defNames.get(def);
             String ns;
@@ -93,6 +93,26 @@ final class ScriptOps {
             if (f != null) out.add(f);
         }
         return out;
+    }
+
+    /**
+     * Where a match of {@link #CALL} can next start at or after {@code from}: every alternative begins
+     * with one of its literal words, so the pattern (whose word boundary is checked with Unicode
+     * character classes at every position it tries) only runs where one begins; -1 when none is left.
+     * {@code find(i)} still sees the characters before {@code i} for that boundary, so the matches are
+     * those of one {@code find()} loop over the whole source (ScanVerdictTest compares both).
+     */
+    static int nextCallStart(String source, int from) {
+        for (int i = from, n = source.length(); i < n; i++) {
+            switch (source.charAt(i)) {
+                case 't' -> { if (source.startsWith("torch", i)) return i; }
+                case 'o' -> { if (source.startsWith("ops", i)) return i; }
+                case 'e' -> { if (source.startsWith("exec", i) || source.startsWith("eval", i)) return i; }
+                case '_' -> { if (source.startsWith("__import__", i)) return i; }
+                default -> { }
+            }
+        }
+        return -1;
     }
 
     /** Whether the match is itself an attribute ({@code self.torch.save(}): the character before it, past spaces, is a dot. */

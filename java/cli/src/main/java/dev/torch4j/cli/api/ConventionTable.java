@@ -31,7 +31,7 @@ public final class ConventionTable {
 
     /** The whole {@code torch4j} tree on this class path: built-ins, extensions, placeholders of absent modules. */
     public static CommandLine tree(PrintWriter err) {
-        return dev.torch4j.cli.Main.wholeTree(err);
+        return dev.torch4j.cli.CommandTree.whole(err);
     }
 
     /**

@@ -23,6 +23,16 @@ public final class ErrorHandler {
         return cl;
     }
 
+    /**
+     * Reports the failure of a command that {@code torch4j} ran without picocli (its direct path for common
+     * command lines) exactly as the handlers {@link #install} sets would: the same line on {@code err}, the
+     * trace under {@code debug}, the same status (a usage error thrown by the command is {@value ExitCodes#BAD_INPUT}).
+     */
+    public static int reportDirect(PrintWriter err, Exception failure, boolean debug) {
+        int status = failure instanceof CommandLine.ParameterException ? ExitCodes.BAD_INPUT : exitCode(failure);
+        return report(err, failure, debug, status);
+    }
+
     /** The status a failed command ends with: its own for {@link CommandFailedException}, else by type. */
     public static int exitCode(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

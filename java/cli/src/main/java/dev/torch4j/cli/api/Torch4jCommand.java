@@ -18,20 +18,37 @@ import java.util.concurrent.Callable;
 public abstract class Torch4jCommand implements Callable<Integer> {
     @Spec protected CommandSpec spec;
 
+    // Set when torch4j runs the command without picocli (its direct path for common command lines); then
+    // spec is null until a usage error needs it.
+    private PrintWriter directOut;
+    private PrintWriter directErr;
+
     protected Torch4jCommand() {}
+
+    /**
+     * Makes {@link #out()} and {@link #err()} these streams: {@code torch4j} calls this when it runs a
+     * command line it parsed itself, without building picocli's model of the command. Returns this command.
+     */
+    public final Torch4jCommand useStreams(PrintWriter out, PrintWriter err) {
+        this.directOut = out;
+        this.directErr = err;
+        return this;
+    }
 
     /** Standard output, for the command's result (text or JSON). */
     protected final PrintWriter out() {
-        return spec.commandLine().getOut();
+        return directOut != null ? directOut : spec.commandLine().getOut();
     }
 
     /** Standard error, for progress and warnings (errors are thrown, not printed). */
     protected final PrintWriter err() {
-        return spec.commandLine().getErr();
+        return directErr != null ? directErr : spec.commandLine().getErr();
     }
 
     /** A usage error (exit {@value ExitCodes#BAD_INPUT}), reported with a pointer to the command's help. */
     protected final CommandLine.ParameterException usage(String message) {
+        // Run directly, the command has no model yet: building one (rare, errors only) injects spec.
+        if (spec == null) new CommandLine(this);
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }
