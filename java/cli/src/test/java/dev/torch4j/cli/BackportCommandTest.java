@@ -69,7 +69,7 @@ class BackportCommandTest {
 
     @Test
     void backportIsABuiltInCommandOfThePureJavaCli() {
-        CommandLine tree = Main.wholeTree(new PrintWriter(new StringWriter()));
+        CommandLine tree = CommandTree.whole(new PrintWriter(new StringWriter()));
         assertTrue(tree.getSubcommands().get("backport").getCommand() instanceof BackportCommand,
                 "backport needs no native module: " + tree.getSubcommands().keySet());
     }
