@@ -118,7 +118,7 @@ class RunCommandTest {
         }
         Path out = dir.resolve("y.npy");
         Run r = run(ptl.toString(), "--input", fx("mlp_x1.npy"), "--output", out.toString());
-        if (ModelFiles.kind(ptl) == ModelFiles.Kind.LITE_ONLY) {
+        if (dev.torch4j.libtorch.lite.LiteModuleLoader.holdsOnlyBytecode(ptl)) {
             assertEquals(3, r.exit(), r.err());
             assertTrue(r.err().contains("lite interpreter") && r.err().contains(ptl.toString()), r.err());
         } else {
