@@ -220,6 +220,28 @@ class RunCommandTest {
         assertFalse(Files.exists(out));
     }
 
+    /** A flatbuffer .ptl (bytecode only, which PyTorch's lite interpreter runs): exit 3 naming the missing interpreter. */
+    @Test
+    void flatbufferPtlNamesTheMissingLiteInterpreter() throws Exception {
+        Path dir = OracleAccess.tempDir();
+        Path ptl = dir.resolve("flat.ptl");
+        String code = "import sys, torch\n"
+                + "m = torch.jit.script(torch.nn.Sequential(torch.nn.Linear(64, 3)).eval())\n"
+                + "m._save_for_lite_interpreter(sys.argv[1], _use_flatbuffer=True)\n"
+                + "from torch.jit.mobile import _load_for_lite_interpreter\n"
+                + "_load_for_lite_interpreter(sys.argv[1])(torch.ones(1, 64))\n";
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", code, ptl.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), log);
+        Path out = dir.resolve("never.npy");
+        Run r = run(ptl.toString(), "--input", fx("mlp_x1.npy"), "--output", out.toString());
+        assertEquals(3, r.exit(), r.err());
+        assertTrue(r.err().startsWith("torch4j: " + ptl + ": holds only lite-interpreter bytecode;"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void missingLibtorchExitsThree() throws IOException {
         Path out = OracleAccess.tempDir().resolve("never.npy");
