@@ -11,6 +11,7 @@ module dev.torch4j.libtorch {
     requires static dev.torch4j.cli;
 
     exports dev.torch4j.libtorch;
+    exports dev.torch4j.libtorch.lite;
     opens dev.torch4j.libtorch.cli to info.picocli;
 
     provides dev.torch4j.spi.NativeBackend with dev.torch4j.libtorch.spi.LibtorchNativeBackend;

@@ -20,6 +20,11 @@ public final class OracleAccess {
         return Oracle.inferenceFixture(name);
     }
 
+    /** A script of src/test/python, found from the module or the repository root. */
+    public static Path script(String name) {
+        return Oracle.script(name);
+    }
+
     public static Path tempDir() throws IOException {
         return Oracle.tempDir();
     }

@@ -4,7 +4,7 @@ import dev.torch4j.TorchFileException;
 import dev.torch4j.cli.api.CommandFailedException;
 import dev.torch4j.libtorch.LibtorchException;
 import dev.torch4j.libtorch.ScriptModel;
-import dev.torch4j.spi.BackendUnavailableException;
+import dev.torch4j.libtorch.lite.LiteModuleLoader;
 import dev.torch4j.tensor.Tensor;
 
 import java.io.IOException;
@@ -30,7 +30,7 @@ final class ModelFiles {
     private ModelFiles() {}
 
     /** What {@code torch.jit.load} can read, told from the file's entries. */
-    enum Kind { TORCHSCRIPT, LITE_ONLY, TORCH_SAVE_ZIP, TORCH_SAVE_PICKLE, NUMPY, UNKNOWN }
+    enum Kind { TORCHSCRIPT, TORCH_SAVE_ZIP, TORCH_SAVE_PICKLE, NUMPY, UNKNOWN }
 
     static Kind kind(Path file) throws IOException {
         byte[] head = new byte[6];
@@ -44,7 +44,6 @@ final class ModelFiles {
         if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) return Kind.TORCH_SAVE_PICKLE;
         if (n < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) return Kind.UNKNOWN;
         boolean code = false;
-        boolean bytecode = false;
         boolean data = false;
         boolean constants = false;
         try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -53,14 +52,12 @@ final class ModelFiles {
                 // Entries live under one root folder named after the archive.
                 String inRoot = name.indexOf('/') >= 0 ? name.substring(name.indexOf('/') + 1) : name;
                 code |= inRoot.startsWith("code/");
-                bytecode |= inRoot.equals("bytecode.pkl");
                 data |= inRoot.equals("data.pkl");
                 constants |= inRoot.equals("constants.pkl");
             }
         } catch (ZipException e) {
             return Kind.UNKNOWN; // libtorch's own reading says what is wrong
         }
-        if (bytecode && !data) return Kind.LITE_ONLY;
         if (data && !code && !constants) return Kind.TORCH_SAVE_ZIP;
         return Kind.TORCHSCRIPT;
     }
@@ -74,33 +71,21 @@ final class ModelFiles {
                     "a torch.save pickle (legacy format), not a TorchScript archive: see inspect/convert");
             case NUMPY -> throw new TorchFileException(model.toString(), null, 0,
                     "a numpy array, not a TorchScript archive (give arrays with --input)");
-            // libtorch's TorchScript loader reads a .ptl only when it also carries TorchScript code
-            // (Python's _save_for_lite_interpreter writes both); bytecode-only files need the lite
-            // interpreter, which the JavaCPP presets do not expose.
-            case LITE_ONLY -> throw new BackendUnavailableException(model + ": holds only lite-interpreter bytecode;"
-                    + " this libtorch build (JavaCPP presets) has no lite interpreter (_load_for_mobile):"
-                    + " run the TorchScript .pt it was exported from");
+            // Bytecode-only .ptl files (which need the lite interpreter) are refused by load(), through
+            // LiteModuleLoader's check: one detection for the commands and the Java API.
             default -> { }
         }
     }
 
-    private static final Pattern TORCHBIND_CLASS = Pattern.compile("__torch__\\.torch\\.classes\\.(\\w+)\\.(\\w+)");
-
-    /** Loads {@code model}; a class the bundled libtorch lacks (XNNPACK's prepacked ops) is exit 3. */
+    /**
+     * Loads {@code model} through {@link LiteModuleLoader}'s checks: a bytecode-only {@code .ptl}, or a
+     * class the bundled libtorch lacks (XNNPACK's prepacked ops), is exit 3; other load failures are one
+     * line (libtorch's first), the rest under {@code --debug}.
+     */
     static ScriptModel load(Path model) throws IOException {
         try {
-            return ScriptModel.load(model);
+            return LiteModuleLoader.loadScriptModel(model);
         } catch (TorchFileException e) {
-            Matcher m = TORCHBIND_CLASS.matcher(String.valueOf(e.getMessage()));
-            if (m.find()) {
-                String library = m.group(1).equals("xnnpack") ? "XNNPACK prepacked ops" : m.group(1) + " custom classes";
-                BackendUnavailableException missing = new BackendUnavailableException(model + ": uses " + library + " ("
-                        + m.group().substring("__torch__.".length()) + "), which the bundled libtorch lacks (built without "
-                        + m.group(1) + "): run the TorchScript model saved before optimize_for_mobile, or this file in"
-                        + " PyTorch's lite interpreter");
-                missing.initCause(e);
-                throw missing;
-            }
             throw new TorchFileException(model.toString(), null, -1, firstLine(e.reason()), e);
         }
     }

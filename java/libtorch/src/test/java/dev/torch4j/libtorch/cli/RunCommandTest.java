@@ -118,7 +118,7 @@ class RunCommandTest {
         }
         Path out = dir.resolve("y.npy");
         Run r = run(ptl.toString(), "--input", fx("mlp_x1.npy"), "--output", out.toString());
-        if (ModelFiles.kind(ptl) == ModelFiles.Kind.LITE_ONLY) {
+        if (dev.torch4j.libtorch.lite.LiteModuleLoader.holdsOnlyBytecode(ptl)) {
             assertEquals(3, r.exit(), r.err());
             assertTrue(r.err().contains("lite interpreter") && r.err().contains(ptl.toString()), r.err());
         } else {
@@ -216,6 +216,28 @@ class RunCommandTest {
         Run r = run(ptl.toString(), "--input", fx("cnn_x1.npy"), "--output", out.toString());
         assertEquals(3, r.exit(), r.err());
         assertTrue(r.err().startsWith("torch4j: " + ptl + ": uses XNNPACK prepacked ops (torch.classes.xnnpack."), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    /** A flatbuffer .ptl (bytecode only, which PyTorch's lite interpreter runs): exit 3 naming the missing interpreter. */
+    @Test
+    void flatbufferPtlNamesTheMissingLiteInterpreter() throws Exception {
+        Path dir = OracleAccess.tempDir();
+        Path ptl = dir.resolve("flat.ptl");
+        String code = "import sys, torch\n"
+                + "m = torch.jit.script(torch.nn.Sequential(torch.nn.Linear(64, 3)).eval())\n"
+                + "m._save_for_lite_interpreter(sys.argv[1], _use_flatbuffer=True)\n"
+                + "from torch.jit.mobile import _load_for_lite_interpreter\n"
+                + "_load_for_lite_interpreter(sys.argv[1])(torch.ones(1, 64))\n";
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", code, ptl.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), log);
+        Path out = dir.resolve("never.npy");
+        Run r = run(ptl.toString(), "--input", fx("mlp_x1.npy"), "--output", out.toString());
+        assertEquals(3, r.exit(), r.err());
+        assertTrue(r.err().startsWith("torch4j: " + ptl + ": holds only lite-interpreter bytecode;"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertFalse(Files.exists(out));
     }
