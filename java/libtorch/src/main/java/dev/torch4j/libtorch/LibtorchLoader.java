@@ -33,12 +33,15 @@ final class LibtorchLoader {
         PrintStream err = System.err;
         PrintStream filter = new VersionWarningFilter(err);
         System.setErr(filter);
+        // The wrapper classes load on another core while this thread maps OpenBLAS and libtorch.
+        WrapperClassPreloader preloader = WrapperClassPreloader.start(torch.class);
         try {
             loadOneOpenblas();
             Loader.load(torch.class);
             if (System.getenv("OPENBLAS_NUM_THREADS") == null) LibtorchThreads.singleThreadedBlas();
             if (!Boolean.getBoolean(KEEP_WARNINGS)) errorsOnlyLogging();
         } finally {
+            if (preloader != null) preloader.stop();
             System.setErr(err);
             filter.close(); // passes on a trailing partial line, never closes the real stderr
         }

@@ -11,7 +11,7 @@ final class Torch4jEngine implements Engine {
     private final ScriptModel model;
 
     Torch4jEngine(Path file, int threads) throws Exception {
-        LibtorchThreads.setIntraOp(threads);
+        if (threads > 0) LibtorchThreads.setIntraOp(threads); // 0: the library's defaults
         model = ScriptModel.load(file);
     }
 
