@@ -39,6 +39,7 @@ final class LibtorchLoader {
             loadOneOpenblas();
             Loader.load(torch.class);
             if (System.getenv("OPENBLAS_NUM_THREADS") == null) LibtorchThreads.singleThreadedBlas();
+            LibtorchThreads.defaultIntraOp();
             if (!Boolean.getBoolean(KEEP_WARNINGS)) errorsOnlyLogging();
         } finally {
             if (preloader != null) preloader.stop();

@@ -41,6 +41,68 @@ public final class LibtorchThreads {
         if (!Boolean.getBoolean(KEEP_OPENBLAS_THREADS)) openblas_nolapack.blas_set_num_threads(1);
     }
 
+    /** An intra-op count to use from load on (a number at least 1); unset: {@link #defaultIntraOp}'s choice. */
+    public static final String THREADS = "torch4j.libtorch.threads";
+
+    /**
+     * The intra-op count at load, when nothing else decides it: {@value #THREADS} when set; libtorch's
+     * own default (OpenMP's count, one per core; also what {@code OMP_NUM_THREADS} sets) unless the
+     * machine is oversubscribed; when the one-minute load average exceeds the core count, the
+     * excess is taken off: {@code cores - (load - cores)}, rounded, at least 1. Why: an intra-op
+     * region waits for all its threads, and when more work is runnable than there are cores each
+     * wait is a scheduler time slice. Measured on 2 shared cores (load average 5-9): a batch-1 CNN
+     * call (0.9 ms of work) took 15-107 ms with 2 threads and 1.2-2.3 ms with 1. Only an excess
+     * counts because the average still holds work that just ended (a benchmark loop's previous
+     * JVM): at or below the core count nothing changes. Decided once, at load;
+     * {@link #setIntraOp} changes it at any time. Returns the count chosen.
+     */
+    static int defaultIntraOp() {
+        String set = System.getProperty(THREADS);
+        if (set != null) {
+            int n;
+            try {
+                n = Integer.parseInt(set.trim());
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1) throw new IllegalArgumentException("-D" + THREADS + " must be a number at least 1, not '" + set + "'");
+            torch.set_num_threads(n);
+            return n;
+        }
+        int threads = torch.get_num_threads();
+        if (System.getenv("OMP_NUM_THREADS") != null) return threads; // the user's count, already libtorch's
+        double load = LoadAverage.oneMinute();
+        int free = freeCores(Runtime.getRuntime().availableProcessors(), load);
+        if (free < threads) {
+            torch.set_num_threads(free);
+            return free;
+        }
+        return threads;
+    }
+
+    /**
+     * Cores left after the load's excess over the core count: {@code cores - max(0, load - cores)},
+     * rounded, between 1 and {@code cores}; all of them when the load is unknown (negative).
+     */
+    static int freeCores(int cores, double load) {
+        if (load < 0 || Double.isNaN(load) || load <= cores) return cores;
+        return (int) Math.max(1, Math.min(cores, Math.round(2.0 * cores - load)));
+    }
+
+    /** The system's one-minute load average ({@code /proc/loadavg}); -1 where there is none. */
+    static final class LoadAverage {
+        private LoadAverage() {}
+
+        static double oneMinute() {
+            try {
+                String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"));
+                return Double.parseDouble(s.substring(0, s.indexOf(' ')));
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+    }
+
     /** OpenBLAS's thread count (its own pool, see {@link #setIntraOp}); -1 when it cannot be read. */
     public static int openBlasThreads() {
         LibtorchBackend.require();

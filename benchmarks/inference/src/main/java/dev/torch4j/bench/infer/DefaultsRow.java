@@ -11,8 +11,8 @@ import java.util.Arrays;
  * from the first engine call to a loaded model), the wall time per call (median of 20 blocks after
  * a warm-up), and the process's peak resident set (VmHWM) after the calls.
  *
- * <p>{@code java -cp ... dev.torch4j.bench.infer.DefaultsRow ENGINE WORKLOAD DIR [WARMUP CALLS]}
- * prints one JSON line. The output is checked against PyTorch's (1e-5) before timing.
+ * <p>{@code java -cp ... dev.torch4j.bench.infer.DefaultsRow ENGINE WORKLOAD DIR [WARMUP CALLS [THREADS]]}
+ * prints one JSON line (THREADS, for comparisons only: an intra-op count set through the engine's API). The output is checked against PyTorch's (1e-5) before timing.
  */
 public final class DefaultsRow {
     private DefaultsRow() {}
@@ -23,12 +23,13 @@ public final class DefaultsRow {
         Path dir = Path.of(args[2]);
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 200;
         int calls = args.length > 4 ? Integer.parseInt(args[4]) : 400;
+        int threads = args.length > 5 ? Integer.parseInt(args[5]) : 0; // 0: the engine's defaults (the rows)
         String model = workload.substring(0, workload.indexOf('_'));
         String batch = workload.substring(workload.indexOf('_') + 1);
         Npy x = Npy.read(dir.resolve(model + "_x" + batch + ".npy"));
         float[] expected = Npy.read(dir.resolve(model + "_y" + batch + ".npy")).data();
         long loadStart = System.nanoTime();
-        try (Engine e = Engine.open(engine, dir.resolve(model + ".pt"), 0)) {
+        try (Engine e = Engine.open(engine, dir.resolve(model + ".pt"), threads)) {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
             long firstStart = System.nanoTime();
             float[] y = e.run(x.data(), x.shape());
@@ -45,9 +46,9 @@ public final class DefaultsRow {
             }
             double[] sorted = wall.clone();
             Arrays.sort(sorted);
-            System.out.printf("{\"engine\": \"%s\", \"workload\": \"%s\", \"load_ms\": %.0f, \"first_call_ms\": %.1f, "
+            System.out.printf("{\"engine\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"intra_op\": %d, \"load_ms\": %.0f, \"first_call_ms\": %.1f, "
                             + "\"wall_us\": %.1f, \"wall_us_min\": %.1f, \"calls\": %d, \"peak_rss_mb\": %d, \"rss_mb\": %d}%n",
-                    engine, workload, loadMs, firstMs, (sorted[blocks / 2 - 1] + sorted[blocks / 2]) / 2, sorted[0],
+                    engine, workload, threads, e.intraOpThreads(), loadMs, firstMs, (sorted[blocks / 2 - 1] + sorted[blocks / 2]) / 2, sorted[0],
                     per * blocks, status("VmHWM:"), status("VmRSS:"));
         }
     }

@@ -19,6 +19,10 @@ final class Torch4jEngine implements Engine {
         return model.forward(InputTensors.of(input, shape)).toFloatArray();
     }
 
+    @Override public int intraOpThreads() {
+        return LibtorchThreads.intraOp();
+    }
+
     @Override public void close() {
         model.close();
     }

@@ -21,6 +21,10 @@ final class Torch4jRunnerEngine implements Engine {
         return runners.get().forward(input, shape);
     }
 
+    @Override public int intraOpThreads() {
+        return LibtorchThreads.intraOp();
+    }
+
     @Override public void close() {
         model.close(); // the runners' buffers go with the garbage collector
     }
