@@ -31,6 +31,7 @@ final class WrapperClassPreloader implements Runnable {
     private final ClassLoader loader;
     private volatile boolean stop;
     private volatile int loaded;
+    private Thread thread;
 
     private WrapperClassPreloader(Path jar, String packagePrefix, ClassLoader loader) {
         this.jar = jar;
@@ -54,6 +55,7 @@ final class WrapperClassPreloader implements Runnable {
         WrapperClassPreloader p = new WrapperClassPreloader(jar, pkg.substring(0, dot + 1).replace('.', '/'), anchor.getClassLoader());
         Thread t = new Thread(p, "torch4j-libtorch-preload");
         t.setDaemon(true);
+        p.thread = t;
         t.start();
         return p;
     }
@@ -63,7 +65,13 @@ final class WrapperClassPreloader implements Runnable {
         stop = true;
     }
 
-    /** How many classes this preloader defined or found loaded (for tests and diagnostics). */
+    /** Waits up to {@code millis} for the preloading to end; true when it has. */
+    boolean await(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    /** How many classes this preloader defined or found loaded, once it ended (for tests and diagnostics). */
     int loaded() {
         return loaded;
     }

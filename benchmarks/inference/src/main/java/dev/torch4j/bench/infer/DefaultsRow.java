@@ -31,6 +31,7 @@ public final class DefaultsRow {
         long loadStart = System.nanoTime();
         try (Engine e = Engine.open(engine, dir.resolve(model + ".pt"), threads)) {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
+            long rssLoaded = status("VmRSS:");
             long firstStart = System.nanoTime();
             float[] y = e.run(x.data(), x.shape());
             double firstMs = (System.nanoTime() - firstStart) / 1e6;
@@ -47,9 +48,9 @@ public final class DefaultsRow {
             double[] sorted = wall.clone();
             Arrays.sort(sorted);
             System.out.printf("{\"engine\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"intra_op\": %d, \"load_ms\": %.0f, \"first_call_ms\": %.1f, "
-                            + "\"wall_us\": %.1f, \"wall_us_min\": %.1f, \"calls\": %d, \"peak_rss_mb\": %d, \"rss_mb\": %d}%n",
+                            + "\"wall_us\": %.1f, \"wall_us_min\": %.1f, \"calls\": %d, \"peak_rss_mb\": %d, \"rss_mb\": %d, \"rss_after_load_mb\": %d}%n",
                     engine, workload, threads, e.intraOpThreads(), loadMs, firstMs, (sorted[blocks / 2 - 1] + sorted[blocks / 2]) / 2, sorted[0],
-                    per * blocks, status("VmHWM:"), status("VmRSS:"));
+                    per * blocks, status("VmHWM:"), status("VmRSS:"), rssLoaded);
         }
     }
 
