@@ -51,6 +51,8 @@ def main():
             "torch4j": tm, "djl": dm, "ratio": round(ratio, 3) if ratio else None,
             "target_ratio": target, "met": ratio is not None and ratio <= target,
             "per_round_ratios": [round(r, 3) for r in per_round],
+            # Means show what medians hide: rounds where one engine's calls stall (threads descheduled).
+            "torch4j_mean": round(statistics.fmean(t), 1), "djl_mean": round(statistics.fmean(d), 1),
             "torch4j_samples": t, "djl_samples": d,
         })
     out = {
@@ -71,6 +73,8 @@ def main():
         print("inference-row %-26s torch4j %9.1f %s  DJL %9.1f %s  ratio %.2fx  (target <= %.1fx: %s)  rounds %s" % (
             r["row"], r["torch4j"], r["unit"], r["djl"], r["unit"], r["ratio"], r["target_ratio"],
             "met" if r["met"] else "MISSED", " ".join("%.2f" % x for x in r["per_round_ratios"])))
+    wall = rows[0]
+    print("inference-row means (wall per call): torch4j %.1f us, DJL %.1f us" % (wall["torch4j_mean"], wall["djl_mean"]))
     print("inference-rows json: " + a.out)
 
 
