@@ -47,8 +47,8 @@ public final class LibtorchThreads {
     /**
      * The intra-op count at load, when nothing else decides it: {@value #THREADS} when set; libtorch's
      * own default (OpenMP's count, one per core; also what {@code OMP_NUM_THREADS} sets) unless the
-     * machine is oversubscribed; when the one-minute load average exceeds the core count, the
-     * excess is taken off: {@code cores - (load - cores)}, rounded, at least 1. Why: an intra-op
+     * machine is oversubscribed; when the load average (the larger of the one- and five-minute ones)
+     * exceeds the core count, the excess is taken off: {@code cores - (load - cores)}, rounded, at least 1. Why: an intra-op
      * region waits for all its threads, and when more work is runnable than there are cores each
      * wait is a scheduler time slice. Measured on 2 shared cores (load average 5-9): a batch-1 CNN
      * call (0.9 ms of work) took 15-107 ms with 2 threads and 1.2-2.3 ms with 1. Only an excess
@@ -71,7 +71,7 @@ public final class LibtorchThreads {
         }
         int threads = torch.get_num_threads();
         if (System.getenv("OMP_NUM_THREADS") != null) return threads; // the user's count, already libtorch's
-        double load = LoadAverage.oneMinute();
+        double load = LoadAverage.recent();
         int free = freeCores(Runtime.getRuntime().availableProcessors(), load);
         if (free < threads) {
             torch.set_num_threads(free);
@@ -89,14 +89,19 @@ public final class LibtorchThreads {
         return (int) Math.max(1, Math.min(cores, Math.round(2.0 * cores - load)));
     }
 
-    /** The system's one-minute load average ({@code /proc/loadavg}); -1 where there is none. */
+    /**
+     * The larger of the system's one- and five-minute load averages ({@code /proc/loadavg}); -1 where
+     * there is none. On a shared machine the one-minute average dips between bursts (measured here:
+     * 2.1 while the five-minute one stood at 4.4, and a 2-thread call then took 34 ms); the larger of
+     * the two says whether the machine has been oversubscribed lately.
+     */
     static final class LoadAverage {
         private LoadAverage() {}
 
-        static double oneMinute() {
+        static double recent() {
             try {
-                String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"));
-                return Double.parseDouble(s.substring(0, s.indexOf(' ')));
+                String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+                return Math.max(Double.parseDouble(f[0]), Double.parseDouble(f[1]));
             } catch (java.io.IOException | RuntimeException e) {
                 return -1;
             }

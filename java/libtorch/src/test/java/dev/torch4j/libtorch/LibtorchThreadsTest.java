@@ -23,6 +23,16 @@ class LibtorchThreadsTest {
     }
 
     @Test
+    void theLoadIsTheLargerOfTheOneAndFiveMinuteAverages() throws Exception {
+        java.nio.file.Path proc = java.nio.file.Path.of("/proc/loadavg");
+        assumeTrue(java.nio.file.Files.isReadable(proc), "no /proc/loadavg (not Linux)");
+        String[] f = java.nio.file.Files.readString(proc).trim().split(" ");
+        double expected = Math.max(Double.parseDouble(f[0]), Double.parseDouble(f[1]));
+        // The kernel updates the averages every 5 s; between the two reads they may move a little.
+        assertEquals(expected, LibtorchThreads.LoadAverage.recent(), 1.0);
+    }
+
+    @Test
     void theThreadsPropertyFixesTheCountAtLoad() {
         assumeTrue(LibtorchBackend.isAvailable(), "libtorch unavailable");
         int before = LibtorchThreads.intraOp();
