@@ -28,9 +28,14 @@ public final class DefaultsRow {
         String batch = workload.substring(workload.indexOf('_') + 1);
         Npy x = Npy.read(dir.resolve(model + "_x" + batch + ".npy"));
         float[] expected = Npy.read(dir.resolve(model + "_y" + batch + ".npy")).data();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long loadCpuStart = os.getProcessCpuTime();
         long loadStart = System.nanoTime();
         try (Engine e = Engine.open(engine, dir.resolve(model + ".pt"), threads)) {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
+            // CPU of every thread of the process (the JIT's, the GC's, a preloader's) while loading: robust to other load.
+            double loadCpuMs = (os.getProcessCpuTime() - loadCpuStart) / 1e6;
             long rssLoaded = status("VmRSS:");
             long firstStart = System.nanoTime();
             float[] y = e.run(x.data(), x.shape());
@@ -47,9 +52,9 @@ public final class DefaultsRow {
             }
             double[] sorted = wall.clone();
             Arrays.sort(sorted);
-            System.out.printf("{\"engine\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"intra_op\": %d, \"load_ms\": %.0f, \"first_call_ms\": %.1f, "
+            System.out.printf("{\"engine\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"intra_op\": %d, \"load_ms\": %.0f, \"load_cpu_ms\": %.0f, \"first_call_ms\": %.1f, "
                             + "\"wall_us\": %.1f, \"wall_us_min\": %.1f, \"calls\": %d, \"peak_rss_mb\": %d, \"rss_mb\": %d, \"rss_after_load_mb\": %d}%n",
-                    engine, workload, threads, e.intraOpThreads(), loadMs, firstMs, (sorted[blocks / 2 - 1] + sorted[blocks / 2]) / 2, sorted[0],
+                    engine, workload, threads, e.intraOpThreads(), loadMs, loadCpuMs, firstMs, (sorted[blocks / 2 - 1] + sorted[blocks / 2]) / 2, sorted[0],
                     per * blocks, status("VmHWM:"), status("VmRSS:"), rssLoaded);
         }
     }
