@@ -33,8 +33,11 @@ final class LibtorchLoader {
         PrintStream err = System.err;
         PrintStream filter = new VersionWarningFilter(err);
         System.setErr(filter);
-        // The wrapper classes load on another core while this thread maps OpenBLAS and libtorch.
-        WrapperClassPreloader preloader = WrapperClassPreloader.start(torch.class);
+        // The wrapper classes load on another core while this thread maps OpenBLAS and libtorch. First
+        // the two largest, which Loader.load initialises before it maps libtorch: libtorch's functions
+        // (1.3 MB) and the inherited openblas preset's LAPACK bindings (2.7 MB, 70-210 ms to load here).
+        WrapperClassPreloader preloader = WrapperClassPreloader.start(torch.class, "org.bytedeco.pytorch.global.torch",
+                "org.bytedeco.openblas.global.openblas");
         try {
             loadOneOpenblas();
             Loader.load(torch.class);

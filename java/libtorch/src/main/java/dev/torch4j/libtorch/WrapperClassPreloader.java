@@ -29,22 +29,25 @@ final class WrapperClassPreloader implements Runnable {
     private final Path jar;
     private final String packagePrefix;
     private final ClassLoader loader;
+    private final List<String> first;
     private volatile boolean stop;
     private volatile int loaded;
     private Thread thread;
 
-    private WrapperClassPreloader(Path jar, String packagePrefix, ClassLoader loader) {
+    private WrapperClassPreloader(Path jar, String packagePrefix, ClassLoader loader, List<String> first) {
         this.jar = jar;
         this.packagePrefix = packagePrefix;
         this.loader = loader;
+        this.first = first;
     }
 
     /**
      * Starts preloading the classes of {@code anchor}'s jar under its package's parent (for
-     * {@code org.bytedeco.pytorch.global.torch}: {@code org/bytedeco/pytorch/}) on a daemon thread;
+     * {@code org.bytedeco.pytorch.global.torch}: {@code org/bytedeco/pytorch/}) on a daemon thread,
+     * after the classes named in {@code first} (the large ones the loading thread needs earliest);
      * null when switched off, on one CPU, or when the classes do not come from a jar file.
      */
-    static WrapperClassPreloader start(Class<?> anchor) {
+    static WrapperClassPreloader start(Class<?> anchor, String... first) {
         if (!Boolean.parseBoolean(System.getProperty(PRELOAD, "true")) || Runtime.getRuntime().availableProcessors() < 2) {
             return null;
         }
@@ -52,7 +55,8 @@ final class WrapperClassPreloader implements Runnable {
         String pkg = anchor.getPackageName();
         int dot = pkg.lastIndexOf('.');
         if (jar == null || dot < 0 || anchor.getClassLoader() == null) return null;
-        WrapperClassPreloader p = new WrapperClassPreloader(jar, pkg.substring(0, dot + 1).replace('.', '/'), anchor.getClassLoader());
+        WrapperClassPreloader p = new WrapperClassPreloader(jar, pkg.substring(0, dot + 1).replace('.', '/'),
+                anchor.getClassLoader(), List.of(first));
         Thread t = new Thread(p, "torch4j-libtorch-preload");
         t.setDaemon(true);
         p.thread = t;
@@ -77,7 +81,7 @@ final class WrapperClassPreloader implements Runnable {
     }
 
     @Override public void run() {
-        List<String> names = new ArrayList<>();
+        List<String> names = new ArrayList<>(first);
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
