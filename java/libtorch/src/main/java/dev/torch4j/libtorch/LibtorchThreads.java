@@ -48,9 +48,9 @@ public final class LibtorchThreads {
      * The intra-op count at load, when nothing else decides it: {@value #THREADS} when set; libtorch's
      * own default (OpenMP's count, one per core; also what {@code OMP_NUM_THREADS} sets) unless the
      * machine is oversubscribed; when the load average (the larger of the one- and five-minute ones)
-     * exceeds the core count, the excess is taken off: {@code cores - (load - cores)}, rounded, at least 1. Why: an intra-op
-     * region waits for all its threads, and when more work is runnable than there are cores each
-     * wait is a scheduler time slice. Measured on 2 shared cores (load average 5-9): a batch-1 CNN
+     * exceeds the core count, the excess is taken off: {@code cores - (load - cores)}, rounded, at
+     * least 1. Why: an intra-op region waits for all its threads, and when more work is runnable than
+     * there are cores each wait is a scheduler time slice. Measured on 2 shared cores (load average 5-9): a batch-1 CNN
      * call (0.9 ms of work) took 15-107 ms with 2 threads and 1.2-2.3 ms with 1. Only an excess
      * counts because the average still holds work that just ended (a benchmark loop's previous
      * JVM): at or below the core count nothing changes. Decided once, at load;

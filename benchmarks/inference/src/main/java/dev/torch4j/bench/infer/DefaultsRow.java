@@ -12,7 +12,8 @@ import java.util.Arrays;
  * a warm-up), and the process's peak resident set (VmHWM) after the calls.
  *
  * <p>{@code java -cp ... dev.torch4j.bench.infer.DefaultsRow ENGINE WORKLOAD DIR [WARMUP CALLS [THREADS]]}
- * prints one JSON line (THREADS, for comparisons only: an intra-op count set through the engine's API). The output is checked against PyTorch's (1e-5) before timing.
+ * prints one JSON line (THREADS, for comparisons only: an intra-op count set through the engine's
+ * API). The output is checked against PyTorch's (1e-5) before timing.
  */
 public final class DefaultsRow {
     private DefaultsRow() {}
@@ -52,9 +53,11 @@ public final class DefaultsRow {
             }
             double[] sorted = wall.clone();
             Arrays.sort(sorted);
-            System.out.printf("{\"engine\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"intra_op\": %d, \"load_ms\": %.0f, \"load_cpu_ms\": %.0f, \"first_call_ms\": %.1f, "
-                            + "\"wall_us\": %.1f, \"wall_us_min\": %.1f, \"calls\": %d, \"peak_rss_mb\": %d, \"rss_mb\": %d, \"rss_after_load_mb\": %d}%n",
-                    engine, workload, threads, e.intraOpThreads(), loadMs, loadCpuMs, firstMs, (sorted[blocks / 2 - 1] + sorted[blocks / 2]) / 2, sorted[0],
+            double medianUs = (sorted[blocks / 2 - 1] + sorted[blocks / 2]) / 2;
+            System.out.printf("{\"engine\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"intra_op\": %d, "
+                            + "\"load_ms\": %.0f, \"load_cpu_ms\": %.0f, \"first_call_ms\": %.1f, \"wall_us\": %.1f, "
+                            + "\"wall_us_min\": %.1f, \"calls\": %d, \"peak_rss_mb\": %d, \"rss_mb\": %d, \"rss_after_load_mb\": %d}%n",
+                    engine, workload, threads, e.intraOpThreads(), loadMs, loadCpuMs, firstMs, medianUs, sorted[0],
                     per * blocks, status("VmHWM:"), status("VmRSS:"), rssLoaded);
         }
     }
