@@ -33,12 +33,19 @@ final class LibtorchLoader {
         PrintStream err = System.err;
         PrintStream filter = new VersionWarningFilter(err);
         System.setErr(filter);
+        // The wrapper classes load on another core while this thread maps OpenBLAS and libtorch. First
+        // the two largest, which Loader.load initialises before it maps libtorch: libtorch's functions
+        // (1.3 MB) and the inherited openblas preset's LAPACK bindings (2.7 MB, 70-210 ms to load here).
+        WrapperClassPreloader preloader = WrapperClassPreloader.start(torch.class, "org.bytedeco.pytorch.global.torch",
+                "org.bytedeco.openblas.global.openblas");
         try {
             loadOneOpenblas();
             Loader.load(torch.class);
             if (System.getenv("OPENBLAS_NUM_THREADS") == null) LibtorchThreads.singleThreadedBlas();
+            LibtorchThreads.defaultIntraOp();
             if (!Boolean.getBoolean(KEEP_WARNINGS)) errorsOnlyLogging();
         } finally {
+            if (preloader != null) preloader.stop();
             System.setErr(err);
             filter.close(); // passes on a trailing partial line, never closes the real stderr
         }

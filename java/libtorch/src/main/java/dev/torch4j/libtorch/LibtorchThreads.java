@@ -41,6 +41,79 @@ public final class LibtorchThreads {
         if (!Boolean.getBoolean(KEEP_OPENBLAS_THREADS)) openblas_nolapack.blas_set_num_threads(1);
     }
 
+    /**
+     * An intra-op count to use from load on: a number at least 1, or {@code auto} for
+     * {@link #defaultIntraOp}'s load-aware choice; unset: libtorch's own default.
+     */
+    public static final String THREADS = "torch4j.libtorch.threads";
+
+    /**
+     * The intra-op count at load: {@value #THREADS} when it is a number; libtorch's own default (one
+     * thread per core, or {@code OMP_NUM_THREADS}) when it is unset. With {@code auto}, an
+     * oversubscribed machine gets fewer threads: when the load average (the larger of the one- and
+     * five-minute ones) exceeds the core count, the excess is taken off: {@code cores - (load - cores)},
+     * rounded, at least 1. Why it exists: an intra-op region waits for all its threads, and when more
+     * work is runnable than there are cores each wait is a scheduler time slice. Measured on 2 shared
+     * cores (load average 5-9): a batch-1 CNN call (0.9 ms of work) took 15-107 ms with 2 threads and
+     * 1.2-2.3 ms with 1. Why it is not the default: the count would then depend on what other
+     * processes did in the last five minutes, which can halve a large batch's throughput on a
+     * workstation that was busy a moment ago, and a default should not change with the neighbours.
+     * Decided once, at load; {@link #setIntraOp} changes it at any time. Returns the count chosen.
+     */
+    static int defaultIntraOp() {
+        String set = System.getProperty(THREADS);
+        if (set == null) return torch.get_num_threads();
+        if (set.trim().equals("auto")) {
+            int threads = torch.get_num_threads();
+            if (System.getenv("OMP_NUM_THREADS") != null) return threads; // the user's count, already libtorch's
+            int free = freeCores(Runtime.getRuntime().availableProcessors(), LoadAverage.recent());
+            if (free < threads) {
+                torch.set_num_threads(free);
+                return free;
+            }
+            return threads;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(set.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("-D" + THREADS + " must be auto or a number at least 1, not '" + set + "'");
+        }
+        torch.set_num_threads(n);
+        return n;
+    }
+
+    /**
+     * Cores left after the load's excess over the core count: {@code cores - max(0, load - cores)},
+     * rounded, between 1 and {@code cores}; all of them when the load is unknown (negative).
+     */
+    static int freeCores(int cores, double load) {
+        if (load < 0 || Double.isNaN(load) || load <= cores) return cores;
+        return (int) Math.max(1, Math.min(cores, Math.round(2.0 * cores - load)));
+    }
+
+    /**
+     * The larger of the system's one- and five-minute load averages ({@code /proc/loadavg}); -1 where
+     * there is none. On a shared machine the one-minute average dips between bursts (measured here:
+     * 2.1 while the five-minute one stood at 4.4, and a 2-thread call then took 34 ms); the larger of
+     * the two says whether the machine has been oversubscribed lately.
+     */
+    static final class LoadAverage {
+        private LoadAverage() {}
+
+        static double recent() {
+            try {
+                String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+                return Math.max(Double.parseDouble(f[0]), Double.parseDouble(f[1]));
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+    }
+
     /** OpenBLAS's thread count (its own pool, see {@link #setIntraOp}); -1 when it cannot be read. */
     public static int openBlasThreads() {
         LibtorchBackend.require();

@@ -20,9 +20,11 @@ final class DjlEngine implements Engine {
     private final NDManager manager;
 
     DjlEngine(Path file, int threads) throws Exception {
-        // Read by DJL's PyTorch engine when it starts: the same intra-op count as the others.
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        // Read by DJL's PyTorch engine when it starts: the same intra-op count as the others (0: DJL's defaults).
+        if (threads > 0) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
         String name = file.getFileName().toString();
         model = Criteria.builder().setTypes(NDList.class, NDList.class)
                 .optModelPath(file.getParent()).optModelName(name.substring(0, name.length() - 3))

@@ -6,6 +6,11 @@ import java.nio.file.Path;
 interface Engine extends AutoCloseable {
     float[] run(float[] input, long[] shape) throws Exception;
 
+    /** The engine's intra-op thread count as it reports it; -1 when it has no public way to. */
+    default int intraOpThreads() {
+        return -1;
+    }
+
     /** Frees the engine's native objects; throws nothing checked. */
     @Override void close();
 

@@ -11,12 +11,16 @@ final class Torch4jEngine implements Engine {
     private final ScriptModel model;
 
     Torch4jEngine(Path file, int threads) throws Exception {
-        LibtorchThreads.setIntraOp(threads);
+        if (threads > 0) LibtorchThreads.setIntraOp(threads); // 0: the library's defaults
         model = ScriptModel.load(file);
     }
 
     @Override public float[] run(float[] input, long[] shape) {
         return model.forward(InputTensors.of(input, shape)).toFloatArray();
+    }
+
+    @Override public int intraOpThreads() {
+        return LibtorchThreads.intraOp();
     }
 
     @Override public void close() {

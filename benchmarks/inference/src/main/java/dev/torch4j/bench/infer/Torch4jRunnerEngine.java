@@ -12,13 +12,17 @@ final class Torch4jRunnerEngine implements Engine {
     private final ThreadLocal<ScriptRunner> runners;
 
     Torch4jRunnerEngine(Path file, int threads) throws Exception {
-        LibtorchThreads.setIntraOp(threads);
+        if (threads > 0) LibtorchThreads.setIntraOp(threads); // 0: the library's defaults
         model = ScriptModel.load(file);
         runners = ThreadLocal.withInitial(model::runner);
     }
 
     @Override public float[] run(float[] input, long[] shape) {
         return runners.get().forward(input, shape);
+    }
+
+    @Override public int intraOpThreads() {
+        return LibtorchThreads.intraOp();
     }
 
     @Override public void close() {

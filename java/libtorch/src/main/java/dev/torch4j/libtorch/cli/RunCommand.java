@@ -64,7 +64,7 @@ public final class RunCommand extends WritingCommand {
     @Option(names = "--method", paramLabel = "NAME", defaultValue = "forward", description = "Method to run (default forward).")
     String method;
 
-    @Option(names = "--threads", paramLabel = "T", description = "libtorch intra-op threads, and the size of OpenBLAS's own pool (default: their choice, usually the core count).")
+    @Option(names = "--threads", paramLabel = "T", description = "libtorch intra-op threads (default: one per core, fewer when the load average exceeds the core count; OpenBLAS's own pool stays at 1).")
     Integer threads;
 
     @Option(names = "--benchmark", description = "Time the first call and --iters further calls after --warmup.")
