@@ -81,7 +81,7 @@ public final class MobileExporter {
         return Math.toIntExact(torch.kProducedBytecodeVersion());
     }
 
-    /** Whether writing {@code options} needs libtorch4j_mobile (a version below libtorch's own). */
+    /** Whether writing {@code options} needs a backport (a version below libtorch's own). */
     public static boolean needsBackport(Options options) {
         return options.bytecodeVersion() != PRODUCED_VERSION && options.bytecodeVersion() != producedBytecodeVersion();
     }

@@ -46,8 +46,7 @@ import java.util.concurrent.Callable;
                 "a Lightning .ckpt (with --strip-prefix model.), a TorchScript archive..."},
         exitCodeListHeading = ExitCodeLists.HEADING,
         exitCodeList = {ExitCodeLists.OK, "2:usage error, unreadable input, weights that do not fit, libtorch refused,"
-                + " or OUT exists without --force; nothing written", "3:libtorch (or, for --bytecode-version below"
-                + " libtorch's, libtorch4j_mobile) is not available"})
+                + " or OUT exists without --force; nothing written", "3:libtorch is not available"})
 public final class ExportMobileCommand extends WritingCommand {
     @Parameters(arity = "1..2", paramLabel = "FILE",
             description = "[MODEL] OUT: the TorchScript model (omit with --architecture) and the file to write.")
