@@ -89,7 +89,8 @@ public final class JsonWriter implements Flushable {
         if (top == Scope.OBJECT) out.append(',');
         newline(stack.size() - 1);
         string(name);
-        out.append(pretty ? ": " : ":");
+        if (out instanceof Utf8Sink u) u.appendAscii(": ", 0, pretty ? 2 : 1);
+        else out.append(pretty ? ": " : ":");
         replaceTop(Scope.NAME_WRITTEN);
         return this;
     }
@@ -254,10 +255,19 @@ public final class JsonWriter implements Flushable {
         stack.push(s);
     }
 
+    /** A newline and 16 levels of indentation: one append of a prefix of it per line, not one per level. */
+    private static final String INDENTS = "\n" + "  ".repeat(16);
+
     private void newline(int level) throws IOException {
         if (!pretty) return;
-        out.append('\n');
-        for (int i = 0; i < level; i++) out.append("  ");
+        if (level > 16) {
+            out.append('\n');
+            for (int i = 0; i < level; i++) out.append("  ");
+        } else if (out instanceof Utf8Sink u) {
+            u.appendAscii(INDENTS, 0, 1 + 2 * level);
+        } else {
+            out.append(INDENTS, 0, 1 + 2 * level);
+        }
     }
 
     private void string(String s) throws IOException {
