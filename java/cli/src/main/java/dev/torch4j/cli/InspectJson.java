@@ -17,7 +17,9 @@ final class InspectJson {
     private InspectJson() {}
 
     static void write(Inspection in, PrintWriter out) throws IOException {
-        JsonWriter w = JsonWriter.buffered(out, true);
+        // Bytes straight to standard output where Main set it up (see ByteStreamWriter), else chars.
+        JsonWriter w = out instanceof ByteStreamWriter b ? JsonWriter.buffered(b.flushedStream(), true)
+                : JsonWriter.buffered(out, true);
         w.beginObject();
         w.name("file").value(in.file());
         w.name("format").value(in.format());

@@ -43,10 +43,9 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given streams (tests call this in-process) and returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        // The buffer batches JSON's many small writes: unbuffered, the encoder wrapped each one in a
-        // fresh CharBuffer (~140 MB of garbage for inspect --json of 20,000 tensors). println flushes it.
-        PrintWriter outWriter = new PrintWriter(new java.io.BufferedWriter(
-                new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16), true);
+        // Buffered (unbuffered, the encoder wrapped each small write in a fresh CharBuffer: ~140 MB of
+        // garbage for inspect --json of 20,000 tensors), and JSON documents can bypass the encoder.
+        PrintWriter outWriter = new ByteStreamWriter(out);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         boolean debug = Arrays.asList(args).contains("--debug");
         // The common command lines of inspect and scan, and the version, need no picocli model at all.

@@ -12,7 +12,6 @@ import dev.torch4j.read.ReadContext;
 import dev.torch4j.zip.ZipArchive;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,8 +28,11 @@ final class NumpyFileReader {
 
     /** True for a zip whose entries are all {@code .npy} files: what numpy's savez writes. */
     static boolean isNpz(ZipArchive zip) {
-        List<String> names = zip.names();
-        return !names.isEmpty() && names.stream().allMatch(n -> n.endsWith(".npy"));
+        // The live name set, not a copy: a torch.save archive of 20,000 tensors is answered at its first name.
+        for (String name : zip.nameSet()) {
+            if (!name.endsWith(".npy")) return false;
+        }
+        return zip.size() > 0;
     }
 
     static LoadedFile readNpy(ReadContext ctx, ByteRegion bytes) throws TorchFileException {

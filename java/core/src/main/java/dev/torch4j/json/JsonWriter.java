@@ -46,6 +46,14 @@ public final class JsonWriter implements Flushable {
         return new JsonWriter(new BufferedSink(out), pretty);
     }
 
+    /**
+     * The same as {@link #buffered(java.io.Writer, boolean)}, written to {@code out} as UTF-8 with no
+     * Writer in between (ASCII text is copied, not widened to chars and encoded back).
+     */
+    public static JsonWriter buffered(java.io.OutputStream out, boolean pretty) {
+        return new JsonWriter(new Utf8Sink(out), pretty);
+    }
+
     public JsonWriter nonFinite(NonFinite policy) {
         this.nonFinite = policy;
         return this;
@@ -81,7 +89,8 @@ public final class JsonWriter implements Flushable {
         if (top == Scope.OBJECT) out.append(',');
         newline(stack.size() - 1);
         string(name);
-        out.append(pretty ? ": " : ":");
+        if (out instanceof Utf8Sink u) u.appendAscii(": ", 0, pretty ? 2 : 1);
+        else out.append(pretty ? ": " : ":");
         replaceTop(Scope.NAME_WRITTEN);
         return this;
     }
@@ -115,7 +124,8 @@ public final class JsonWriter implements Flushable {
     }
 
     private void appendLong(long v) throws IOException {
-        if (out instanceof BufferedSink b) b.appendLong(v);
+        if (out instanceof Utf8Sink u) u.appendLong(v);
+        else if (out instanceof BufferedSink b) b.appendLong(v);
         else out.append(Long.toString(v));
     }
 
@@ -245,26 +255,43 @@ public final class JsonWriter implements Flushable {
         stack.push(s);
     }
 
+    /** A newline and 16 levels of indentation: one append of a prefix of it per line, not one per level. */
+    private static final String INDENTS = "\n" + "  ".repeat(16);
+
     private void newline(int level) throws IOException {
         if (!pretty) return;
-        out.append('\n');
-        for (int i = 0; i < level; i++) out.append("  ");
+        if (level > 16) {
+            out.append('\n');
+            for (int i = 0; i < level; i++) out.append("  ");
+        } else if (out instanceof Utf8Sink u) {
+            u.appendAscii(INDENTS, 0, 1 + 2 * level);
+        } else {
+            out.append(INDENTS, 0, 1 + 2 * level);
+        }
     }
 
     private void string(String s) throws IOException {
         out.append('"');
         int run = 0;
+        boolean ascii = true;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             // Printable text below U+2028 (not a quote or backslash) is written as is: decided here,
             // without a call per character.
-            if (c >= 0x20 && c < 0x2028 && c != '"' && c != '\\') continue;
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+            if (c >= 0x80) {
+                ascii = false;
+                if (c < 0x2028) continue;
+            }
             String esc = escapeOf(s, i, c);
             if (esc == null) continue;
             out.append(s, run, i).append(esc);
             run = i + 1;
         }
-        out.append(s, run, s.length()).append('"');
+        // A UTF-8 sink copies text it is told is ASCII without looking at each char again.
+        if (ascii && out instanceof Utf8Sink u) u.appendAscii(s, run, s.length());
+        else out.append(s, run, s.length());
+        out.append('"');
     }
 
     /** The escape for the char at i, or null when it is written as is. */

@@ -66,9 +66,13 @@ final class ScriptOps {
             defs.add(new int[] {d.start()});
             defNames.add(d.group(1));
         }
-        Matcher c = CALL.matcher(source);
+        // The pattern is tried only where one of its words begins (nextCallStart), and only there:
+        // find(from) after a word that starts no call ("x: torch.Tensor") would go on trying every
+        // position up to the next match. Transparent, unanchored bounds let the word boundary and
+        // the lookbehinds see the text before the region, as find() over the whole source does.
+        Matcher c = callMatcher(source);
         int def = -1;
-        for (int from = nextCallStart(source, 0); from >= 0 && c.find(from); from = nextCallStart(source, c.end())) {
+        for (int from = nextCall(c, source, 0); from >= 0; from = nextCall(c, source, c.end())) {
             while (def + 1 < defs.size() && defs.get(def + 1)[0] <= c.start()) def++;
             String method = def < 0 ? null : defNames.get(def);
             String ns;
@@ -93,6 +97,22 @@ final class ScriptOps {
             if (f != null) out.add(f);
         }
         return out;
+    }
+
+    /** A matcher of {@link #CALL} for {@link #nextCall}. */
+    static Matcher callMatcher(String source) {
+        return CALL.matcher(source).useTransparentBounds(true).useAnchoringBounds(false);
+    }
+
+    /**
+     * The start of the next match of {@link #CALL} at or after {@code from} (the matcher then holds
+     * it), or -1: the first place a call word begins where the pattern matches.
+     */
+    static int nextCall(Matcher c, String source, int from) {
+        for (int i = nextCallStart(source, from); i >= 0; i = nextCallStart(source, i + 1)) {
+            if (c.region(i, source.length()).lookingAt()) return i;
+        }
+        return -1;
     }
 
     /**

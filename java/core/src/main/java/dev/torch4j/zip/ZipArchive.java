@@ -49,18 +49,16 @@ public final class ZipArchive {
     private final Set<String> nameSet;
 
     private ZipArchive(String file, ByteRegion bytes, long maxEntryBytes, Map<String, Entry> entries) {
+        this(file, bytes, maxEntryBytes, entries, anyUpper(entries.keySet()));
+    }
+
+    /** {@code anyUpper}: whether a name has an upper-case letter, when the caller has already looked. */
+    private ZipArchive(String file, ByteRegion bytes, long maxEntryBytes, Map<String, Entry> entries, boolean anyUpper) {
         this.file = file;
         this.bytes = bytes;
         this.maxEntryBytes = maxEntryBytes;
         this.entries = entries;
         this.nameSet = Collections.unmodifiableSet(entries.keySet());
-        boolean anyUpper = false;
-        for (String name : entries.keySet()) {
-            if (hasUpper(name)) {
-                anyUpper = true;
-                break;
-            }
-        }
         Map<String, Entry> f = null;
         if (anyUpper) {
             f = new LinkedHashMap<>();
@@ -86,6 +84,13 @@ public final class ZipArchive {
             b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
         }
         return b.toString();
+    }
+
+    private static boolean anyUpper(Iterable<String> names) {
+        for (String name : names) {
+            if (hasUpper(name)) return true;
+        }
+        return false;
     }
 
     private static boolean hasUpper(String name) {
@@ -129,12 +134,14 @@ public final class ZipArchive {
         // Names with upper-case letters by their folded form; all-lower-case names are their own
         // folded form, so `entries` finds their clashes without a second map per entry.
         Map<String, String> upper = new HashMap<>();
+        boolean anyUpper = false; // found here rather than by another pass over 20,000 names
         for (Entry entry : directory) {
             String name = entry.name();
             if (name.endsWith("/")) continue; // a directory
             // PyTorch looks records up case-insensitively and may pick either of two such entries:
             // an archive that can be read two ways is refused rather than read one way here.
             boolean hasUpper = hasUpper(name);
+            anyUpper |= hasUpper;
             String f = hasUpper ? fold(name) : name;
             String other = entries.containsKey(f) ? f : upper.get(f);
             if (hasUpper && other == null) upper.put(f, name);
@@ -146,7 +153,7 @@ public final class ZipArchive {
             }
             entries.put(entry.name(), entry);
         }
-        return new ZipArchive(file, bytes, maxEntryBytes, Collections.unmodifiableMap(entries));
+        return new ZipArchive(file, bytes, maxEntryBytes, Collections.unmodifiableMap(entries), anyUpper);
     }
 
     public String file() { return file; }

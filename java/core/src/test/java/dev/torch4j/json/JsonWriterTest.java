@@ -39,6 +39,26 @@ class JsonWriterTest {
                 out.toString());
     }
 
+    @Test void byteStreamWriterWritesTheSameDocumentAsUtf8() throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("caf\u00e9", "na\u00efve \u4e2d \uD83D\uDE00 q\" b\\ \n \u2028 lone \uD83D end");
+        m.put("\u4e2d\u6587.w", new long[] {3, -4});
+        m.put("long", "x".repeat(70_000) + "\u00e9" + "y".repeat(70_000)); // past the 64 KiB buffer, twice
+        m.put("ascii " + "z".repeat(100_000), List.of(1.5, Long.MIN_VALUE, true, new BigInteger("12345678901234567890")));
+        m.put("chars", List.of('\u00e9', 'a'));
+        StringWriter chars = new StringWriter();
+        JsonWriter.buffered(chars, true).value(m).finish();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        JsonWriter w = JsonWriter.buffered(bytes, true);
+        w.value(m);
+        assertEquals(0, bytes.size() % (1 << 16), "only full 64 KiB blocks reach the stream before finish");
+        w.finish();
+        assertArrayEquals(chars.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes.toByteArray());
+        String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("{\n  \"caf\u00e9\": \"na\u00efve \u4e2d \uD83D\uDE00 q\\\" b\\\\ \\n \\u2028 lone \\ud83d end\",\n"
+                + "  \"\u4e2d\u6587.w\": [3, -4],\n"), text.substring(0, 120));
+    }
+
     @Test void escapesWhatJsonRequires() {
         assertEquals("\"q\\\" b\\\\ n\\n t\\t c\\u0001 \u00e9 \uD83D\uDE00 \\u2028\"",
                 Json.write("q\" b\\ n\n t\t c\u0001 \u00e9 \uD83D\uDE00 \u2028"));

@@ -20,16 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * scanSource runs the call pattern only where one of its words begins ({@link ScriptOps#nextCallStart}):
+ * scanSource runs the call pattern only where one of its words begins ({@link ScriptOps#nextCallStart}),
+ * anchored there ({@link ScriptOps#nextCall}):
  * the matches must be exactly those of java.util.regex's own {@code find()} loop over the whole source.
  */
 class ScriptOpsTest {
     /** Every match (start, end, groups) of one plain find() loop, or of the loop scanSource runs. */
     private static List<String> matches(String source, boolean skipping) {
         List<String> out = new ArrayList<>();
-        Matcher c = ScriptOps.CALL.matcher(source);
+        Matcher c = skipping ? ScriptOps.callMatcher(source) : ScriptOps.CALL.matcher(source);
         if (skipping) {
-            for (int from = ScriptOps.nextCallStart(source, 0); from >= 0 && c.find(from); from = ScriptOps.nextCallStart(source, c.end())) {
+            for (int from = ScriptOps.nextCall(c, source, 0); from >= 0; from = ScriptOps.nextCall(c, source, c.end())) {
                 out.add(describe(c));
             }
         } else {

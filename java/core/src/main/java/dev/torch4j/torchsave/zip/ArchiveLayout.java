@@ -23,7 +23,10 @@ final class ArchiveLayout {
             int slash = name.lastIndexOf('/');
             if (!isRootRecord(name, slash + 1)) continue;
             String prefix = name.substring(0, slash + 1);
-            int depth = (int) prefix.chars().filter(c -> c == '/').count();
+            int depth = 0; // a loop, not a stream: no pipeline to build in a cold command
+            for (int i = 0; i < prefix.length(); i++) {
+                if (prefix.charAt(i) == '/') depth++;
+            }
             if (depth < bestDepth) {
                 best = prefix;
                 bestDepth = depth;
