@@ -212,7 +212,15 @@ final class MobileFlatbufferReader {
                     throw new FlatBufferException(val.position(), "dict of " + keys.length() + " keys and " + values.length() + " values");
                 }
                 Map<Object, Object> out = new LinkedHashMap<>();
-                for (int k = 0; k < keys.length(); k++) out.put(item(keys, k, depth), item(values, k, depth));
+                for (int k = 0; k < keys.length(); k++) {
+                    Object key = item(keys, k, depth);
+                    // TorchScript keys are str, int, float, bool or Tensor; a container as key would be hashed
+                    // through every shared sub-list, exponential on a hostile file.
+                    if (key instanceof List<?> || key instanceof Map<?, ?> || key instanceof PyObject) {
+                        throw new FlatBufferException(val.position(), "dict key " + k + " is a container");
+                    }
+                    out.put(key, item(values, k, depth));
+                }
                 yield out;
             }
             case INT_LIST -> {
