@@ -71,6 +71,37 @@ public final class MobileFlatbufferFile {
         });
     }
 
+    /** An instruction as bytecode.pkl spells it: opcode name, X, N. */
+    public record Instruction(String opcode, long x, long n) {}
+
+    /** An operator table entry; {@code numArgs} -1 when the file does not say. */
+    public record Operator(String name, String overload, int numArgs) {}
+
+    /** A schema argument or return, with its default value (null when none). */
+    public record Arg(String name, String type, Object defaultValue) {}
+
+    /** A method's code; {@code arguments}/{@code returns} null when the file has no schema. */
+    public record Function(String name, List<Instruction> instructions, List<Operator> operators, List<Object> constants,
+                           List<String> types, long registerSize, List<Arg> arguments, List<Arg> returns) {}
+
+    /** Everything a zip {@code .ptl} is written from: the state object, methods, TorchScript sources and constants. */
+    public record Module(long bytecodeVersion, Object state, List<Function> methods, Map<String, String> jitSources,
+                         List<Object> jitConstants, Map<String, String> extraFiles) {}
+
+    /** The whole module, values converted as {@link #read} converts them (tensors over the file's bytes). */
+    public static Module module(String file, ByteRegion bytes) throws TorchFileException {
+        return guarded(file, () -> {
+            MobileFlatbufferReader reader = new MobileFlatbufferReader(bytes);
+            Object state = reader.root();
+            Module m = new Module(reader.bytecodeVersion(), state, reader.functions(), reader.jitSources(),
+                    reader.jitConstants(), reader.extraFiles());
+            if (!reader.skippedTensors().isEmpty()) {
+                throw new IllegalArgumentException("quantized tensors are not supported: " + reader.skippedTensors());
+            }
+            return m;
+        });
+    }
+
     @FunctionalInterface
     private interface Body<T> {
         T run();

@@ -101,6 +101,70 @@ final class MobileFlatbufferReader {
         return out;
     }
 
+    /** TorchScript's instruction opcodes in enum order (runtime/instruction.h), as bytecode.pkl spells them. */
+    private static final String[] OPCODES = {"OP", "OPN", "LOAD", "MOVE", "STOREN", "STORE", "DROP", "DROPR", "LOADC",
+        "JF", "JMP", "LOOP", "RET", "WAIT", "CALL", "GUARD", "TYPECHECK", "FAIL_GUARD", "PROFILE_OP", "TAIL_CALL",
+        "INTERFACE_CALL", "GET_ATTR", "SET_ATTR", "LIST_UNPACK", "TUPLE_CONSTRUCT", "NAMED_TUPLE_CONSTRUCT",
+        "LIST_CONSTRUCT", "DICT_CONSTRUCT", "CREATE_OBJECT", "ISINSTANCE", "TUPLE_SLICE", "TUPLE_INDEX",
+        "RAISE_EXCEPTION", "DICT_INDEX", "UNCHECKED_CAST", "__IS__", "UN_INITIALIZED", "__ISNOT__", "FORMAT",
+        "DEVICE", "DTYPE", "DIM", "__NOT__", "TO_LIST", "NUM_TO_TENSOR", "IS_CUDA", "FORK", "WARN", "ENTER", "EXIT",
+        "AWAITABLE"};
+
+    /** The methods in full, for writing them as bytecode.pkl (values converted as {@link #root} converts them). */
+    List<MobileFlatbufferFile.Function> functions() {
+        FlatBuffer.Vector m = orEmpty(module.vector(M_METHODS, 4));
+        List<MobileFlatbufferFile.Function> out = new ArrayList<>();
+        for (int i = 0; i < m.length(); i++) {
+            FlatBuffer.Table fn = unionValue(index(m.i32(i) & 0xFFFFFFFFL, "method " + i), FUNCTION);
+            FlatBuffer.Vector ins = orEmpty(fn.vector(1, 8));
+            List<MobileFlatbufferFile.Instruction> instructions = new ArrayList<>(ins.length());
+            for (int k = 0; k < ins.length(); k++) {
+                long at = ins.dataPosition() + 8L * k;
+                int op = fb.u8(at);
+                if (op >= OPCODES.length) throw new FlatBufferException(at, "instruction " + k + " has unknown opcode " + op);
+                instructions.add(new MobileFlatbufferFile.Instruction(OPCODES[op], fb.i32(at + 4), fb.u16(at + 2)));
+            }
+            FlatBuffer.Vector ops = orEmpty(fn.vector(2, 4));
+            List<MobileFlatbufferFile.Operator> operators = new ArrayList<>(ops.length());
+            for (int k = 0; k < ops.length(); k++) {
+                FlatBuffer.Table op = ops.table(k);
+                operators.add(new MobileFlatbufferFile.Operator(nonNull(op.string(0)), nonNull(op.string(1)), op.i32(2, -1)));
+            }
+            FlatBuffer.Vector consts = orEmpty(fn.vector(3, 4));
+            List<Object> constants = new ArrayList<>(consts.length());
+            for (int k = 0; k < consts.length(); k++) constants.add(item(consts, k, 0));
+            FlatBuffer.Vector ann = orEmpty(fn.vector(4, 4));
+            List<String> typeNames = new ArrayList<>(ann.length());
+            for (int k = 0; k < ann.length(); k++) typeNames.add(ann.string(k));
+            FlatBuffer.Table schema = fn.table(6);
+            out.add(new MobileFlatbufferFile.Function(nonNull(fn.string(0)), instructions, operators, constants, typeNames,
+                    fn.i32(5, 0), schema == null ? null : args(schema.vector(0, 4)), schema == null ? null : args(schema.vector(1, 4))));
+        }
+        return out;
+    }
+
+    private List<MobileFlatbufferFile.Arg> args(FlatBuffer.Vector v) {
+        List<MobileFlatbufferFile.Arg> out = new ArrayList<>();
+        for (int k = 0; v != null && k < v.length(); k++) {
+            FlatBuffer.Table a = v.table(k);
+            Object dflt = value(index(a.u32(2), "default_value of argument " + k), 0);
+            out.add(new MobileFlatbufferFile.Arg(nonNull(a.string(0)), nonNull(a.string(1)), dflt));
+        }
+        return out;
+    }
+
+    /** The constants TorchScript code refers to ({@code jit_constants}, constants.pkl in the zip form). */
+    List<Object> jitConstants() {
+        FlatBuffer.Vector v = orEmpty(module.vector(M_JIT_CONSTANTS, 4));
+        List<Object> out = new ArrayList<>(v.length());
+        for (int k = 0; k < v.length(); k++) out.add(item(v, k, 0));
+        return out;
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
     /** Every operator the methods call, sorted. */
     TreeSet<String> operators() {
         TreeSet<String> out = new TreeSet<>();
