@@ -1,0 +1,47 @@
+#!/usr/bin/python3
+"""Checks torch4j's backports of gen_flatbuffer_mobile.py's flatbuffer files with PyTorch 1.13.
+
+check_flatbuffer_backport.py DIR NAME:VERSION...: for each NAME.vVERSION.ptl (torch4j's output) PyTorch's
+lite interpreter must report the bytecode version asked, and every method must give the outputs
+NAME.ff.ptl (the flatbuffer original) gives; a version 8 file must also load with torch.jit.load
+(its code/ and data.pkl) with the original's state_dict. Prints one "ok" line per file.
+"""
+import os
+import sys
+
+import torch
+from torch.jit.mobile import _get_model_bytecode_version, _load_for_lite_interpreter
+
+torch.manual_seed(0)
+CALLS = {
+    'cnn': [('forward', (torch.randn(2, 3, 8, 8),))],
+    'buffers': [('forward', (torch.randn(2, 3),))],
+    'shared': [('forward', (torch.randn(3, 4),))],
+    'methods': [('forward', (torch.randn(2, 2),)), ('lookup', (torch.tensor([1, 4, 0]),)),
+                ('names', ({'a': 1, 'b': 2},))],
+}
+
+
+def main(folder, cases):
+    for case in cases:
+        name, version = case.split(':')
+        original = os.path.join(folder, name + '.ff.ptl')
+        path = os.path.join(folder, '%s.v%s.ptl' % (name, version))
+        assert _get_model_bytecode_version(path) == int(version), (path, _get_model_bytecode_version(path))
+        ref, got = _load_for_lite_interpreter(original), _load_for_lite_interpreter(path)
+        for method, args in CALLS[name]:
+            a, b = ref.run_method(method, *args), got.run_method(method, *args)
+            same = torch.equal(a, b) if isinstance(a, torch.Tensor) else a == b
+            assert same, (path, method, a, b)
+        if version == '8':
+            full = torch.jit.load(path)
+            want = torch.jit.load(os.path.join(folder, name + '.zip.ptl')).state_dict()
+            got_sd = full.state_dict()
+            assert list(want) == list(got_sd), (list(want), list(got_sd))
+            for k in want:
+                assert torch.equal(want[k], got_sd[k]) and want[k].dtype == got_sd[k].dtype, (path, k)
+        print('ok', path)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1], sys.argv[2:])
