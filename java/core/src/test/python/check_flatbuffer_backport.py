@@ -4,10 +4,14 @@
 check_flatbuffer_backport.py DIR NAME:VERSION...: for each NAME.vVERSION.ptl (torch4j's output) PyTorch's
 lite interpreter must report the bytecode version asked, and every method must give the outputs
 NAME.ff.ptl (the flatbuffer original) gives; a version 8 file must also load with torch.jit.load
-(its code/ and data.pkl) with the original's state_dict. Prints one "ok" line per file.
+(its code/ and data.pkl) with the original's state_dict, and its bytecode.pkl must equal the one
+PyTorch wrote for the zip twin NAME.zip.ptl (read inertly: globals and persistent ids as tuples). Prints one "ok" line per file.
 """
+import io
 import os
+import pickle
 import sys
+import zipfile
 
 import torch
 from torch.jit.mobile import _get_model_bytecode_version, _load_for_lite_interpreter
@@ -22,6 +26,20 @@ CALLS = {
 }
 
 
+class Inert(pickle.Unpickler):
+    def find_class(self, module, name):
+        return lambda *args: (module + '.' + name, args)
+
+    def persistent_load(self, pid):
+        return ('persistent_id', pid)
+
+
+def bytecode(path):
+    z = zipfile.ZipFile(path)
+    entry = [n for n in z.namelist() if n.endswith('/bytecode.pkl')][0]
+    return Inert(io.BytesIO(z.read(entry))).load()
+
+
 def main(folder, cases):
     for case in cases:
         name, version = case.split(':')
@@ -34,6 +52,7 @@ def main(folder, cases):
             same = torch.equal(a, b) if isinstance(a, torch.Tensor) else a == b
             assert same, (path, method, a, b)
         if version == '8':
+            assert bytecode(path) == bytecode(os.path.join(folder, name + '.zip.ptl')), path
             full = torch.jit.load(path)
             want = torch.jit.load(os.path.join(folder, name + '.zip.ptl')).state_dict()
             got_sd = full.state_dict()
