@@ -57,11 +57,17 @@ final class ScriptOps {
 
     /**
      * A class a mobile flatbuffer's objects are made of, when it is not a TorchScript class: custom
-     * classes ({@code __torch__.torch.classes.*}) come from native libraries, and any other name is
-     * outside what the lite interpreter resolves by itself (default-deny: reported, never passed).
+     * classes ({@code __torch__.torch.classes.NS.*}) of libtorch's own namespaces (XNNPACK's packed
+     * contexts, quantized params) pass as they do in a zip's data.pkl; those of other namespaces come
+     * from native libraries, and any other name is outside what the lite interpreter resolves by itself
+     * (default-deny: reported, never passed).
      */
     static Finding rateMobileClass(String qualifiedName, String entry, List<String> chain) {
-        if (Allowlist.within(qualifiedName, "__torch__.torch.classes")) {
+        String customPrefix = "__torch__.torch.classes.";
+        if (qualifiedName.startsWith(customPrefix)) {
+            String rest = qualifiedName.substring(customPrefix.length());
+            int dot = rest.indexOf('.');
+            if (dot > 0 && BUILTIN_NAMESPACES.contains(rest.substring(0, dot))) return null;
             return new Finding(qualifiedName, Use.INSTANTIATED, Severity.UNKNOWN, entry, -1, chain,
                     "custom class from a native library, in the mobile object types");
         }

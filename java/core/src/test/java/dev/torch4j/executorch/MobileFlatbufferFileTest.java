@@ -125,6 +125,13 @@ class MobileFlatbufferFileTest {
             ScanResult r = ModelScanner.scan(dir.resolve(model + ".ff.ptl"));
             assertEquals(Verdict.CLEAN, r.verdict(), r.toString());
         }
+        // XNNPACK's packed contexts are libtorch's own custom classes, passed as in a zip .ptl.
+        ScanResult xnnpack = ModelScanner.scan(dir.resolve("xnnpack.ff.ptl"));
+        assertEquals(Verdict.CLEAN, xnnpack.verdict(), xnnpack.toString());
+        ScanResult custom = ModelScanner.scan("custom.ptl", replaced(Files.readAllBytes(dir.resolve("xnnpack.ff.ptl")),
+                "classes.xnnpack.Conv2dOpContext", "classes.evilpak.Conv2dOpContext"));
+        assertTrue(custom.findings().stream().anyMatch(f -> f.global().equals("__torch__.torch.classes.evilpak.Conv2dOpContext")
+                && f.severity() == Severity.UNKNOWN), custom.toString());
         byte[] good = Files.readAllBytes(dir.resolve("shared.ff.ptl"));
         // A custom operator (unknown namespace) in place of aten::linear: reported, not clean.
         ScanResult op = ModelScanner.scan("op.ptl", replaced(good, "aten::linear", "evil::linear"));
