@@ -4,7 +4,7 @@
 Run with /usr/bin/python3 (PyTorch 1.13): gen_flatbuffer_mobile.py OUT_DIR. For each NAME it writes
   NAME.ff.ptl      _save_for_lite_interpreter(path, _use_flatbuffer=True)
   NAME.zip.ptl     _save_for_lite_interpreter(path) of the same scripted module
-  xnnpack.ff.ptl   optimize_for_mobile of a small CNN (XNNPACK packed contexts, custom classes)
+  xnnpack.ff.ptl   optimize_for_mobile of a small CNN (XNNPACK packed contexts, custom classes), and its zip twin
   NAME.json        PyTorch's view: bytecode version, methods, and every state_dict() tensor with
                    its dtype, shape and contiguous little-endian bytes (hex), read through numpy
 """
@@ -107,7 +107,9 @@ def main(out):
 def xnnpack(out):
     from torch.utils.mobile_optimizer import optimize_for_mobile
     m = torch.jit.script(torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU()).eval())
-    optimize_for_mobile(m)._save_for_lite_interpreter(os.path.join(out, 'xnnpack.ff.ptl'), _use_flatbuffer=True)
+    optimized = optimize_for_mobile(m)
+    optimized._save_for_lite_interpreter(os.path.join(out, 'xnnpack.ff.ptl'), _use_flatbuffer=True)
+    optimized._save_for_lite_interpreter(os.path.join(out, 'xnnpack.zip.ptl'))
 
 
 if __name__ == '__main__':

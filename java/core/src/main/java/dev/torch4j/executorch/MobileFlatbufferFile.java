@@ -71,6 +71,24 @@ public final class MobileFlatbufferFile {
         });
     }
 
+    /**
+     * A list TorchScript knows the element type of (int, float, bool, Tensor): a plain list to readers,
+     * and to writers the {@code torch.jit._pickle} builder ({@code build_intlist}...) PyTorch's pickler
+     * wraps it in, without which the lite interpreter refuses it as a generic list.
+     */
+    public static final class TypedList extends ArrayList<Object> {
+        @java.io.Serial private static final long serialVersionUID = 1L;
+        private final String builder;
+
+        TypedList(String builder, int capacity) {
+            super(capacity);
+            this.builder = builder;
+        }
+
+        /** The builder's name in {@code torch.jit._pickle}. */
+        public String builder() { return builder; }
+    }
+
     /** An instruction as bytecode.pkl spells it: opcode name, X, N. */
     public record Instruction(String opcode, long x, long n) {}
 

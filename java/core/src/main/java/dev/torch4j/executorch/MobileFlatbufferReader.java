@@ -259,7 +259,8 @@ final class MobileFlatbufferReader {
             case STRING, DEVICE -> val.string(0);
             case LIST -> {
                 FlatBuffer.Vector items = orEmpty(val.vector(0, 4));
-                List<Object> out = new ArrayList<>(items.length());
+                List<Object> out = "List[Tensor]".equals(val.string(1))
+                        ? new MobileFlatbufferFile.TypedList("build_tensorlist", items.length()) : new ArrayList<>(items.length());
                 for (int k = 0; k < items.length(); k++) out.add(item(items, k, depth));
                 yield out;
             }
@@ -289,19 +290,19 @@ final class MobileFlatbufferReader {
             }
             case INT_LIST -> {
                 FlatBuffer.Vector items = orEmpty(val.vector(0, 8));
-                List<Object> out = new ArrayList<>(items.length());
+                List<Object> out = new MobileFlatbufferFile.TypedList("build_intlist", items.length());
                 for (int k = 0; k < items.length(); k++) out.add(items.i64(k));
                 yield out;
             }
             case DOUBLE_LIST -> {
                 FlatBuffer.Vector items = orEmpty(val.vector(0, 8));
-                List<Object> out = new ArrayList<>(items.length());
+                List<Object> out = new MobileFlatbufferFile.TypedList("build_doublelist", items.length());
                 for (int k = 0; k < items.length(); k++) out.add(Double.longBitsToDouble(items.i64(k)));
                 yield out;
             }
             case BOOL_LIST -> {
                 FlatBuffer.Vector items = orEmpty(val.vector(0, 1));
-                List<Object> out = new ArrayList<>(items.length());
+                List<Object> out = new MobileFlatbufferFile.TypedList("build_boollist", items.length());
                 for (int k = 0; k < items.length(); k++) out.add(items.u8(k) != 0);
                 yield out;
             }

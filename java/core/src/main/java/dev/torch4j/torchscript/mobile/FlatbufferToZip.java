@@ -125,6 +125,10 @@ final class FlatbufferToZip {
             Object out;
             if (v instanceof Tensor t) {
                 out = tensor(t);
+            } else if (v instanceof MobileFlatbufferFile.TypedList l) {
+                List<Object> items = new ArrayList<>(l.size());
+                for (Object o : l) items.add(tree(o));
+                out = new PyObject(new PyGlobal("torch.jit._pickle", l.builder()), PyTuple.of(items));
             } else if (v instanceof PyTuple t) {
                 Object[] items = new Object[t.size()];
                 for (int i = 0; i < items.length; i++) items[i] = tree(t.get(i));

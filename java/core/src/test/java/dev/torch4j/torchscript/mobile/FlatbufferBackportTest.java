@@ -23,10 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Flatbuffer mobile files (bytecode v9, written by PyTorch 1.13 with gen_flatbuffer_mobile.py)
  * backported to zip versions 8, 7, 5 and 4: PyTorch's lite interpreter reads each at the version
  * asked and every method gives the original's outputs (check_flatbuffer_backport.py); version 8
- * also loads with torch.jit.load with the module's state_dict.
+ * also loads with torch.jit.load with the module's state_dict, and its bytecode.pkl equals PyTorch's own.
+ * {@code xnnpack} (optimize_for_mobile) has packed contexts whose state holds typed int lists.
  */
 class FlatbufferBackportTest {
-    private static final List<String> MODELS = List.of("cnn", "buffers", "shared", "methods");
+    private static final List<String> MODELS = List.of("cnn", "buffers", "shared", "methods", "xnnpack");
     private static final int[] TARGETS = {8, 7, 5, 4};
 
     @TempDir static Path dir;
