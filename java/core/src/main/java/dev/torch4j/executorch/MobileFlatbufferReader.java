@@ -48,7 +48,7 @@ final class MobileFlatbufferReader {
     private final Object[] converted;
     private final boolean[] converting;
     private final Map<Integer, Storage> storages = new HashMap<>();
-    private final List<String> quantized = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
 
     MobileFlatbufferReader(ByteRegion bytes) {
         this.fb = new FlatBuffer(bytes);
@@ -73,7 +73,7 @@ final class MobileFlatbufferReader {
     int ivalueCount() { return ivalues.length(); }
 
     /** Tensors of a dtype torch4j has no type for, or quantized ones, left out of the tree. */
-    List<String> skippedTensors() { return quantized; }
+    List<String> skippedTensors() { return skipped; }
 
     /** The module's state object: what {@code data.pkl} holds in the zip form. */
     Object root() {
@@ -82,21 +82,13 @@ final class MobileFlatbufferReader {
 
     /** The methods, in file order. */
     List<Method> methods() {
-        FlatBuffer.Vector m = module.vector(M_METHODS, 4);
         List<Method> out = new ArrayList<>();
-        if (m == null) return out;
-        for (int i = 0; i < m.length(); i++) {
-            FlatBuffer.Table fn = unionValue(index(m.i32(i) & 0xFFFFFFFFL, "method " + i), FUNCTION);
-            FlatBuffer.Vector ops = fn.vector(2, 4);
+        for (MobileFlatbufferFile.Function f : functions()) {
             List<String> names = new ArrayList<>();
-            for (int k = 0; ops != null && k < ops.length(); k++) {
-                FlatBuffer.Table op = ops.table(k);
-                String name = op.string(0);
-                String overload = op.string(1);
-                names.add(name == null ? "" : overload == null || overload.isEmpty() ? name : name + "." + overload);
+            for (MobileFlatbufferFile.Operator op : f.operators()) {
+                names.add(op.overload().isEmpty() ? op.name() : op.name() + "." + op.overload());
             }
-            FlatBuffer.Vector instructions = fn.vector(1, 8);
-            out.add(new Method(fn.string(0), instructions == null ? 0 : instructions.length(), names));
+            out.add(new Method(f.name(), f.instructions().size(), names));
         }
         return out;
     }
@@ -356,7 +348,7 @@ final class MobileFlatbufferReader {
             throw new FlatBufferException(meta.position(), "tensor of " + sizes.length + " sizes and " + strides.length + " strides");
         }
         if (dtype == null || dtype.kind() == DType.Kind.QUANTIZED || meta.has(6)) {
-            quantized.add("ivalue " + i + ": " + EtScalarType.name(code) + Arrays.toString(sizes));
+            skipped.add("ivalue " + i + ": " + EtScalarType.name(code) + Arrays.toString(sizes));
             return null;
         }
         if (storageIndex >= storageData.length()) {
