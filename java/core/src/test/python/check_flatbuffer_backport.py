@@ -21,6 +21,7 @@ CALLS = {
     'cnn': [('forward', (torch.randn(2, 3, 8, 8),))],
     'buffers': [('forward', (torch.randn(2, 3),))],
     'shared': [('forward', (torch.randn(3, 4),))],
+    'attrs': [('forward', (torch.randn(3),))],
     'xnnpack': [('forward', (torch.randn(1, 3, 8, 8),))],
     'methods': [('forward', (torch.randn(2, 2),)), ('lookup', (torch.tensor([1, 4, 0]),)),
                 ('names', ({'a': 1, 'b': 2},))],

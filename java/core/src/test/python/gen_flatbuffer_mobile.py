@@ -11,7 +11,7 @@ Run with /usr/bin/python3 (PyTorch 1.13): gen_flatbuffer_mobile.py OUT_DIR. For 
 import json
 import os
 import sys
-from typing import Dict
+from typing import Dict, List, Tuple
 
 import torch
 from torch.jit.mobile import _get_model_bytecode_version, _load_for_lite_interpreter
@@ -75,7 +75,24 @@ class Methods(torch.nn.Module):
         return len(d) + self.factor
 
 
-MODELS = {'cnn': Cnn, 'buffers': Buffers, 'shared': Shared, 'methods': Methods}
+class Attrs(torch.nn.Module):
+    """Attributes that are not in the state_dict: a dict, lists (of str, of tensors), a tuple, a plain tensor."""
+
+    def __init__(self):
+        super().__init__()
+        self.table: Dict[str, int] = {'a': 1, 'b': 2}
+        self.words: List[str] = ['x', 'yy']
+        self.pair: Tuple[int, float] = (3, 1.5)
+        self.register_buffer('t', torch.arange(4.))
+        self.ts: List[torch.Tensor] = [torch.ones(2), torch.zeros(3)]
+        self.plain = torch.tensor([1.0, 2.0])
+
+    def forward(self, x):
+        n = self.table['b'] + len(self.words[1]) + self.pair[0]
+        return x * n + self.t.sum() + self.ts[1].sum() + self.plain[1] + torch.tensor([0.5, 1.5]).sum()
+
+
+MODELS = {'cnn': Cnn, 'buffers': Buffers, 'shared': Shared, 'methods': Methods, 'attrs': Attrs}
 
 
 def main(out):

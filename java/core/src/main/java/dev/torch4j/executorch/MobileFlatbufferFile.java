@@ -4,6 +4,7 @@ import dev.torch4j.Format;
 import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.read.LoadedFile;
+import dev.torch4j.torchscript.ScriptClasses;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,14 +28,14 @@ public final class MobileFlatbufferFile {
     public static LoadedFile read(String file, ByteRegion bytes) throws TorchFileException {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", Format.MOBILE.id());
-        Object[] root = new Object[1];
-        guarded(file, () -> {
+        return guarded(file, () -> {
             MobileFlatbufferReader reader = new MobileFlatbufferReader(bytes);
-            root[0] = reader.root();
+            Object root = reader.root();
             describe(reader, meta);
-            return null;
+            // The kept TorchScript sources declare which tensor attributes are parameters and buffers:
+            // the state_dict names the zip .ptl of the same module lists.
+            return new LoadedFile(Format.MOBILE, root, meta, ScriptClasses.ofSources(reader.jitSources()));
         });
-        return new LoadedFile(Format.MOBILE, root[0], meta, null);
     }
 
     /** The metadata keys the zip mobile path fills, plus the flatbuffer's own facts. */

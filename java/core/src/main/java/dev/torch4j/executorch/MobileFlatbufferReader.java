@@ -179,7 +179,7 @@ final class MobileFlatbufferReader {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; v != null && i < v.length(); i++) {
             FlatBuffer.Table f = v.table(i);
-            out.put(f.string(0), f.string(1));
+            out.put(nonNull(f.string(0)), nonNull(f.string(1)));
         }
         return out;
     }

@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code .ptl} of the same module lists.
  */
 class MobileFlatbufferFileTest {
-    private static final List<String> MODELS = List.of("cnn", "buffers", "shared", "methods");
+    private static final List<String> MODELS = List.of("cnn", "buffers", "shared", "methods", "attrs");
 
     @TempDir static Path dir;
 
@@ -64,7 +64,7 @@ class MobileFlatbufferFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cnn", "buffers", "shared", "methods"})
+    @ValueSource(strings = {"cnn", "buffers", "shared", "methods", "attrs"})
     @SuppressWarnings("unchecked")
     void tensorsEqualTheStateDictBitForBit(String model) throws Exception {
         Map<String, Object> want = expected(model);
@@ -93,7 +93,7 @@ class MobileFlatbufferFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cnn", "buffers", "shared", "methods"})
+    @ValueSource(strings = {"cnn", "buffers", "shared", "methods", "attrs"})
     void listsWhatItsZipTwinLists(String model) throws Exception {
         try (Checkpoint ff = Torch.open(dir.resolve(model + ".ff.ptl"));
              Checkpoint zip = Torch.open(dir.resolve(model + ".zip.ptl"))) {

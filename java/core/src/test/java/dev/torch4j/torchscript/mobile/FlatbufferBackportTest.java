@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code xnnpack} (optimize_for_mobile) has packed contexts whose state holds typed int lists.
  */
 class FlatbufferBackportTest {
-    private static final List<String> MODELS = List.of("cnn", "buffers", "shared", "methods", "xnnpack");
+    private static final List<String> MODELS = List.of("cnn", "buffers", "shared", "methods", "attrs", "xnnpack");
     private static final int[] TARGETS = {8, 7, 5, 4};
 
     @TempDir static Path dir;
