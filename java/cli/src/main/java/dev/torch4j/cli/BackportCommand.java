@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "backport", mixinStandardHelpOptions = true,
         description = {"Rewrite a PyTorch Mobile (.ptl) file for an older bytecode version (8 down to 4).",
                 "  backport model.ptl model-v5.ptl --to 5",
-                "Pure Java (no libtorch). PyTorch 1.13 writes version 8 and reads 4 to 8; releases before 1.11 need 7 or lower."},
+                "Pure Java (no libtorch). PyTorch 1.13 writes version 8 and reads 4 to 8; releases before 1.11 need 7 or lower.",
+                "A flatbuffer .ptl (_use_flatbuffer=True, version 9) is written as a zip of version 8 or lower."},
         exitCodeListHeading = ExitCodeLists.HEADING,
         exitCodeList = {ExitCodeLists.OK, ExitCodeLists.BAD_INPUT})
 final class BackportCommand extends WritingCommand {

@@ -34,7 +34,7 @@ public final class ExecuTorchFile {
     }
 
     /** A FlatBuffer starts with the root table's offset: past the identifier, 4-byte aligned, under 1 GiB. */
-    private static boolean plausibleRoot(byte[] head) {
+    static boolean plausibleRoot(byte[] head) {
         if (head.length < 8) return false;
         long root = (head[0] & 0xffL) | (head[1] & 0xffL) << 8 | (head[2] & 0xffL) << 16 | (head[3] & 0xffL) << 24;
         return root >= 8 && root < (1L << 30) && (root & 3) == 0;

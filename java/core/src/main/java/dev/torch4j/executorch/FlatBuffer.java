@@ -31,6 +31,11 @@ final class FlatBuffer {
         return table(deref(0, "root offset"));
     }
 
+    /** A vector of no elements, for absent vector fields (flatbuffers' default). */
+    Vector emptyVector(int elementSize) {
+        return new Vector(0, 0, elementSize);
+    }
+
     /** The 4 file-identifier bytes after the root offset, as text. */
     String identifier() {
         check(4, 4, "file identifier");
@@ -133,6 +138,12 @@ final class FlatBuffer {
         Table table(int id) {
             long at = field(id, 4);
             return at < 0 ? null : FlatBuffer.this.table(deref(at, "table field " + id));
+        }
+
+        /** Where an offset field points (a union's struct member), or -1 when absent. */
+        long target(int id) {
+            long at = field(id, 4);
+            return at < 0 ? -1 : deref(at, "offset field " + id);
         }
 
         String string(int id) {

@@ -40,6 +40,15 @@ public interface ContainerScan {
     /** What was checked in a container that holds no pickle to rate (an ExecuTorch program), one line each. */
     void checked(java.util.List<String> what);
 
+    /** An operator name a mobile file's bytecode calls ({@code aten::add.Tensor}), rated as bytecode.pkl's operator list is. */
+    void operator(String name, String entry);
+
+    /** A class a mobile file's objects are made of: TorchScript ({@code __torch__.*}) or else reported. */
+    void scriptClass(String qualifiedName, String entry);
+
+    /** TorchScript source text kept in a container, checked for the operators it calls as code/ files are. */
+    void script(String source, String entry) throws TorchFileException;
+
     /** A tar torch.save (0.1.x layout): every pickle among its members, skipping raw data as the loader does. */
     void tar(ByteRegion bytes) throws TorchFileException;
 

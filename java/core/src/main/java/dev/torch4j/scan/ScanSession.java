@@ -115,6 +115,20 @@ final class ScanSession {
         @Override public void checked(List<String> what) { checked.addAll(what); }
         @Override public void tar(ByteRegion bytes) throws TorchFileException { TarScan.scan(ScanSession.this, bytes, chain, depth); }
         @Override public void embeddedPickle(ByteRegion bytes) { scanEmbedded(bytes, chain, depth, entry, 0); }
+        @Override public void operator(String name, String where) {
+            Finding f = ScriptOps.rateOperatorName(name, where, -1, chain);
+            if (f != null) findings.add(f);
+        }
+        @Override public void scriptClass(String qualifiedName, String where) {
+            Finding f = ScriptOps.rateMobileClass(qualifiedName, where, chain);
+            if (f != null) findings.add(f);
+        }
+        @Override public void script(String source, String where) throws TorchFileException {
+            if (source.length() > limits.maxPayloadBytes()) {
+                throw new TorchFileException(ErrorKind.LIMIT, file, where, 0, "script source too large to scan");
+            }
+            findings.addAll(ScriptOps.scanSource(source, where, chain));
+        }
     }
 
     /** Whether the first byte is an opcode Python's unpickler knows (pickletools' table). */

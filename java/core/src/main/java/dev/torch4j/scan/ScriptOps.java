@@ -55,6 +55,27 @@ final class ScriptOps {
         return rateOp(m.group(1), m.group(2), entry, offset, chain, "in the mobile operator list");
     }
 
+    /**
+     * A class a mobile flatbuffer's objects are made of, when it is not a TorchScript class: custom
+     * classes ({@code __torch__.torch.classes.NS.*}) of libtorch's own namespaces (XNNPACK's packed
+     * contexts, quantized params) pass as they do in a zip's data.pkl; those of other namespaces come
+     * from native libraries, and any other name is outside what the lite interpreter resolves by itself
+     * (default-deny: reported, never passed).
+     */
+    static Finding rateMobileClass(String qualifiedName, String entry, List<String> chain) {
+        String customPrefix = "__torch__.torch.classes.";
+        if (qualifiedName.startsWith(customPrefix)) {
+            String rest = qualifiedName.substring(customPrefix.length());
+            int dot = rest.indexOf('.');
+            if (dot > 0 && BUILTIN_NAMESPACES.contains(rest.substring(0, dot))) return null;
+            return new Finding(qualifiedName, Use.INSTANTIATED, Severity.UNKNOWN, entry, -1, chain,
+                    "custom class from a native library, in the mobile object types");
+        }
+        if (Allowlist.torchScriptClass(qualifiedName)) return null;
+        return new Finding(qualifiedName, Use.INSTANTIATED, Severity.UNKNOWN, entry, -1, chain,
+                "class outside TorchScript's __torch__ namespace, in the mobile object types");
+    }
+
     /** Findings for the operators a TorchScript source file calls, with its method named (offsets are character positions). */
     static List<Finding> scanSource(String source, String entry, List<String> chain) {
         List<Finding> out = new ArrayList<>();

@@ -33,16 +33,34 @@ public final class ScriptClasses {
 
     private final ZipArchive zip;
     private final String codePrefix;
+    /** Sources by Python module name, for files that keep them outside a zip (a flatbuffer .ptl); else null. */
+    private final Map<String, String> sources;
     private final Map<String, Map<String, ClassInfo>> byFile = new HashMap<>();
 
     public ScriptClasses(ZipArchive zip, String codePrefix) {
         this.zip = zip;
         this.codePrefix = codePrefix;
+        this.sources = null;
+    }
+
+    private ScriptClasses(Map<String, String> sources) {
+        this.zip = null;
+        this.codePrefix = null;
+        this.sources = sources;
+    }
+
+    /** Classes declared in sources given by Python module name ({@code __torch__.torch.nn.modules.linear}). */
+    public static ScriptClasses ofSources(Map<String, String> byModule) {
+        return new ScriptClasses(Map.copyOf(byModule));
     }
 
     /** The class behind a {@code __torch__.*} global, or null when its source is not in the archive. */
     public ClassInfo lookup(PyGlobal type) {
         if (!type.module().startsWith("__torch__")) return null;
+        if (sources != null) {
+            String source = sources.get(type.module());
+            return source == null ? null : byFile.computeIfAbsent(type.module(), k -> parseSource(source)).get(type.name());
+        }
         String file = codePrefix + type.module().replace('.', '/') + ".py";
         Map<String, ClassInfo> classes = byFile.computeIfAbsent(file, this::parse);
         return classes.get(type.name());
@@ -60,6 +78,11 @@ public final class ScriptClasses {
         } catch (TorchFileException | RuntimeException e) {
             return Map.of(); // the source only refines tensor names; unreadable source falls back to all attributes
         }
+        return parseSource(source);
+    }
+
+    private static Map<String, ClassInfo> parseSource(String source) {
+        if (source.length() > MAX_SOURCE) return Map.of();
         Map<String, ClassInfo> out = new HashMap<>();
         Matcher m = CLASS.matcher(source);
         List<int[]> spans = new ArrayList<>();

@@ -45,10 +45,9 @@ class ContainerFormatsTest {
         assertEquals("legacy_tar", detect(head, 10240, 0));
     }
 
-    @Test void flatbufferMobileIsAClearError() {
+    @Test void flatbufferMobileIsRecognised() throws Exception {
         byte[] head = Arrays.copyOf(hex("1c000000" + HexFormat.of().formatHex("PTMF".getBytes(StandardCharsets.US_ASCII))), 32);
-        TorchFileException e = assertThrows(TorchFileException.class, () -> ContainerFormats.detect(new HeadTail("m.ptl", head, 4096, 0)));
-        assertTrue(e.getMessage().contains("flatbuffer mobile format is not supported"), e.getMessage());
+        assertEquals("flatbuffer_mobile", ContainerFormats.detect(new HeadTail("m.ptl", head, 4096, 0)).name());
     }
 
     @Test void garbageQuotesTheBytes() {

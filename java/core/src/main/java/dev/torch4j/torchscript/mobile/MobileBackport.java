@@ -35,6 +35,8 @@ public final class MobileBackport {
     public static final int OLDEST = 4;
     /** The newest zip bytecode version; 9 is the flatbuffer format. */
     public static final int NEWEST_ZIP = 8;
+    /** The bytecode version of every flatbuffer mobile file. */
+    public static final int FLATBUFFER = 9;
 
     /** What a backport did: the file's version and the one written. */
     public record Result(int from, int to) {}
@@ -58,7 +60,7 @@ public final class MobileBackport {
 
     /** The bytecode version of {@code in}, read without changing anything. */
     public static int version(Path in) throws IOException {
-        refuseFlatbuffer(in);
+        if (isFlatbuffer(in)) return FLATBUFFER;
         try (MappedFile bytes = MappedFile.open(in)) {
             ZipArchive zip = ZipArchive.open(in, bytes, MAX_ENTRY_BYTES);
             MobileBackport b = new MobileBackport(in, zip, prefixOf(in.toString(), zip));
@@ -80,7 +82,7 @@ public final class MobileBackport {
 
     /** As {@link #backport(Path, Path, int, boolean)}, writing the archive to {@code out} (an empty file's channel). */
     public static Result backport(Path in, FileChannel out, int target) throws IOException {
-        refuseFlatbuffer(in);
+        if (isFlatbuffer(in)) return fromFlatbuffer(in, out, target);
         try (MappedFile bytes = MappedFile.open(in)) {
             ZipArchive zip = ZipArchive.open(in, bytes, MAX_ENTRY_BYTES);
             return new MobileBackport(in, zip, prefixOf(in.toString(), zip)).run(out, target);
@@ -235,21 +237,61 @@ public final class MobileBackport {
         return found;
     }
 
-    /** Flatbuffer mobile files (bytecode v9, identifier "PTMF" at offset 4) are not zip archives. */
-    private static void refuseFlatbuffer(Path in) throws IOException {
+    /**
+     * A flatbuffer file (bytecode v9) is first written as the zip archive of version 8 that PyTorch's
+     * backport writes; lower targets are then the usual steps on that archive, kept in a temporary file.
+     */
+    private static Result fromFlatbuffer(Path in, FileChannel out, int target) throws IOException {
+        if (target < OLDEST) {
+            throw new IllegalArgumentException("bytecode version " + target + " is older than any PyTorch reads (the oldest is "
+                    + OLDEST + ")");
+        }
+        if (target > NEWEST_ZIP) {
+            throw new TorchFileException(ErrorKind.UNSUPPORTED, in.toString(), null, 4, "the file is bytecode version "
+                    + FLATBUFFER + " (flatbuffer); backport writes zip versions " + OLDEST + " to " + NEWEST_ZIP);
+        }
+        String name = archiveName(in);
+        try (MappedFile bytes = MappedFile.open(in)) {
+            if (target == NEWEST_ZIP) {
+                FlatbufferToZip.write(in.toString(), bytes, name, out);
+                return new Result(FLATBUFFER, target);
+            }
+            Path v8 = Files.createTempFile(in.toAbsolutePath().getParent(), ".torch4j-v8-", ".ptl");
+            try {
+                try (FileChannel c = FileChannel.open(v8, java.nio.file.StandardOpenOption.WRITE)) {
+                    FlatbufferToZip.write(in.toString(), bytes, name, c);
+                }
+                try (MappedFile zipBytes = MappedFile.open(v8)) {
+                    ZipArchive zip = ZipArchive.open(v8, zipBytes, MAX_ENTRY_BYTES);
+                    new MobileBackport(in, zip, prefixOf(in.toString(), zip)).run(out, target);
+                }
+            } finally {
+                Files.deleteIfExists(v8);
+            }
+            return new Result(FLATBUFFER, target);
+        }
+    }
+
+    /** The record folder a zip written from {@code in} gets: its file name without extension, as PyTorch names it. */
+    private static String archiveName(Path in) {
+        String n = in.getFileName() == null ? "" : in.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        if (dot > 0) n = n.substring(0, dot);
+        return n.matches("[A-Za-z0-9_.-]{1,100}") ? n : "archive";
+    }
+
+    /** Whether {@code in} is a flatbuffer mobile file ("PTMF" at offset 4); refuses what is neither that nor a zip. */
+    private static boolean isFlatbuffer(Path in) throws IOException {
         byte[] head = new byte[8];
         int n;
         try (InputStream s = Files.newInputStream(in)) {
             n = s.readNBytes(head, 0, head.length);
         }
-        if (n == 8 && head[4] == 'P' && head[5] == 'T' && head[6] == 'M' && head[7] == 'F') {
-            throw new TorchFileException(ErrorKind.UNSUPPORTED, in.toString(), null, 4, "a flatbuffer mobile file (bytecode"
-                    + " version 9), which torch4j's backport does not read: it lowers zip .ptl files, versions "
-                    + OLDEST + " to " + NEWEST_ZIP + " (save with _save_for_lite_interpreter without _use_flatbuffer)");
-        }
+        if (n == 8 && head[4] == 'P' && head[5] == 'T' && head[6] == 'M' && head[7] == 'F') return true;
         if (n < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
             throw new TorchFileException(in.toString(), null, 0,
                     "not a PyTorch Mobile file (.ptl): neither a zip archive nor a flatbuffer mobile file");
         }
+        return false;
     }
 }
