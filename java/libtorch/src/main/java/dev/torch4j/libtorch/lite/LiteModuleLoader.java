@@ -53,10 +53,14 @@ public final class LiteModuleLoader {
     public static ScriptModel loadScriptModel(Path path) throws IOException {
         if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString());
         if (holdsOnlyBytecode(path)) {
+            // A flatbuffer file keeps its TorchScript sources (when Python saved it): torch4j's own
+            // backport writes them back as the zip .ptl's code/, which libtorch then runs.
+            String remedy = isFlatbuffer(path)
+                    ? "convert it with torch4j backport " + path + " OUT.ptl --to 8 (a zip .ptl that runs here),"
+                    : "save it with _save_for_lite_interpreter without _use_flatbuffer,";
             throw new BackendUnavailableException(path + ": holds only lite-interpreter bytecode;"
-                    + " this libtorch build (JavaCPP presets) has no lite interpreter (_load_for_mobile):"
-                    + " save it with _save_for_lite_interpreter without _use_flatbuffer, or run the TorchScript"
-                    + " .pt it was exported from");
+                    + " this libtorch build (JavaCPP presets) has no lite interpreter (_load_for_mobile): "
+                    + remedy + " or run the TorchScript .pt it was exported from");
         }
         try {
             return ScriptModel.load(path);
@@ -67,6 +71,22 @@ public final class LiteModuleLoader {
         }
     }
 
+    /** The first 8 bytes of {@code file} (fewer when it is shorter). */
+    private static byte[] head(Path file) throws IOException {
+        try (InputStream s = Files.newInputStream(file)) {
+            return s.readNBytes(8);
+        }
+    }
+
+    /** A flatbuffer mobile module: file identifier {@code PTMF} at byte 4. */
+    private static boolean isFlatbuffer(byte[] head) {
+        return head.length == 8 && head[4] == 'P' && head[5] == 'T' && head[6] == 'M' && head[7] == 'F';
+    }
+
+    private static boolean isFlatbuffer(Path file) throws IOException {
+        return isFlatbuffer(head(file));
+    }
+
     /**
      * Whether {@code file} carries lite-interpreter bytecode and no TorchScript code to run it from: a
      * flatbuffer mobile module ({@code PTMF} at byte 4), or a zip with {@code bytecode.pkl} but without
@@ -74,12 +94,9 @@ public final class LiteModuleLoader {
      * then says what is wrong with them.
      */
     public static boolean holdsOnlyBytecode(Path file) throws IOException {
-        byte[] head = new byte[8];
-        int n;
-        try (InputStream s = Files.newInputStream(file)) {
-            n = s.readNBytes(head, 0, head.length);
-        }
-        if (n == 8 && head[4] == 'P' && head[5] == 'T' && head[6] == 'M' && head[7] == 'F') return true;
+        byte[] head = head(file);
+        int n = head.length;
+        if (isFlatbuffer(head)) return true;
         if (n < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) return false;
         boolean code = false;
         boolean bytecode = false;

@@ -137,8 +137,8 @@ class LiteModuleTest {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> LiteModuleLoader.load(ptl("flatbuffer.ptl")));
         assertEquals(ptl("flatbuffer.ptl") + ": holds only lite-interpreter bytecode; this libtorch build (JavaCPP presets)"
-                + " has no lite interpreter (_load_for_mobile): save it with _save_for_lite_interpreter without"
-                + " _use_flatbuffer, or run the TorchScript .pt it was exported from", e.getMessage());
+                + " has no lite interpreter (_load_for_mobile): convert it with torch4j backport " + ptl("flatbuffer.ptl")
+                + " OUT.ptl --to 8 (a zip .ptl that runs here), or run the TorchScript .pt it was exported from", e.getMessage());
     }
 
     @Test
