@@ -62,11 +62,11 @@ public final class ExecuTorchFile {
             } catch (IOException e) {
                 throw new TorchFileException(file, null, -1, "cannot read " + ptd + ": " + e.getMessage(), e);
             }
-            external = guarded(ptd.toString(), () -> FlatTensorReader.read(data, ptd.toString(), null, null));
+            external = FlatBufferErrors.guarded(ptd.toString(), () -> FlatTensorReader.read(data, ptd.toString(), null, null));
             meta.put("executorch.data_file", ptd.getFileName().toString());
         }
         ProgramReader reader = new ProgramReader(bytes, meta, external);
-        guarded(file, () -> {
+        FlatBufferErrors.guarded(file, () -> {
             reader.read();
             return null;
         });
@@ -78,7 +78,7 @@ public final class ExecuTorchFile {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", Format.PTD.id());
         Map<Object, Object> tensors = new LinkedHashMap<>();
-        guarded(file, () -> FlatTensorReader.read(bytes, file, meta, tensors));
+        FlatBufferErrors.guarded(file, () -> FlatTensorReader.read(bytes, file, meta, tensors));
         return new LoadedFile(Format.PTD, tensors, meta, null);
     }
 
@@ -95,7 +95,7 @@ public final class ExecuTorchFile {
         } else {
             Map<String, Object> meta = new LinkedHashMap<>();
             ProgramReader reader = new ProgramReader(bytes, meta, null);
-            guarded(file, () -> {
+            FlatBufferErrors.guarded(file, () -> {
                 reader.read();
                 return null;
             });
@@ -111,24 +111,6 @@ public final class ExecuTorchFile {
         }
         checked.add("no pickle, no Python code: nothing in the file is unpickled or run by the loader");
         return checked;
-    }
-
-    @FunctionalInterface
-    private interface Body<T> {
-        T run();
-    }
-
-    /** Malformed structure becomes a TorchFileException naming the file and the byte offset. */
-    private static <T> T guarded(String file, Body<T> body) throws TorchFileException {
-        try {
-            return body.run();
-        } catch (FlatBufferException e) {
-            throw new TorchFileException(file, null, e.offset(), e.getMessage());
-        } catch (ArithmeticException e) {
-            throw new TorchFileException(file, null, -1, "sizes overflow: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new TorchFileException(file, null, -1, e.getMessage());
-        }
     }
 
     /** {@code model.ptd} beside {@code model.pte}, when the name is a path and the file exists. */

@@ -28,7 +28,7 @@ public final class MobileFlatbufferFile {
     public static LoadedFile read(String file, ByteRegion bytes) throws TorchFileException {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", Format.MOBILE.id());
-        return guarded(file, () -> {
+        return FlatBufferErrors.guarded(file, () -> {
             MobileFlatbufferReader reader = new MobileFlatbufferReader(bytes);
             Object root = reader.root();
             describe(reader, meta);
@@ -59,7 +59,7 @@ public final class MobileFlatbufferFile {
 
     /** Parses the whole structure (every ivalue, tensor range and method) and returns what it holds. */
     public static Contents contents(String file, ByteRegion bytes) throws TorchFileException {
-        return guarded(file, () -> {
+        return FlatBufferErrors.guarded(file, () -> {
             MobileFlatbufferReader reader = new MobileFlatbufferReader(bytes);
             reader.root();
             List<MobileFlatbufferReader.Method> methods = reader.methods();
@@ -109,7 +109,7 @@ public final class MobileFlatbufferFile {
 
     /** The whole module, values converted as {@link #read} converts them (tensors over the file's bytes). */
     public static Module module(String file, ByteRegion bytes) throws TorchFileException {
-        return guarded(file, () -> {
+        return FlatBufferErrors.guarded(file, () -> {
             MobileFlatbufferReader reader = new MobileFlatbufferReader(bytes);
             Object state = reader.root();
             Module m = new Module(reader.bytecodeVersion(), state, reader.functions(), reader.jitSources(),
@@ -119,23 +119,5 @@ public final class MobileFlatbufferFile {
             }
             return m;
         });
-    }
-
-    @FunctionalInterface
-    private interface Body<T> {
-        T run();
-    }
-
-    /** Malformed structure becomes a TorchFileException naming the file, the field and the byte offset. */
-    private static <T> T guarded(String file, Body<T> body) throws TorchFileException {
-        try {
-            return body.run();
-        } catch (FlatBufferException e) {
-            throw new TorchFileException(file, null, e.offset(), e.getMessage());
-        } catch (ArithmeticException e) {
-            throw new TorchFileException(file, null, -1, "sizes overflow: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new TorchFileException(file, null, -1, e.getMessage());
-        }
     }
 }
