@@ -44,25 +44,13 @@ final class BufferedSink implements Appendable, Flushable {
         return this;
     }
 
+    private final byte[] digits = new byte[Decimal.MAX_BYTES];
+
     /** Decimal digits of {@code v}, no String in between. */
     void appendLong(long v) throws IOException {
-        if (buf.length - n < 20) drain();
-        if (v == Long.MIN_VALUE) {
-            append(Long.toString(v));
-            return;
-        }
-        if (v < 0) {
-            buf[n++] = '-';
-            v = -v;
-        }
-        int digits = 1;
-        for (long x = v / 10; x != 0; x /= 10) digits++;
-        int end = n + digits;
-        for (int p = end - 1; p >= n; p--) {
-            buf[p] = (char) ('0' + (int) (v % 10));
-            v /= 10;
-        }
-        n = end;
+        if (buf.length - n < Decimal.MAX_BYTES) drain();
+        int end = Decimal.write(v, digits, 0);
+        for (int i = 0; i < end; i++) buf[n++] = (char) digits[i];
     }
 
     @Override public void flush() throws IOException {

@@ -71,23 +71,8 @@ final class Utf8Sink implements Appendable, Flushable {
 
     /** Decimal digits of {@code v}, no String in between. */
     void appendLong(long v) throws IOException {
-        if (buf.length - n < 20) drain();
-        if (v == Long.MIN_VALUE) {
-            append(Long.toString(v));
-            return;
-        }
-        if (v < 0) {
-            buf[n++] = '-';
-            v = -v;
-        }
-        int digits = 1;
-        for (long x = v / 10; x != 0; x /= 10) digits++;
-        int end = n + digits;
-        for (int p = end - 1; p >= n; p--) {
-            buf[p] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
-        }
-        n = end;
+        if (buf.length - n < Decimal.MAX_BYTES) drain();
+        n = Decimal.write(v, buf, n);
     }
 
     @Override public void flush() throws IOException {

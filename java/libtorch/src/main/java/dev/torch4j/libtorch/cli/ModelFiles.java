@@ -4,21 +4,17 @@ import dev.torch4j.TorchFileException;
 import dev.torch4j.cli.api.CommandFailedException;
 import dev.torch4j.libtorch.LibtorchException;
 import dev.torch4j.libtorch.ScriptModel;
+import dev.torch4j.libtorch.archive.ModelArchive;
 import dev.torch4j.libtorch.lite.LiteModuleLoader;
 import dev.torch4j.tensor.Tensor;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * What the libtorch commands check in Java before libtorch sees a model, and how libtorch's failures
@@ -33,33 +29,15 @@ final class ModelFiles {
     enum Kind { TORCHSCRIPT, TORCH_SAVE_ZIP, TORCH_SAVE_PICKLE, NUMPY, UNKNOWN }
 
     static Kind kind(Path file) throws IOException {
-        byte[] head = new byte[6];
-        int n;
-        try (InputStream s = Files.newInputStream(file)) {
-            n = s.readNBytes(head, 0, head.length);
-        }
+        ModelArchive archive = ModelArchive.read(file);
+        byte[] head = archive.head();
+        int n = head.length;
         if (n >= 6 && (head[0] & 0xff) == 0x93 && head[1] == 'N' && head[2] == 'U' && head[3] == 'M' && head[4] == 'P' && head[5] == 'Y') {
             return Kind.NUMPY;
         }
         if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) return Kind.TORCH_SAVE_PICKLE;
-        if (n < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) return Kind.UNKNOWN;
-        boolean code = false;
-        boolean data = false;
-        boolean constants = false;
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            for (java.util.Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-                String name = en.nextElement().getName();
-                // Entries live under one root folder named after the archive.
-                String inRoot = name.indexOf('/') >= 0 ? name.substring(name.indexOf('/') + 1) : name;
-                code |= inRoot.startsWith("code/");
-                data |= inRoot.equals("data.pkl");
-                constants |= inRoot.equals("constants.pkl");
-            }
-        } catch (ZipException e) {
-            return Kind.UNKNOWN; // libtorch's own reading says what is wrong
-        }
-        if (data && !code && !constants) return Kind.TORCH_SAVE_ZIP;
-        return Kind.TORCHSCRIPT;
+        if (!archive.zip()) return Kind.UNKNOWN; // libtorch's own reading says what is wrong
+        return archive.torchSaveZip() ? Kind.TORCH_SAVE_ZIP : Kind.TORCHSCRIPT;
     }
 
     /** Refuses, naming the file, what is not a TorchScript archive: before libtorch says it its own way. */

@@ -2,19 +2,15 @@ package dev.torch4j.libtorch.lite;
 
 import dev.torch4j.TorchFileException;
 import dev.torch4j.libtorch.ScriptModel;
+import dev.torch4j.libtorch.archive.ModelArchive;
 import dev.torch4j.spi.BackendUnavailableException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Enumeration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * Loads a mobile {@code .ptl} file the way PyTorch Android's {@code LiteModuleLoader.load(path)} does,
@@ -52,10 +48,11 @@ public final class LiteModuleLoader {
      */
     public static ScriptModel loadScriptModel(Path path) throws IOException {
         if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString());
-        if (holdsOnlyBytecode(path)) {
+        ModelArchive archive = ModelArchive.read(path);
+        if (archive.onlyBytecode()) {
             // A flatbuffer file keeps its TorchScript sources (when Python saved it): torch4j's own
             // backport writes them back as the zip .ptl's code/, which libtorch then runs.
-            String remedy = isFlatbuffer(path)
+            String remedy = archive.flatbuffer()
                     ? "convert it with torch4j backport " + path + " OUT.ptl --to 8 (a zip .ptl that runs here),"
                     : "save it with _save_for_lite_interpreter without _use_flatbuffer,";
             throw new BackendUnavailableException(path + ": holds only lite-interpreter bytecode;"
@@ -71,22 +68,6 @@ public final class LiteModuleLoader {
         }
     }
 
-    /** The first 8 bytes of {@code file} (fewer when it is shorter). */
-    private static byte[] head(Path file) throws IOException {
-        try (InputStream s = Files.newInputStream(file)) {
-            return s.readNBytes(8);
-        }
-    }
-
-    /** A flatbuffer mobile module: file identifier {@code PTMF} at byte 4. */
-    private static boolean isFlatbuffer(byte[] head) {
-        return head.length == 8 && head[4] == 'P' && head[5] == 'T' && head[6] == 'M' && head[7] == 'F';
-    }
-
-    private static boolean isFlatbuffer(Path file) throws IOException {
-        return isFlatbuffer(head(file));
-    }
-
     /**
      * Whether {@code file} carries lite-interpreter bytecode and no TorchScript code to run it from: a
      * flatbuffer mobile module ({@code PTMF} at byte 4), or a zip with {@code bytecode.pkl} but without
@@ -94,26 +75,7 @@ public final class LiteModuleLoader {
      * then says what is wrong with them.
      */
     public static boolean holdsOnlyBytecode(Path file) throws IOException {
-        byte[] head = head(file);
-        int n = head.length;
-        if (isFlatbuffer(head)) return true;
-        if (n < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) return false;
-        boolean code = false;
-        boolean bytecode = false;
-        boolean data = false;
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-                String name = en.nextElement().getName();
-                // Entries live under one root folder named after the archive.
-                String inRoot = name.indexOf('/') >= 0 ? name.substring(name.indexOf('/') + 1) : name;
-                code |= inRoot.startsWith("code/");
-                bytecode |= inRoot.equals("bytecode.pkl");
-                data |= inRoot.equals("data.pkl");
-            }
-        } catch (ZipException e) {
-            return false; // libtorch's own reading says what is wrong
-        }
-        return bytecode && (!code || !data);
+        return ModelArchive.read(file).onlyBytecode();
     }
 
     private static final Pattern TORCHBIND_CLASS = Pattern.compile("__torch__\\.torch\\.classes\\.(\\w+)\\.(\\w+)");
