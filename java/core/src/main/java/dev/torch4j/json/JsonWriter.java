@@ -37,6 +37,13 @@ public final class JsonWriter implements Flushable {
         stack.push(Scope.DOCUMENT);
     }
 
+    /** A writer continuing at the nesting of {@code scopes} (a copy): for {@link #elements}. */
+    private JsonWriter(Appendable out, boolean pretty, Deque<Scope> scopes) {
+        this.out = out;
+        this.pretty = pretty;
+        this.stack.addAll(scopes);
+    }
+
     /**
      * A writer that gathers the document in its own buffer and hands it to {@code out} in blocks:
      * for large documents. Nothing reaches {@code out} before {@link #flush()} or {@link #finish()}
@@ -201,6 +208,75 @@ public final class JsonWriter implements Flushable {
             return endArray();
         }
         return value(v.toString());
+    }
+
+    /** How {@link #elements} writes one element: exactly one value, through the writer it is given. */
+    @FunctionalInterface
+    public interface ElementWriter<E> {
+        void write(JsonWriter w, E item) throws IOException;
+    }
+
+    /** Below this many elements a second thread costs more than it saves. */
+    static final int PARALLEL_MIN_ELEMENTS = 4_096;
+
+    /**
+     * Writes every item as one element of the array being written, in list order. When the output
+     * is UTF-8 bytes ({@link #buffered(java.io.OutputStream, boolean)}), the list is long and a
+     * second processor exists, the second half is rendered on another thread into its own buffer
+     * while this thread renders the first, and the bytes are appended in order: the document is
+     * byte for byte the one a single thread writes. Rendering 20,000 tensor rows is a sixth of a cold
+     * {@code inspect --json}, and in a short command the second core is otherwise nearly idle.
+     * {@code element} must not share mutable state between calls.
+     */
+    public <E> JsonWriter elements(java.util.List<E> items, ElementWriter<E> element) throws IOException {
+        Scope top = stack.peek();
+        if (top != Scope.EMPTY_ARRAY && top != Scope.ARRAY) throw new IllegalStateException("elements outside an array");
+        int n = items.size();
+        if (!(out instanceof Utf8Sink sink) || n < PARALLEL_MIN_ELEMENTS || Runtime.getRuntime().availableProcessors() < 2) {
+            for (E item : items) element.write(this, item);
+            return this;
+        }
+        int half = n / 2;
+        java.io.ByteArrayOutputStream rest = new java.io.ByteArrayOutputStream(1 << 20);
+        // The second half's writer stands where this one will after the first half: inside the same
+        // array, at the same depth, after an element (so it starts with a comma).
+        JsonWriter second = new JsonWriter(new Utf8Sink(rest), pretty, stack);
+        second.nonFinite = nonFinite;
+        second.replaceTop(Scope.ARRAY);
+        Throwable[] failure = new Throwable[1];
+        Thread helper = new Thread(() -> {
+            try {
+                for (int i = half; i < n; i++) element.write(second, items.get(i));
+                second.flush();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "torch4j-json");
+        helper.setDaemon(true);
+        helper.start();
+        try {
+            for (int i = 0; i < half; i++) element.write(this, items.get(i));
+        } finally {
+            joinQuietly(helper);
+        }
+        if (failure[0] instanceof IOException e) throw e;
+        if (failure[0] instanceof RuntimeException e) throw e;
+        if (failure[0] instanceof Error e) throw e;
+        if (second.stack.size() != stack.size() || second.stack.peek() != Scope.ARRAY) {
+            throw new IllegalStateException("an element writer left an unbalanced value");
+        }
+        sink.appendStream(rest);
+        return this;
+    }
+
+    /** Waits for the helper; an interrupt is kept for the caller (the helper ends on its own). */
+    private static void joinQuietly(Thread helper) throws java.io.InterruptedIOException {
+        try {
+            helper.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing JSON");
+        }
     }
 
     /** Arrays of integers or booleans (shapes, strides) stay on one line even when pretty. */

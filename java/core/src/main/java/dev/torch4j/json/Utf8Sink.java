@@ -75,6 +75,18 @@ final class Utf8Sink implements Appendable, Flushable {
         n = Decimal.write(v, buf, n);
     }
 
+    /** Everything gathered in {@code bytes}, after what this sink holds: for {@link JsonWriter#elements}. */
+    void appendStream(java.io.ByteArrayOutputStream bytes) throws IOException {
+        if (bytes.size() <= buf.length - n) {
+            byte[] b = bytes.toByteArray();
+            System.arraycopy(b, 0, buf, n, b.length);
+            n += b.length;
+            return;
+        }
+        drain();
+        bytes.writeTo(out);
+    }
+
     @Override public void flush() throws IOException {
         drain();
         out.flush();

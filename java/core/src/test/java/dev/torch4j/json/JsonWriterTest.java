@@ -95,4 +95,62 @@ class JsonWriterTest {
         w.finish();
         assertThrows(IllegalStateException.class, () -> new JsonWriter(new StringBuilder(), false).finish());
     }
+
+    /** A document of many rows, written with {@code elements} when parallel, else with a plain loop. */
+    private static byte[] rows(int n, boolean parallel, boolean pretty) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        JsonWriter w = JsonWriter.buffered(out, pretty);
+        List<Integer> items = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) items.add(i);
+        JsonWriter.ElementWriter<Integer> row = (x, i) -> {
+            x.beginObject().name("path").value("layer" + i + (i % 7 == 0 ? ".\u00e9\u2028\"q" : ".weight"))
+                    .name("shape").value(new long[] {i, 3}).name("nested").beginArray().value(i % 3 == 0).endArray()
+                    .endObject();
+        };
+        w.beginObject().name("before").value(1).name("tensors").beginArray();
+        if (parallel) {
+            w.elements(items, row);
+        } else {
+            for (Integer i : items) row.write(w, i);
+        }
+        w.endArray().name("after").value("x").endObject().finish();
+        return out.toByteArray();
+    }
+
+    @Test void elementsOnTwoThreadsWriteTheSameBytesAsOneLoop() throws Exception {
+        // Around the threshold (one thread below it), odd and even counts, empty, compact and pretty.
+        for (int n : new int[] {0, 1, JsonWriter.PARALLEL_MIN_ELEMENTS - 1, JsonWriter.PARALLEL_MIN_ELEMENTS,
+                JsonWriter.PARALLEL_MIN_ELEMENTS + 1, 20_001}) {
+            for (boolean pretty : new boolean[] {false, true}) {
+                byte[] one = rows(n, false, pretty);
+                byte[] two = rows(n, true, pretty);
+                assertArrayEquals(one, two, n + " rows, pretty " + pretty);
+                Object parsed = Json.parse(new String(two, java.nio.charset.StandardCharsets.UTF_8));
+                List<?> tensors = (List<?>) ((Map<?, ?>) parsed).get("tensors");
+                assertEquals(n, tensors.size());
+                if (n > 7) assertEquals("layer7.\u00e9\u2028\"q", ((Map<?, ?>) tensors.get(7)).get("path"));
+            }
+        }
+    }
+
+    @Test void elementsReportsAFailureOfEitherHalf() throws Exception {
+        List<Integer> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000; i++) items.add(i);
+        for (int bad : new int[] {10, 9_000}) {
+            JsonWriter w = JsonWriter.buffered(new java.io.ByteArrayOutputStream(), true);
+            w.beginArray();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.elements(items, (x, i) -> {
+                if (i == bad) throw new IllegalArgumentException("row " + i);
+                x.value(i);
+            }));
+            assertEquals("row " + bad, e.getMessage());
+        }
+        JsonWriter w = JsonWriter.buffered(new java.io.ByteArrayOutputStream(), true);
+        w.beginArray();
+        assertThrows(IllegalStateException.class, () -> w.elements(items, (x, i) -> x.beginObject()),
+                "an element left open is misuse, as it would be on one thread");
+        JsonWriter o = JsonWriter.buffered(new java.io.ByteArrayOutputStream(), true);
+        o.beginObject();
+        assertThrows(IllegalStateException.class, () -> o.elements(items, JsonWriter::value));
+    }
 }
