@@ -21,17 +21,23 @@ final class PickleInput implements Refusal<TorchFileException> {
     /** Java arrays cannot be larger than this. */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
-    /** Bytes read through one zero-copy window before sliding it; a pickle is mostly much smaller. */
-    private static final int WINDOW = 64 << 20;
-    /** Below this a window is not worth trying again (near a mapping-chunk boundary). */
-    private static final int MIN_WINDOW = 4 << 10;
+    /**
+     * Bytes copied into the heap window at a time. A pickle is read a byte or two at a time, and an
+     * array read is one instruction where a mapped buffer's get is a chain of calls (bounds, scope,
+     * Unsafe) that the interpreter runs in full for a cold command's first ~100,000 opcodes (a
+     * 20,000-tensor state_dict's pickle is 2 MB, 600,000 opcodes). Small, because the window is
+     * copied again after every jump over a payload left in the file (a numpy pickle's arrays).
+     */
+    static final int WINDOW = 64 << 10;
 
     private final ByteRegion region;
     private final long end;
     private long pos;
-    // A zero-copy view of region[winStart, winEnd): the opcode loop reads single bytes, and going
-    // through ByteRegion.get per byte (view -> mapping chunk -> bounds checks) cost ~25% of an open.
-    private ByteBuffer window;
+    // A copy of region[winStart, winEnd), slid forward as the reads go: reads that fit in it never
+    // touch the region (view -> mapping chunk -> bounds checks per byte).
+    private final byte[] window;
+    /** The same array, for multi-byte little-endian reads. */
+    private final ByteBuffer windowBuffer;
     private long winStart;
     private long winEnd;
 
@@ -52,6 +58,9 @@ final class PickleInput implements Refusal<TorchFileException> {
                     "pickle start " + start + " outside input of " + end + " bytes");
         }
         this.pos = start;
+        // No larger than the input: a scan opens many small pickles.
+        this.window = new byte[(int) Math.max(8, Math.min(WINDOW, end - start))];
+        this.windowBuffer = ByteBuffer.wrap(window).order(ByteOrder.LITTLE_ENDIAN);
         slideWindow(start);
     }
 
@@ -65,30 +74,24 @@ final class PickleInput implements Refusal<TorchFileException> {
         return refuse(ErrorKind.TRUNCATED, reason);
     }
 
-    /** Maps a window starting at {@code p}; shrinks it when the bytes cross a mapping chunk, else goes without. */
+    /** Copies the window from {@code p} on (as much as the input has, up to {@link #WINDOW}). */
     private void slideWindow(long p) {
-        window = null;
-        winStart = winEnd = p;
-        for (long len = Math.min(end - p, WINDOW); len >= Math.min(MIN_WINDOW, end - p) && len > 0; len /= 2) {
-            ByteBuffer b = region.trySlice(p, (int) len);
-            if (b != null) {
-                window = b.order(ByteOrder.LITTLE_ENDIAN);
-                winEnd = p + len;
-                return;
-            }
-        }
+        int len = (int) Math.min(end - p, window.length);
+        if (len > 0) region.copyTo(p, window, 0, len);
+        winStart = p;
+        winEnd = p + Math.max(len, 0);
     }
 
     /** True when [p, p+n) is in the window, sliding it there first if possible. */
     private boolean windowed(long p, int n) {
         if (p >= winStart && p + n <= winEnd) return true;
-        if (n > WINDOW / 2) return false;
+        if (n > window.length / 2) return false;
         slideWindow(p);
         return p + n <= winEnd;
     }
 
     private byte at(long p) {
-        return windowed(p, 1) ? window.get((int) (p - winStart)) : region.get(p);
+        return windowed(p, 1) ? window[(int) (p - winStart)] : region.get(p);
     }
 
     long position() { return pos; }
@@ -109,7 +112,7 @@ final class PickleInput implements Refusal<TorchFileException> {
             throw truncated("unexpected end of input");
         }
         pos = p + 1;
-        int b = p >= winStart && p < winEnd ? window.get((int) (p - winStart)) & 0xff : at(p) & 0xff;
+        int b = p >= winStart && p < winEnd ? window[(int) (p - winStart)] & 0xff : at(p) & 0xff;
         op = b;
         return b;
     }
@@ -117,7 +120,7 @@ final class PickleInput implements Refusal<TorchFileException> {
     int readByte() throws TorchFileException {
         if (pos >= end) throw truncated("unexpected end of input");
         long p = pos++;
-        if (p >= winStart && p < winEnd) return window.get((int) (p - winStart)) & 0xff;
+        if (p >= winStart && p < winEnd) return window[(int) (p - winStart)] & 0xff;
         return at(p) & 0xff;
     }
 
@@ -128,11 +131,11 @@ final class PickleInput implements Refusal<TorchFileException> {
         if (windowed(pos, n)) {
             int i = (int) (pos - winStart);
             v = switch (n) {
-                case 8 -> window.getLong(i);
-                case 4 -> window.getInt(i) & 0xffffffffL;
+                case 8 -> windowBuffer.getLong(i);
+                case 4 -> windowBuffer.getInt(i) & 0xffffffffL;
                 default -> {
                     long x = 0;
-                    for (int k = 0; k < n; k++) x |= (long) (window.get(i + k) & 0xff) << (8 * k);
+                    for (int k = 0; k < n; k++) x |= (long) (window[i + k] & 0xff) << (8 * k);
                     yield x;
                 }
             };
@@ -168,7 +171,7 @@ final class PickleInput implements Refusal<TorchFileException> {
         int n = checkLength(declared);
         byte[] out = new byte[n];
         if (windowed(pos, n)) {
-            window.get((int) (pos - winStart), out, 0, n);
+            System.arraycopy(window, (int) (pos - winStart), out, 0, n);
         } else {
             region.copyTo(pos, out, 0, n);
         }
@@ -190,7 +193,7 @@ final class PickleInput implements Refusal<TorchFileException> {
         if (n > scratch.length) scratch = new byte[Math.max(n, 2 * scratch.length)];
         byte[] b = scratch;
         if (windowed(pos, n)) {
-            window.get((int) (pos - winStart), b, 0, n);
+            System.arraycopy(window, (int) (pos - winStart), b, 0, n);
         } else {
             region.copyTo(pos, b, 0, n);
         }
