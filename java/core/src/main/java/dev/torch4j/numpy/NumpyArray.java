@@ -17,7 +17,7 @@ import java.util.List;
  * replaced by a {@link Tensor}; others (object arrays, strings, records) stay as this placeholder,
  * with their shape, dtype and data (a list for object arrays, bytes otherwise).
  */
-public final class NumpyArray implements PyReplacing {
+public final class NumpyArray extends PyReplacing {
     private final Object subtype;
     private long[] shape = new long[0];
     private NumpyDType dtype;

@@ -14,7 +14,7 @@ import java.util.Map;
  * state: the legacy Variable state {@code (data, creator, backward_hooks, requires_grad, volatile)}
  * that {@code Tensor.__setstate__} still accepts, or {@code (data, requires_grad, volatile, hooks)}.
  */
-public final class ParameterState implements PyReplacing {
+public final class ParameterState extends PyReplacing {
     private Tensor tensor;
 
     ParameterState(Tensor data, boolean requiresGrad) {
