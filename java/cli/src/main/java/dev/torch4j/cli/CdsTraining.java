@@ -64,6 +64,11 @@ public final class CdsTraining {
                     step(0, "--help"),
                     step(0, "--version"));
             PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+            // The two-thread path of a long JSON array (inspect --json of thousands of tensors), which the
+            // small sample never takes: its classes would otherwise be read from the jar on first use.
+            dev.torch4j.json.JsonWriter many = dev.torch4j.json.JsonWriter.buffered(OutputStream.nullOutputStream(), true);
+            many.beginArray().elements(java.util.Collections.nCopies(8192, "x"), dev.torch4j.json.JsonWriter::value)
+                    .endArray().finish();
             for (Step step : steps) {
                 int code = Main.run(step.args(), nowhere, nowhere);
                 if (code != step.exit()) {

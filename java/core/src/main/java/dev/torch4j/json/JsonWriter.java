@@ -41,7 +41,7 @@ public final class JsonWriter implements Flushable {
     private JsonWriter(Appendable out, boolean pretty, Deque<Scope> scopes) {
         this.out = out;
         this.pretty = pretty;
-        this.stack.addAll(scopes);
+        for (Scope s : scopes) stack.addLast(s); // not addAll: it links a lambda, ~1 ms in a cold command
     }
 
     /**
@@ -243,30 +243,57 @@ public final class JsonWriter implements Flushable {
         JsonWriter second = new JsonWriter(new Utf8Sink(rest), pretty, stack);
         second.nonFinite = nonFinite;
         second.replaceTop(Scope.ARRAY);
-        Throwable[] failure = new Throwable[1];
-        Thread helper = new Thread(() -> {
-            try {
-                for (int i = half; i < n; i++) element.write(second, items.get(i));
-                second.flush();
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
-        }, "torch4j-json");
+        // The first element before the helper starts: its call sites (lambdas, method references) are
+        // linked once, here, rather than by both threads at once, where the loser spins a class of its own.
+        element.write(this, items.get(0));
+        SecondHalf<E> secondHalf = new SecondHalf<>(items, half, n, element, second);
+        Thread helper = new Thread(secondHalf, "torch4j-json");
         helper.setDaemon(true);
         helper.start();
         try {
-            for (int i = 0; i < half; i++) element.write(this, items.get(i));
+            for (int i = 1; i < half; i++) element.write(this, items.get(i));
         } finally {
             joinQuietly(helper);
         }
-        if (failure[0] instanceof IOException e) throw e;
-        if (failure[0] instanceof RuntimeException e) throw e;
-        if (failure[0] instanceof Error e) throw e;
+        if (secondHalf.failure instanceof IOException e) throw e;
+        if (secondHalf.failure instanceof RuntimeException e) throw e;
+        if (secondHalf.failure instanceof Error e) throw e;
         if (second.stack.size() != stack.size() || second.stack.peek() != Scope.ARRAY) {
             throw new IllegalStateException("an element writer left an unbalanced value");
         }
         sink.appendStream(rest);
         return this;
+    }
+
+    /**
+     * The second half of {@link #elements}, on its own thread. A class rather than a lambda: a
+     * lambda the class-data archive did not see is spun at run time (~1-4 ms in a cold command).
+     */
+    private static final class SecondHalf<E> implements Runnable {
+        private final java.util.List<E> items;
+        private final int from;
+        private final int to;
+        private final ElementWriter<E> element;
+        private final JsonWriter writer;
+        /** What the element writer threw, read after join. */
+        Throwable failure;
+
+        SecondHalf(java.util.List<E> items, int from, int to, ElementWriter<E> element, JsonWriter writer) {
+            this.items = items;
+            this.from = from;
+            this.to = to;
+            this.element = element;
+            this.writer = writer;
+        }
+
+        @Override public void run() {
+            try {
+                for (int i = from; i < to; i++) element.write(writer, items.get(i));
+                writer.flush();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
     }
 
     /** Waits for the helper; an interrupt is kept for the caller (the helper ends on its own). */

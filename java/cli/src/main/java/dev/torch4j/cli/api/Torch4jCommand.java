@@ -45,10 +45,15 @@ public abstract class Torch4jCommand implements Callable<Integer> {
         return directErr != null ? directErr : spec.commandLine().getErr();
     }
 
-    /** A usage error (exit {@value ExitCodes#BAD_INPUT}), reported with a pointer to the command's help. */
-    protected final CommandLine.ParameterException usage(String message) {
+    /**
+     * A usage error (exit {@value ExitCodes#BAD_INPUT}), reported with a pointer to the command's help:
+     * a picocli {@code ParameterException}, declared as RuntimeException so that verifying a command's
+     * {@code throw usage(...)} does not load picocli's classes (Java 5 class files, which the class-data
+     * archive cannot hold: reading them from the jar cost a cold {@code inspect} ~2 ms).
+     */
+    protected final RuntimeException usage(String message) {
         // Run directly, the command has no model yet: building one (rare, errors only) injects spec.
         if (spec == null) new CommandLine(this);
-        return new CommandLine.ParameterException(spec.commandLine(), message);
+        return UsageError.of(spec.commandLine(), message);
     }
 }
