@@ -5,8 +5,6 @@ import dev.torch4j.TorchFileException;
 import dev.torch4j.io.ByteRegion;
 import dev.torch4j.python.PyBytes;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -36,8 +34,6 @@ final class PickleInput implements Refusal<TorchFileException> {
     // A copy of region[winStart, winEnd), slid forward as the reads go: reads that fit in it never
     // touch the region (view -> mapping chunk -> bounds checks per byte).
     private final byte[] window;
-    /** The same array, for multi-byte little-endian reads. */
-    private final ByteBuffer windowBuffer;
     private long winStart;
     private long winEnd;
 
@@ -60,7 +56,6 @@ final class PickleInput implements Refusal<TorchFileException> {
         this.pos = start;
         // No larger than the input: a scan opens many small pickles.
         this.window = new byte[(int) Math.max(8, Math.min(WINDOW, end - start))];
-        this.windowBuffer = ByteBuffer.wrap(window).order(ByteOrder.LITTLE_ENDIAN);
         slideWindow(start);
     }
 
@@ -129,16 +124,19 @@ final class PickleInput implements Refusal<TorchFileException> {
         require(n);
         long v;
         if (windowed(pos, n)) {
+            // Assembled from the array: a ByteBuffer's getInt is another call chain for C1 (the
+            // pickle reads a 4-byte memo key for nearly every value it stores).
+            byte[] w = window;
             int i = (int) (pos - winStart);
-            v = switch (n) {
-                case 8 -> windowBuffer.getLong(i);
-                case 4 -> windowBuffer.getInt(i) & 0xffffffffL;
-                default -> {
-                    long x = 0;
-                    for (int k = 0; k < n; k++) x |= (long) (window[i + k] & 0xff) << (8 * k);
-                    yield x;
-                }
-            };
+            if (n == 1) {
+                v = w[i] & 0xff;
+            } else if (n == 4) {
+                v = (w[i] & 0xffL) | (w[i + 1] & 0xffL) << 8 | (w[i + 2] & 0xffL) << 16 | (w[i + 3] & 0xffL) << 24;
+            } else {
+                long x = 0;
+                for (int k = 0; k < n; k++) x |= (long) (w[i + k] & 0xff) << (8 * k);
+                v = x;
+            }
         } else {
             v = 0;
             for (int i = 0; i < n; i++) v |= (long) (region.get(pos + i) & 0xff) << (8 * i);
