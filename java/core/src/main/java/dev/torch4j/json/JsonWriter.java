@@ -226,7 +226,9 @@ public final class JsonWriter implements Flushable {
      * while this thread renders the first, and the bytes are appended in order: the document is
      * byte for byte the one a single thread writes. Rendering 20,000 tensor rows is a sixth of a cold
      * {@code inspect --json}, and in a short command the second core is otherwise nearly idle.
-     * {@code element} must not share mutable state between calls.
+     * The second half waits in memory until the first is written (about half the document: for
+     * {@code inspect}, less than the rows it is rendered from). {@code element} must not share
+     * mutable state between calls.
      */
     public <E> JsonWriter elements(java.util.List<E> items, ElementWriter<E> element) throws IOException {
         Scope top = stack.peek();
