@@ -28,25 +28,38 @@ final class ZipDirectory {
 
     private final String file;
     private final ByteRegion bytes;
-    /** A copy of bytes [dirStart, dirEnd) (the central directory), or null. */
+    /** A copy of bytes [dirStart, dirEnd) of the central directory (all of it, or a window), or null. */
     private byte[] dir;
     private long dirStart;
     private long dirEnd;
     /**
-     * Directories up to this size are copied to the heap before their headers are read: ~10 field
-     * reads per entry, each one array access instead of a mapped buffer's call chain (bounds,
-     * scope, Unsafe) that a cold command runs in the interpreter (20,000 entries: 1.2 MB).
+     * The most of a directory copied to the heap at a time: all of it up to ~1,000,000 entries. The
+     * headers' ~10 field reads per entry are then array accesses instead of a mapped buffer's call
+     * chain (bounds, scope, Unsafe) that a cold command runs in the interpreter (20,000 entries:
+     * 1.2 MB); a larger directory is read through a window of this size, so a directory that
+     * declares gigabytes costs no more than this.
      */
-    static final int HEAP_COPY_LIMIT = 16 << 20;
+    static final int WINDOW = 64 << 20;
+    /** A central header with the longest name, extra field and comment. */
+    static final int MAX_HEADER = CENTRAL_HEADER_SIZE + 3 * 0xFFFF;
+    /** {@link #WINDOW}, or less in tests of the sliding window. */
+    private final int window;
 
-    private ZipDirectory(String file, ByteRegion bytes) {
+    private ZipDirectory(String file, ByteRegion bytes, int window) {
         this.file = file;
         this.bytes = bytes;
+        this.window = window;
     }
 
     /** The entries in central-directory order, directories included. */
     static List<ZipArchive.Entry> read(String file, ByteRegion bytes) throws TorchFileException {
-        return new ZipDirectory(file, bytes).entries();
+        return read(file, bytes, WINDOW);
+    }
+
+    /** As {@link #read(String, ByteRegion)}, copying at most {@code window} bytes (at least {@link #MAX_HEADER}) at a time. */
+    static List<ZipArchive.Entry> read(String file, ByteRegion bytes, int window) throws TorchFileException {
+        if (window < MAX_HEADER) throw new IllegalArgumentException("window smaller than a central header can be: " + window);
+        return new ZipDirectory(file, bytes, window).entries();
     }
 
     private List<ZipArchive.Entry> entries() throws TorchFileException {
@@ -78,20 +91,12 @@ final class ZipDirectory {
             throw error(eocd, "end record declares " + count + " entries, more than its " + cdSize
                     + "-byte central directory can hold");
         }
-        // Headers are read from one copy of the directory: byte-at-a-time reads through the region
-        // cost ~40 virtual calls per entry. (cdSize lies within the file: checked above; a larger
-        // directory is read through the region.)
-        if (cdSize <= HEAP_COPY_LIMIT) {
-            dir = new byte[(int) cdSize];
-            bytes.copyTo(cdOffset, dir, 0, dir.length);
-            dirStart = cdOffset;
-            dirEnd = cdOffset + cdSize;
-        }
         List<ZipArchive.Entry> out = new ArrayList<>((int) count);
         byte[] nameBuffer = new byte[256];
         long p = cdOffset;
-        long cdEnd = cdOffset + cdSize;
+        long cdEnd = cdOffset + cdSize; // within the file: checked above
         for (long i = 0; i < count; i++) {
+            cover(p, cdEnd);
             if (p > cdEnd - CENTRAL_HEADER_SIZE || i32(p) != CENTRAL_HEADER) {
                 throw error(p, "central directory header " + i + " of " + count + " missing (corrupt directory)");
             }
@@ -179,6 +184,17 @@ final class ZipDirectory {
 
     private TorchFileException error(ErrorKind kind, long offset, String reason) {
         return new TorchFileException(kind, file, null, offset, reason);
+    }
+
+    /** Copies the directory from {@code p} on into {@link #dir} unless a whole header from {@code p} is already there. */
+    private void cover(long p, long cdEnd) {
+        if (dir != null && p >= dirStart && Math.min(p + MAX_HEADER, cdEnd) <= dirEnd) return;
+        int len = (int) Math.min(cdEnd - p, window);
+        if (len <= 0) return;
+        if (dir == null || dir.length < len) dir = new byte[len];
+        bytes.copyTo(p, dir, 0, len);
+        dirStart = p;
+        dirEnd = p + len;
     }
 
     private int u16(long at) {
