@@ -124,19 +124,9 @@ final class PickleInput implements Refusal<TorchFileException> {
         require(n);
         long v;
         if (windowed(pos, n)) {
-            // Assembled from the array: a ByteBuffer's getInt is another call chain for C1 (the
-            // pickle reads a 4-byte memo key for nearly every value it stores).
-            byte[] w = window;
             int i = (int) (pos - winStart);
-            if (n == 1) {
-                v = w[i] & 0xff;
-            } else if (n == 4) {
-                v = (w[i] & 0xffL) | (w[i + 1] & 0xffL) << 8 | (w[i + 2] & 0xffL) << 16 | (w[i + 3] & 0xffL) << 24;
-            } else {
-                long x = 0;
-                for (int k = 0; k < n; k++) x |= (long) (w[i + k] & 0xff) << (8 * k);
-                v = x;
-            }
+            v = 0;
+            for (int k = 0; k < n; k++) v |= (long) (window[i + k] & 0xff) << (8 * k);
         } else {
             v = 0;
             for (int i = 0; i < n; i++) v |= (long) (region.get(pos + i) & 0xff) << (8 * i);

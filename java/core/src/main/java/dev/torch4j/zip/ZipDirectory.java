@@ -114,8 +114,8 @@ final class ZipDirectory {
             }
             // One scratch buffer for every name: a 20,000-entry directory allocates only the Strings.
             if (nameLength > nameBuffer.length) nameBuffer = new byte[nameLength];
-            if (dir != null) System.arraycopy(dir, (int) (p + CENTRAL_HEADER_SIZE - dirStart), nameBuffer, 0, nameLength);
-            else bytes.copyTo(p + CENTRAL_HEADER_SIZE, nameBuffer, 0, nameLength);
+            // The header lies within the directory (checked above), so cover(p) copied all of it.
+            System.arraycopy(dir, (int) (p + CENTRAL_HEADER_SIZE - dirStart), nameBuffer, 0, nameLength);
             String name = new String(nameBuffer, 0, nameLength, StandardCharsets.UTF_8);
             if (uncompressed == 0xFFFFFFFFL || compressed == 0xFFFFFFFFL || localHeader == 0xFFFFFFFFL) {
                 // ZIP64: the 32-bit fields that are all ones are in the extra field, in this order.

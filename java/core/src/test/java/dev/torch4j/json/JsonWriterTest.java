@@ -133,6 +133,29 @@ class JsonWriterTest {
         }
     }
 
+    /** Python's json module (the reference) reads the two-thread document as the rows that were written. */
+    @Test void pythonReadsTheTwoThreadDocument(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        dev.torch4j.testing.ReferencePython.require("json", "hashlib");
+        int n = 20_001;
+        java.nio.file.Path file = tmp.resolve("rows.json");
+        java.nio.file.Files.write(file, rows(n, true, true));
+        StringBuilder paths = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            if (i > 0) paths.append('\n');
+            paths.append("layer").append(i).append(i % 7 == 0 ? ".\u00e9\u2028\"q" : ".weight");
+        }
+        String expected = n + " " + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(paths.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))) + " 1 x";
+        String got = dev.torch4j.testing.ReferencePython.runSource(
+                "import json, hashlib, sys\n"
+                        + "d = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+                        + "t = d['tensors']\n"
+                        + "assert all(r['shape'] == [i, 3] and r['nested'] == [i % 3 == 0] for i, r in enumerate(t))\n"
+                        + "h = hashlib.sha256('\\n'.join(r['path'] for r in t).encode('utf-8')).hexdigest()\n"
+                        + "print(len(t), h, d['before'], d['after'])", file.toString()).trim();
+        assertEquals(expected, got);
+    }
+
     @Test void elementsReportsAFailureOfEitherHalf() throws Exception {
         List<Integer> items = new java.util.ArrayList<>();
         for (int i = 0; i < 10_000; i++) items.add(i);
