@@ -51,7 +51,7 @@ final class InspectJson {
         Tensor t = r.tensor();
         w.name("path").value(r.path());
         w.name("dtype").value(r.dtype());
-        w.name("shape").value(t.dim(), t::size);
+        w.name("shape").value(t.shape());
         if (r.sha256() != null) w.name("sha256").value(r.sha256());
         w.name("bytes").value(r.bytes());
         w.name("device").value(r.device());

@@ -116,15 +116,16 @@ public final class JsonWriter implements Flushable {
     }
 
     /**
-     * An array of {@code n} integers, {@code item.applyAsLong(i)} each, on one line like
-     * {@link #value(Object) long[]}: a tensor's shape without copying it out first.
+     * An array of integers on one line, as {@link #value(Object)} writes a {@code long[]}: a tensor's
+     * shape. (Not a function of the index: a bound method reference per row is a method-handle
+     * call in the client compiler that short commands run.)
      */
-    public JsonWriter value(int n, java.util.function.IntToLongFunction item) throws IOException {
+    public JsonWriter value(long[] items) throws IOException {
         beforeValue();
         out.append('[');
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < items.length; i++) {
             if (i > 0) out.append(pretty ? ", " : ",");
-            appendLong(item.applyAsLong(i));
+            appendLong(items[i]);
         }
         out.append(']');
         return this;
@@ -194,7 +195,7 @@ public final class JsonWriter implements Flushable {
             for (Object o : a) value(o);
             return endArray();
         }
-        if (v instanceof long[] a) return value(a.length, i -> a[i]);
+        if (v instanceof long[] a) return value(a);
         if (v instanceof int[] a) return inlineArray(a.length, i -> Integer.toString(a[i]));
         if (v instanceof boolean[] a) return inlineArray(a.length, i -> Boolean.toString(a[i]));
         if (v instanceof double[] a) {

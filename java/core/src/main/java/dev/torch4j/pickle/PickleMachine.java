@@ -64,6 +64,9 @@ public final class PickleMachine {
     /** Bytes and items returned by callables so far (see {@link #charge}). */
     private long minted;
     private static final long MINTED_SLACK = 64L << 20;
+    /** {@link #minted}'s limit, and {@code limits.maxObjects()}: read per call and per push, so kept in fields. */
+    private final long mintedLimit;
+    private final long maxObjects;
     /** Names of resolved callables, for error messages only. */
     private IdentityHashMap<Object, String> callableNames;
     /** Memo keys holding a {@link PyReplacing} object, updated when its BUILD replaces it. */
@@ -81,6 +84,8 @@ public final class PickleMachine {
         this.config = config;
         this.policy = policy;
         this.limits = config.limits() != null ? config.limits() : PickleLimits.DEFAULT;
+        this.maxObjects = limits.maxObjects();
+        this.mintedLimit = 2 * input.size() + MINTED_SLACK;
         this.resolver = config.resolver() != null ? config.resolver().orElse(BuiltinGlobals.INSTANCE) : BuiltinGlobals.INSTANCE;
         this.inert = new InertCallables(policy, resolver, config.allowUnsafeGlobals(),
                 c -> callableNames == null ? null : callableNames.get(c),
@@ -317,7 +322,7 @@ public final class PickleMachine {
     // ---- stack and marks ----
 
     private void push(Object v) throws TorchFileException {
-        if (++objects > limits.maxObjects()) throw in.refuse(ErrorKind.LIMIT, "more than " + limits.maxObjects() + " objects (limit)");
+        if (++objects > maxObjects) throw in.refuse(ErrorKind.LIMIT, "more than " + limits.maxObjects() + " objects (limit)");
         if (sp == stack.length) stack = Arrays.copyOf(stack, stack.length * 2);
         stack[sp++] = v;
     }
@@ -508,8 +513,7 @@ public final class PickleMachine {
                 : result instanceof java.util.Collection<?> col ? col.size()
                 : result instanceof Map<?, ?> m ? m.size() : 0;
         minted += n;
-        long limit = 2 * input.size() + MINTED_SLACK;
-        if (minted > limit) {
+        if (minted > mintedLimit) {
             throw in.refuse(ErrorKind.CORRUPT, "callables built " + minted + " bytes or items, more than twice the "
                     + input.size() + "-byte input allows (limit)");
         }

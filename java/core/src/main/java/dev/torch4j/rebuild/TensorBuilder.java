@@ -11,29 +11,6 @@ import static dev.torch4j.read.PyValues.toLongArray;
 public final class TensorBuilder {
     private TensorBuilder() {}
 
-    /** Per thread and rank, two arrays (size, stride) that the Tensor copies or shares from: no garbage per tensor. */
-    private static final int SCRATCH_RANKS = 9;
-    private static final ThreadLocal<long[][][]> SCRATCH = ThreadLocal.withInitial(() -> {
-        long[][][] byRank = new long[SCRATCH_RANKS][2][];
-        for (int r = 0; r < SCRATCH_RANKS; r++) byRank[r] = new long[][] {new long[r], new long[r]};
-        return byRank;
-    });
-
-    /**
-     * The integers of a size or stride tuple. Common ranks go into a reused array: the Tensor
-     * constructor keeps its own (shared) copy, never the array it is given.
-     */
-    private static long[] longs(Object v, String what, int which) {
-        if (v instanceof java.util.List<?> list && list.size() < SCRATCH_RANKS) {
-            long[] out = SCRATCH.get()[list.size()][which];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = list.get(i) instanceof Long l ? l : toLong(list.get(i), what + "[" + i + "]");
-            }
-            return out;
-        }
-        return toLongArray(v, what);
-    }
-
     /**
      * @param dtype the tensor dtype when the pickle names it ({@code _rebuild_tensor_v3}); otherwise
      *              the typed storage's dtype is used
@@ -48,8 +25,11 @@ public final class TensorBuilder {
             throw new IllegalArgumentException(function + " over an untyped storage without a dtype");
         }
         long offset = toLong(offsetArg, "storage_offset");
-        long[] shape = longs(sizeArg, "size", 0);
-        long[] stride = longs(strideArg, "stride", 1);
+        // Fresh arrays, not a per-thread scratch pair: ThreadLocal.get costs the client compiler (short
+        // commands) a native call per lookup, more than two small allocations; the Tensor keeps a
+        // shared copy (SharedShapes).
+        long[] shape = toLongArray(sizeArg, "size");
+        long[] stride = toLongArray(strideArg, "stride");
         if (shape.length != stride.length) {
             throw new IllegalArgumentException("tensor size " + java.util.Arrays.toString(shape) + " and stride "
                     + java.util.Arrays.toString(stride) + " differ in length");

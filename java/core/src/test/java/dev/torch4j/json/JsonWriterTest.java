@@ -29,7 +29,7 @@ class JsonWriterTest {
         StringWriter out = new StringWriter();
         JsonWriter w = JsonWriter.buffered(out, true);
         long[] shape = {50, 16};
-        w.beginObject().name("path").value("fc.weight").name("shape").value(shape.length, i -> shape[i])
+        w.beginObject().name("path").value("fc.weight").name("shape").value(shape)
                 .name("min").value(Long.MIN_VALUE).name("neg").value(-1234567890123L).name("zero").value(0L);
         assertEquals("", out.toString(), "nothing reaches the writer before the buffer fills or flushes");
         w.name("long").value("x".repeat(10_000)); // longer than the buffer: drained in blocks

@@ -8,6 +8,9 @@ import dev.torch4j.pickle.PersistentLoader;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Storage;
 
+import dev.torch4j.io.ByteRegion;
+
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +26,7 @@ import static dev.torch4j.read.PyValues.toStr;
  */
 final class ZipStorages implements PersistentLoader {
     private final ZipArchive archive;
-    private final List<String> folders;
+    private final String[] folders;
     private final ByteOrder order;
     private final Map<String, Storage> byKey;
 
@@ -33,7 +36,7 @@ final class ZipStorages implements PersistentLoader {
      */
     ZipStorages(ZipArchive archive, List<String> folders, ByteOrder order) {
         this.archive = archive;
-        this.folders = List.copyOf(folders);
+        this.folders = folders.toArray(new String[0]);
         this.order = order;
         // Sized for one storage per entry up front: growing it step by step rehashed every key
         // ~15 times in a 20,000-tensor file.
@@ -58,23 +61,39 @@ final class ZipStorages implements PersistentLoader {
         if (storage == null) {
             ZipArchive.Entry entry = null;
             for (String folder : folders) {
-                entry = archive.entry(folder + key);
+                entry = archive.entry(folder.concat(key));
                 if (entry != null) break;
             }
             if (entry == null) {
-                throw new IllegalArgumentException("storage entry " + folders.get(0) + key + " is missing from the archive");
+                throw new IllegalArgumentException("storage entry " + folders[0] + key + " is missing from the archive");
             }
             if (entry.size() < byteSize) {
                 throw new IllegalArgumentException("storage entry " + entry.name() + " holds " + entry.size() + " bytes, "
                         + byteSize + " declared");
             }
-            // The loader holds the entry and the archive only: capturing this reader would keep its
-            // key map (one node per storage) alive as long as the checkpoint.
-            ZipArchive.Entry found = entry;
-            ZipArchive zip = archive;
-            storage = new Storage(key, location, dtype, byteSize, order, () -> zip.read(found));
+            storage = new Storage(key, location, dtype, byteSize, order, new EntryLoader(archive, entry));
             byKey.put(key, storage);
         }
         return new StorageRef(storage, dtype, 0, numel);
+    }
+
+    /**
+     * A storage's bytes: its entry, read on first use. It holds the entry and the archive only:
+     * capturing this reader would keep its key map (one node per storage) alive as long as the
+     * checkpoint. A class rather than a capturing lambda, which the client compiler (short
+     * commands) creates through a method-handle call per storage.
+     */
+    private static final class EntryLoader implements Storage.Loader {
+        private final ZipArchive archive;
+        private final ZipArchive.Entry entry;
+
+        EntryLoader(ZipArchive archive, ZipArchive.Entry entry) {
+            this.archive = archive;
+            this.entry = entry;
+        }
+
+        @Override public ByteRegion load() throws IOException {
+            return archive.read(entry);
+        }
     }
 }
