@@ -130,4 +130,71 @@ class MappedFileTest {
             assertThrows(IndexOutOfBoundsException.class, () -> m.get(0));
         }
     }
+
+    @Test void readsBeforeMappingEqualTheMappedBytesAndViewsMapTheFile() throws Exception {
+        byte[] data = content(3 * MappedFile.BLOCK_SIZE + 123);
+        Path f = Files.write(tmp.resolve("lazy.bin"), data);
+        try (MappedFile m = MappedFile.open(f, 4096)) {
+            // Single bytes through blocks (backwards, across block and chunk boundaries) and copies.
+            for (int i = data.length - 1; i >= 0; i -= 7) assertEquals(data[i], m.get(i), "byte " + i);
+            byte[] dst = new byte[data.length + 3];
+            m.copyTo(0, dst, 3, data.length);
+            assertArrayEquals(data, java.util.Arrays.copyOfRange(dst, 3, dst.length));
+            assertEquals(data[9000], m.subRegion(8000, 2000).get(1000));
+            assertTrue(!m.isMapped(), "reads of a few blocks and small copies leave the file unmapped");
+            ByteBuffer view = m.slice(4096, 100);
+            assertTrue(view.isDirect() && m.isMapped(), "a zero-copy view maps the file");
+            assertEquals(data[4096], view.get(0));
+            for (int i = 0; i < data.length; i += 11) assertEquals(data[i], m.get(i));
+        }
+    }
+
+    @Test void manyScatteredByteReadsEndUpMapped() throws Exception {
+        byte[] data = content((MappedFile.MAX_BLOCK_MISSES + 8) * MappedFile.BLOCK_SIZE);
+        Path f = Files.write(tmp.resolve("scatter.bin"), data);
+        try (MappedFile m = MappedFile.open(f)) {
+            for (int b = 0; b < MappedFile.MAX_BLOCK_MISSES + 8; b++) {
+                int at = b * MappedFile.BLOCK_SIZE + (b * 37) % MappedFile.BLOCK_SIZE;
+                assertEquals(data[at], m.get(at));
+            }
+            assertTrue(m.isMapped(), "a block per read costs a system call: past the limit the file is mapped");
+        }
+    }
+
+    @Test void aFileCutShortAfterOpeningIsAnErrorNamingIt() throws Exception {
+        Path f = Files.write(tmp.resolve("shrinks.bin"), content(20_000));
+        try (MappedFile m = MappedFile.open(f)) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(100);
+            }
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                    () -> m.copyTo(10_000, new byte[64], 0, 64));
+            assertTrue(e.getMessage().contains("shrinks.bin") && e.getMessage().contains("shorter"), e.getMessage());
+            assertThrows(java.io.UncheckedIOException.class, () -> m.get(15_000));
+        }
+    }
+
+    @Test void anInterruptedReaderLeavesTheFileReadable() throws Exception {
+        byte[] data = content(50_000);
+        Path f = Files.write(tmp.resolve("interrupt.bin"), data);
+        try (MappedFile m = MappedFile.open(f)) {
+            byte[] dst = new byte[1000];
+            Thread.currentThread().interrupt();
+            try {
+                m.copyTo(1000, dst, 0, 1000); // a channel read would close the descriptor for every thread
+            } finally {
+                assertTrue(Thread.interrupted(), "the interrupt is left for its owner");
+            }
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 1000, 2000), dst);
+            m.copyTo(40_000, dst, 0, 1000);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 40_000, 41_000), dst);
+            assertEquals(data[30_000], m.slice(30_000, 10).get(0));
+        }
+    }
+
+    @Test void missingFilesAndFoldersFailAsTheChannelWould() {
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> MappedFile.open(tmp.resolve("absent.pt")));
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class, () -> MappedFile.open(tmp));
+        assertTrue(e.getMessage().contains(tmp.toString()), e.getMessage());
+    }
 }
