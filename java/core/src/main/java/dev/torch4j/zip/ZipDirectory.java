@@ -92,48 +92,53 @@ final class ZipDirectory {
                     + "-byte central directory can hold");
         }
         List<ZipArchive.Entry> out = new ArrayList<>((int) count);
-        byte[] nameBuffer = new byte[256];
         long p = cdOffset;
         long cdEnd = cdOffset + cdSize; // within the file: checked above
-        for (long i = 0; i < count; i++) {
-            cover(p, cdEnd);
-            if (p > cdEnd - CENTRAL_HEADER_SIZE || i32(p) != CENTRAL_HEADER) {
-                throw error(p, "central directory header " + i + " of " + count + " missing (corrupt directory)");
-            }
-            int flags = u16(p + 8);
-            int method = u16(p + 10);
-            long compressed = u32(p + 20);
-            long uncompressed = u32(p + 24);
-            int nameLength = u16(p + 28);
-            int extraLength = u16(p + 30);
-            int commentLength = u16(p + 32);
-            long localHeader = u32(p + 42);
-            long next = p + CENTRAL_HEADER_SIZE + nameLength + extraLength + commentLength;
-            if (next > cdEnd) {
-                throw error(p, "central directory header " + i + " runs past the end of the directory");
-            }
-            // One scratch buffer for every name: a 20,000-entry directory allocates only the Strings.
-            if (nameLength > nameBuffer.length) nameBuffer = new byte[nameLength];
-            // The header lies within the directory (checked above), so cover(p) copied all of it.
-            System.arraycopy(dir, (int) (p + CENTRAL_HEADER_SIZE - dirStart), nameBuffer, 0, nameLength);
-            String name = new String(nameBuffer, 0, nameLength, StandardCharsets.UTF_8);
-            if (uncompressed == 0xFFFFFFFFL || compressed == 0xFFFFFFFFL || localHeader == 0xFFFFFFFFL) {
-                // ZIP64: the 32-bit fields that are all ones are in the extra field, in this order.
-                long extra = p + CENTRAL_HEADER_SIZE + nameLength;
-                long[] values = {uncompressed, compressed, localHeader};
-                boolean[] wide = {uncompressed == 0xFFFFFFFFL, compressed == 0xFFFFFFFFL, localHeader == 0xFFFFFFFFL};
-                zip64(name, extra, extraLength, values, wide);
-                for (long v : values) {
-                    if (v < 0) throw error(p, "entry " + name + ": ZIP64 size or offset " + v + " is negative");
-                }
-                uncompressed = values[0];
-                compressed = values[1];
-                localHeader = values[2];
-            }
-            out.add(new ZipArchive.Entry(name, method, uncompressed, compressed, localHeader, -1, flags));
-            p = next;
-        }
+        for (long i = 0; i < count; i++) p = header(p, i, count, cdEnd, out);
         return out;
+    }
+
+    /**
+     * Reads central header {@code i} at {@code p} into {@code out} and returns where the next one
+     * starts. A method of its own, not the body of the loop in {@link #entries}: the JIT compiles
+     * it after a few hundred entries, where a loop body waits ~60,000 iterations for on-stack
+     * replacement, so a 20,000-entry directory was read by the interpreter throughout.
+     */
+    private long header(long p, long i, long count, long cdEnd, List<ZipArchive.Entry> out) throws TorchFileException {
+        cover(p, cdEnd);
+        if (p > cdEnd - CENTRAL_HEADER_SIZE || i32(p) != CENTRAL_HEADER) {
+            throw error(p, "central directory header " + i + " of " + count + " missing (corrupt directory)");
+        }
+        int flags = u16(p + 8);
+        int method = u16(p + 10);
+        long compressed = u32(p + 20);
+        long uncompressed = u32(p + 24);
+        int nameLength = u16(p + 28);
+        int extraLength = u16(p + 30);
+        int commentLength = u16(p + 32);
+        long localHeader = u32(p + 42);
+        long next = p + CENTRAL_HEADER_SIZE + nameLength + extraLength + commentLength;
+        if (next > cdEnd) {
+            throw error(p, "central directory header " + i + " runs past the end of the directory");
+        }
+        // The header lies within the directory (checked above), so cover(p) copied all of it; the
+        // name is decoded straight from the window.
+        String name = new String(dir, (int) (p + CENTRAL_HEADER_SIZE - dirStart), nameLength, StandardCharsets.UTF_8);
+        if (uncompressed == 0xFFFFFFFFL || compressed == 0xFFFFFFFFL || localHeader == 0xFFFFFFFFL) {
+            // ZIP64: the 32-bit fields that are all ones are in the extra field, in this order.
+            long extra = p + CENTRAL_HEADER_SIZE + nameLength;
+            long[] values = {uncompressed, compressed, localHeader};
+            boolean[] wide = {uncompressed == 0xFFFFFFFFL, compressed == 0xFFFFFFFFL, localHeader == 0xFFFFFFFFL};
+            zip64(name, extra, extraLength, values, wide);
+            for (long v : values) {
+                if (v < 0) throw error(p, "entry " + name + ": ZIP64 size or offset " + v + " is negative");
+            }
+            uncompressed = values[0];
+            compressed = values[1];
+            localHeader = values[2];
+        }
+        out.add(new ZipArchive.Entry(name, method, uncompressed, compressed, localHeader, -1, flags));
+        return next;
     }
 
     /**

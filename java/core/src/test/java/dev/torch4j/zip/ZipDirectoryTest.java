@@ -71,4 +71,38 @@ class ZipDirectoryTest {
         }
         assertThrows(IllegalArgumentException.class, () -> ZipDirectory.read("many.zip", region, ZipDirectory.MAX_HEADER - 1));
     }
+
+    @Test void foldersHoldingEntriesAreThoseJavaUtilZipListsNamesUnder(@TempDir Path tmp) throws Exception {
+        // Grouped and interleaved folders, nesting, upper case, a directory entry with nothing under it.
+        String[] names = {"archive/data.pkl", "archive/data/0", "archive/data/1", "archive/code/__torch__/m.py",
+            "archive/data/2", "Archive/Other/x", "top.txt", "archive/constants/0", "empty/", "a/b/c/d/e",
+            "archive/data/3", "archive/code/__torch__/n.py", "a/b/f"};
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+            for (String name : names) {
+                out.putNextEntry(new ZipEntry(name));
+                out.closeEntry();
+            }
+        }
+        Path file = Files.write(tmp.resolve("folders.zip"), bytes.toByteArray());
+        List<String> listed = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                ZipEntry e = en.nextElement();
+                if (!e.isDirectory()) listed.add(e.getName());
+            }
+        }
+        String[] asked = {"archive/", "archive/data/", "archive/code/", "archive/code/__torch__/", "archive/bytecode/",
+            "Archive/", "Archive/Other/", "archive/other/", "a/", "a/b/", "a/b/c/", "a/b/c/d/", "a/b/c/d/e/", "empty/",
+            "data/", "archive/data/0/", "rchive/", "/"};
+        HeapRegion region = new HeapRegion(bytes.toByteArray());
+        for (ZipArchive zip : new ZipArchive[] {ZipArchive.open("folders.zip", region, Long.MAX_VALUE),
+            ZipArchive.openAll("folders.zip", region, Long.MAX_VALUE)}) {
+            for (String folder : asked) {
+                boolean expected = listed.stream().anyMatch(n -> n.startsWith(folder));
+                assertEquals(expected, zip.hasEntriesUnder(folder), folder);
+            }
+            assertThrows(IllegalArgumentException.class, () -> zip.hasEntriesUnder("archive"));
+        }
+    }
 }

@@ -31,7 +31,7 @@ public final class ZipTorchReader {
         String root = ArchiveLayout.rootPrefix(zip);
         boolean mobile = zip.contains(root + "bytecode.pkl");
         boolean oldScript = zip.contains(root + "model.json") && !zip.contains(root + "data.pkl");
-        boolean script = mobile || oldScript || zip.contains(root + "constants.pkl") || hasEntryUnder(zip, root + "code/");
+        boolean script = mobile || oldScript || zip.contains(root + "constants.pkl") || zip.hasEntriesUnder(root + "code/");
         Format format = mobile ? Format.MOBILE : script ? Format.TORCHSCRIPT : Format.ZIP;
 
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -92,14 +92,7 @@ public final class ZipTorchReader {
      * such entries, and {@code constants/} otherwise.
      */
     private static List<String> bytecodeFolders(ZipArchive zip, String root, List<String> constantFolders) {
-        return hasEntryUnder(zip, root + "bytecode/") ? List.of(root + "bytecode/") : constantFolders;
-    }
-
-    private static boolean hasEntryUnder(ZipArchive zip, String prefix) {
-        for (String name : zip.nameSet()) {
-            if (name.startsWith(prefix)) return true;
-        }
-        return false;
+        return zip.hasEntriesUnder(root + "bytecode/") ? List.of(root + "bytecode/") : constantFolders;
     }
 
     /** A small text record, or null when absent. */
