@@ -4,9 +4,7 @@ import java.io.Flushable;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.Map;
 
 /**
@@ -29,19 +27,25 @@ public final class JsonWriter implements Flushable {
     private final Appendable out;
     private final boolean pretty;
     private NonFinite nonFinite = NonFinite.STRING;
-    private final Deque<Scope> stack = new ArrayDeque<>();
+    /**
+     * The open scopes, innermost last: an array and a count rather than a {@code Deque}, whose
+     * interface calls (about forty per tensor row) the client compiler of short commands does not inline.
+     */
+    private Scope[] stack = new Scope[16];
+    private int depth;
 
     public JsonWriter(Appendable out, boolean pretty) {
         this.out = out;
         this.pretty = pretty;
-        stack.push(Scope.DOCUMENT);
+        push(Scope.DOCUMENT);
     }
 
-    /** A writer continuing at the nesting of {@code scopes} (a copy): for {@link #elements}. */
-    private JsonWriter(Appendable out, boolean pretty, Deque<Scope> scopes) {
+    /** A writer continuing at the nesting of {@code other} (a copy of its scopes): for {@link #elements}. */
+    private JsonWriter(Appendable out, boolean pretty, JsonWriter other) {
         this.out = out;
         this.pretty = pretty;
-        for (Scope s : scopes) stack.addLast(s); // not addAll: it links a lambda, ~1 ms in a cold command
+        this.stack = other.stack.clone();
+        this.depth = other.depth;
     }
 
     /**
@@ -80,7 +84,7 @@ public final class JsonWriter implements Flushable {
 
     private JsonWriter open(Scope empty, char bracket) throws IOException {
         beforeValue();
-        stack.push(empty);
+        push(empty);
         out.append(bracket);
         return this;
     }
@@ -91,10 +95,10 @@ public final class JsonWriter implements Flushable {
 
     /** The next member's name; a value must follow. */
     public JsonWriter name(String name) throws IOException {
-        Scope top = stack.peek();
+        Scope top = top();
         if (top != Scope.EMPTY_OBJECT && top != Scope.OBJECT) throw new IllegalStateException("name outside an object");
         if (top == Scope.OBJECT) out.append(',');
-        newline(stack.size() - 1);
+        newline(depth - 1);
         string(name);
         if (out instanceof Utf8Sink u) u.appendAscii(": ", 0, pretty ? 2 : 1);
         else out.append(pretty ? ": " : ":");
@@ -232,7 +236,7 @@ public final class JsonWriter implements Flushable {
      * mutable state between calls.
      */
     public <E> JsonWriter elements(java.util.List<E> items, ElementWriter<E> element) throws IOException {
-        Scope top = stack.peek();
+        Scope top = top();
         if (top != Scope.EMPTY_ARRAY && top != Scope.ARRAY) throw new IllegalStateException("elements outside an array");
         int n = items.size();
         if (!(out instanceof Utf8Sink sink) || n < PARALLEL_MIN_ELEMENTS || Runtime.getRuntime().availableProcessors() < 2) {
@@ -243,7 +247,7 @@ public final class JsonWriter implements Flushable {
         java.io.ByteArrayOutputStream rest = new java.io.ByteArrayOutputStream(1 << 20);
         // The second half's writer stands where this one will after the first half: inside the same
         // array, at the same depth, after an element (so it starts with a comma).
-        JsonWriter second = new JsonWriter(new Utf8Sink(rest), pretty, stack);
+        JsonWriter second = new JsonWriter(new Utf8Sink(rest), pretty, this);
         second.nonFinite = nonFinite;
         second.replaceTop(Scope.ARRAY);
         // The first element before the helper starts: its call sites (lambdas, method references) are
@@ -261,7 +265,7 @@ public final class JsonWriter implements Flushable {
         if (secondHalf.failure instanceof IOException e) throw e;
         if (secondHalf.failure instanceof RuntimeException e) throw e;
         if (secondHalf.failure instanceof Error e) throw e;
-        if (second.stack.size() != stack.size() || second.stack.peek() != Scope.ARRAY) {
+        if (second.depth != depth || second.top() != Scope.ARRAY) {
             throw new IllegalStateException("an element writer left an unbalanced value");
         }
         sink.appendStream(rest);
@@ -327,19 +331,19 @@ public final class JsonWriter implements Flushable {
 
     /** Ends the document with a newline when pretty (for terminals and files). */
     public void finish() throws IOException {
-        if (stack.peek() != Scope.DONE) throw new IllegalStateException("document is not complete");
+        if (top() != Scope.DONE) throw new IllegalStateException("document is not complete");
         if (pretty) out.append('\n');
         flush();
     }
 
     private void beforeValue() throws IOException {
-        Scope top = stack.peek();
+        Scope top = top();
         switch (top) {
             case DOCUMENT -> replaceTop(Scope.DONE);
             case NAME_WRITTEN -> replaceTop(Scope.OBJECT);
             case EMPTY_ARRAY, ARRAY -> {
                 if (top == Scope.ARRAY) out.append(',');
-                newline(stack.size() - 1);
+                newline(depth - 1);
                 replaceTop(Scope.ARRAY);
             }
             case EMPTY_OBJECT, OBJECT -> throw new IllegalStateException("value without a name inside an object");
@@ -348,17 +352,25 @@ public final class JsonWriter implements Flushable {
     }
 
     private JsonWriter close(Scope empty, Scope nonEmpty, char bracket) throws IOException {
-        Scope top = stack.peek();
+        Scope top = top();
         if (top != empty && top != nonEmpty) throw new IllegalStateException("unbalanced '" + bracket + "'");
-        stack.pop();
-        if (top == nonEmpty) newline(stack.size() - 1);
+        stack[--depth] = null;
+        if (top == nonEmpty) newline(depth - 1);
         out.append(bracket);
         return this;
     }
 
     private void replaceTop(Scope s) {
-        stack.pop();
-        stack.push(s);
+        stack[depth - 1] = s;
+    }
+
+    private Scope top() {
+        return stack[depth - 1];
+    }
+
+    private void push(Scope s) {
+        if (depth == stack.length) stack = java.util.Arrays.copyOf(stack, depth * 2);
+        stack[depth++] = s;
     }
 
     /** A newline and 16 levels of indentation: one append of a prefix of it per line, not one per level. */
