@@ -53,15 +53,48 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
             throws TorchFileException {
         boolean hash = hashLimit >= 0;
         Map<String, Tensor> tensors = cp.tensors();
-        List<Row> rows = new ArrayList<>(tensors.size());
-        // The same view of the same storage, under another name (tied weights), is one tensor. Most
-        // storages hold one tensor: only storages met again get a set of view keys.
-        Map<Storage, Tensor> firstOnStorage = new IdentityHashMap<>(tensors.size());
-        Map<Storage, Set<String>> sharedViews = new IdentityHashMap<>();
-        long parameters = 0;
-        long bytes = 0;
+        RowCollector collector = new RowCollector(tensors.size());
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            Tensor t = e.getValue();
+            // Checked before any hashing starts, so the first over-limit tensor in file order is the one named.
+            if (hash) checkHashLimit(e.getValue(), hashLimit, fileLabel, e.getKey());
+            collector.add(e.getKey(), e.getValue());
+        }
+        List<Row> rows = collector.rows;
+        long parameters = collector.parameters;
+        long bytes = collector.bytes;
+        if (hash) {
+            rows = withHashes(rows, hashLimit, progress);
+        } else if (!rows.isEmpty()) {
+            progress.accept(rows.size()); // nothing to wait for: done at once, not counted up one call per tensor
+        }
+        ValueWalker walker = arraysAsValues ? new ValueWalker(MAX_VALUES, cp.tensors().values()) : new ValueWalker(MAX_VALUES);
+        walker.walk(cp.root());
+        return new Inspection(fileLabel, cp.format().id(), cp.metadata(), rows, walker.values(), walker.hidden(),
+                new Totals(rows.size(), parameters, bytes));
+    }
+
+    /**
+     * The rows and totals, a tensor at a time. A method per tensor rather than the body of the loop
+     * in {@link #of}: the JIT compiles it after a few hundred tensors, where a loop body waits ~60,000
+     * iterations for on-stack replacement.
+     */
+    private static final class RowCollector {
+        final List<Row> rows;
+        /**
+         * The same view of the same storage, under another name (tied weights), is one tensor. Most
+         * storages hold one tensor: only storages met again get a set of view keys.
+         */
+        private final Map<Storage, Tensor> firstOnStorage;
+        private final Map<Storage, Set<String>> sharedViews = new IdentityHashMap<>();
+        long parameters;
+        long bytes;
+
+        RowCollector(int size) {
+            rows = new ArrayList<>(size);
+            firstOnStorage = new IdentityHashMap<>(size);
+        }
+
+        void add(String path, Tensor t) {
             Storage s = t.storage();
             Tensor first = firstOnStorage.putIfAbsent(s, t);
             if (first == null) {
@@ -76,19 +109,8 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
                 }
                 if (views.add(viewKey(t))) parameters += t.numel();
             }
-            // Checked before any hashing starts, so the first over-limit tensor in file order is the one named.
-            if (hash) checkHashLimit(t, hashLimit, fileLabel, e.getKey());
-            rows.add(new Row(e.getKey(), t, null));
+            rows.add(new Row(path, t, null));
         }
-        if (hash) {
-            rows = withHashes(rows, hashLimit, progress);
-        } else {
-            for (int i = 1; i <= rows.size(); i++) progress.accept(i);
-        }
-        ValueWalker walker = arraysAsValues ? new ValueWalker(MAX_VALUES, cp.tensors().values()) : new ValueWalker(MAX_VALUES);
-        walker.walk(cp.root());
-        return new Inspection(fileLabel, cp.format().id(), cp.metadata(), rows, walker.values(), walker.hidden(),
-                new Totals(rows.size(), parameters, bytes));
     }
 
     /** A view of its storage: tensors with equal keys on one storage are the same tensor. */
