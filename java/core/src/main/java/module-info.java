@@ -25,6 +25,7 @@ module dev.torch4j {
     exports dev.torch4j.elements to dev.torch4j.nativelib, dev.torch4j.libtorch;
     exports dev.torch4j.diff to dev.torch4j.cli;
     exports dev.torch4j.stats to dev.torch4j.cli;
+    exports dev.torch4j.read to dev.torch4j.cli;
     exports dev.torch4j.torchscript.mobile to dev.torch4j.cli, dev.torch4j.libtorch;
 
     uses dev.torch4j.spi.ElementConversions;

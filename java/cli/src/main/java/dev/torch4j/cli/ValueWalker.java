@@ -3,6 +3,7 @@ package dev.torch4j.cli;
 import dev.torch4j.python.PyGlobal;
 import dev.torch4j.python.PyObject;
 import dev.torch4j.python.PyTuple;
+import dev.torch4j.read.TensorPaths;
 import dev.torch4j.tensor.Tensor;
 
 import java.math.BigInteger;
@@ -108,19 +109,31 @@ final class ValueWalker {
     private void walkContainer(String path, Object v, int depth) {
         if (v instanceof Map<?, ?> m) {
             if (m.isEmpty()) add(path, "dict", "{}");
-            for (Map.Entry<?, ?> e : m.entrySet()) walk(join(path, String.valueOf(e.getKey())), e.getValue(), depth + 1);
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!silent(e.getValue())) walk(join(path, TensorPaths.keyName(e.getKey())), e.getValue(), depth + 1);
+            }
         } else if (v instanceof List<?> l) {
             if (l.isEmpty()) add(path, v instanceof PyTuple ? "tuple" : "list", v instanceof PyTuple ? "()" : "[]");
-            for (int i = 0; i < l.size(); i++) walk(join(path, Integer.toString(i)), l.get(i), depth + 1);
+            for (int i = 0; i < l.size(); i++) {
+                if (!silent(l.get(i))) walk(join(path, Integer.toString(i)), l.get(i), depth + 1);
+            }
         } else if (v instanceof PyObject o) {
             Map<Object, Object> attrs = o.attributes();
             add(path, "object", "<" + o.type().qualifiedName() + ">");
             for (Map.Entry<Object, Object> e : attrs.entrySet()) {
                 // Private attributes (nn.Module's _parameters, _buffers, hooks) are machinery, not settings.
-                if (String.valueOf(e.getKey()).startsWith("_")) continue;
-                walk(join(path, String.valueOf(e.getKey())), e.getValue(), depth + 1);
+                if (TensorPaths.keyName(e.getKey()).startsWith("_") || silent(e.getValue())) continue;
+                walk(join(path, TensorPaths.keyName(e.getKey())), e.getValue(), depth + 1);
             }
         }
+    }
+
+    /**
+     * A tensor listed among the tensors, which {@link #walk} would pass over: skipped before its path
+     * is joined (a string per tensor, 20,000 of them for a large state dict, for nothing).
+     */
+    private boolean silent(Object v) {
+        return v instanceof Tensor t && (listed == null || listed.contains(t));
     }
 
     private void add(String path, String type, Object value) {

@@ -195,8 +195,8 @@ public final class TensorPaths {
         return path.isEmpty() ? segment : path + "." + segment;
     }
 
-    /** A dict key as Python's str() shows it. */
-    static String keyName(Object key) {
+    /** A dict key as Python's str() shows it (also the CLI's names of non-tensor values). */
+    public static String keyName(Object key) {
         if (key == null) return "None";
         if (key instanceof String s) return s;
         if (key instanceof Boolean b) return b ? "True" : "False";
