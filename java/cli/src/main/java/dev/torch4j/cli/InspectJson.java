@@ -24,7 +24,7 @@ final class InspectJson {
         w.name("file").value(in.file());
         w.name("format").value(in.format());
         w.name("tensors").beginArray();
-        w.elements(in.tensors(), InspectJson::row).endArray();
+        w.elements(in.tensors(), RowWriter.INSTANCE).endArray();
         w.name("metadata").beginObject();
         for (Map.Entry<String, Object> e : in.metadata().entrySet()) {
             w.name(e.getKey()).value(e.getValue());
@@ -43,6 +43,19 @@ final class InspectJson {
                 .endObject();
         w.endObject();
         w.finish();
+    }
+
+    /**
+     * {@link #row} as the element writer of the tensor array. A class, not a method reference: a short command's
+     * first lambda or method reference initialises java.lang.invoke (several ms of a 0.2 s inspect); see
+     * docs/building.md.
+     */
+    private static final class RowWriter implements JsonWriter.ElementWriter<Inspection.Row> {
+        static final RowWriter INSTANCE = new RowWriter();
+
+        @Override public void write(JsonWriter w, Inspection.Row r) throws IOException {
+            row(w, r);
+        }
     }
 
     /** One tensor row (called from two threads for long lists: it touches nothing but its row). */

@@ -1,9 +1,7 @@
 package dev.torch4j.cli;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** {@code inspect} for people: aligned columns, sizes in KiB/MiB, long lists shortened. */
 final class InspectText {
@@ -18,7 +16,10 @@ final class InspectText {
         if (!in.metadata().isEmpty()) {
             out.println();
             out.println("metadata");
-            int w = in.metadata().keySet().stream().mapToInt(String::length).max().orElse(0);
+            // Loops here, not streams with lambdas: a short command's first lambda initialises java.lang.invoke
+            // (several ms of a 0.2 s inspect); see docs/building.md.
+            int w = 0;
+            for (String key : in.metadata().keySet()) w = Math.max(w, key.length());
             for (Map.Entry<String, Object> e : in.metadata().entrySet()) {
                 out.println("  " + pad(e.getKey(), w) + "  " + e.getValue());
             }
@@ -47,7 +48,8 @@ final class InspectText {
             out.println();
             out.println("values");
             int shown = Math.min(SHOWN_VALUES, in.values().size());
-            int w = in.values().stream().limit(shown).mapToInt(v -> display(v.path()).length()).max().orElse(0);
+            int w = 0;
+            for (ValueWalker.Value v : in.values().subList(0, shown)) w = Math.max(w, display(v.path()).length());
             for (ValueWalker.Value v : in.values().subList(0, shown)) {
                 out.println("  " + pad(display(v.path()), w) + "  " + valueText(v));
             }
@@ -73,7 +75,12 @@ final class InspectText {
     }
 
     static String shape(long[] shape) {
-        return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", ", "[", "]"));
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0) sb.append(", ");
+            sb.append(shape[i]);
+        }
+        return sb.append(']').toString();
     }
 
     static String bytes(long n) {

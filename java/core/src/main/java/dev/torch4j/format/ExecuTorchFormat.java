@@ -7,35 +7,26 @@ import dev.torch4j.io.ByteRegion;
 import dev.torch4j.read.LoadedFile;
 import dev.torch4j.read.ReadContext;
 
-import java.util.function.Predicate;
-
 /**
  * ExecuTorch's FlatBuffer files, told apart by the file identifier at byte 4: a program ({@code .pte},
  * {@code ETnn}) or external tensor data ({@code .ptd}, {@code FTnn}). Neither holds a pickle, so
  * scanning checks the structure and lists what it checked.
  */
 final class ExecuTorchFormat implements ContainerFormat {
-    /** Reads one kind of file into what {@code torch4j} loads. */
-    @FunctionalInterface
-    private interface Reader {
-        LoadedFile read(String file, ByteRegion bytes) throws TorchFileException;
-    }
-
-    static final ExecuTorchFormat PROGRAM =
-            new ExecuTorchFormat("executorch", Format.EXECUTORCH, ExecuTorchFile::isProgram, ExecuTorchFile::readProgram);
-    static final ExecuTorchFormat DATA =
-            new ExecuTorchFormat("ptd", Format.PTD, ExecuTorchFile::isData, ExecuTorchFile::readData);
+    // A flag, not stored method references: a short command's first lambda or method reference initialises
+    // java.lang.invoke (several ms of a 0.2 s inspect), and every format is built at start-up; see docs/building.md.
+    static final ExecuTorchFormat PROGRAM = new ExecuTorchFormat("executorch", Format.EXECUTORCH, true);
+    static final ExecuTorchFormat DATA = new ExecuTorchFormat("ptd", Format.PTD, false);
 
     private final String name;
     private final Format format;
-    private final Predicate<byte[]> identifies;
-    private final Reader reader;
+    /** A program ({@code .pte}); otherwise external tensor data ({@code .ptd}). */
+    private final boolean program;
 
-    private ExecuTorchFormat(String name, Format format, Predicate<byte[]> identifies, Reader reader) {
+    private ExecuTorchFormat(String name, Format format, boolean program) {
         this.name = name;
         this.format = format;
-        this.identifies = identifies;
-        this.reader = reader;
+        this.program = program;
     }
 
     @Override public String name() { return name; }
@@ -43,11 +34,11 @@ final class ExecuTorchFormat implements ContainerFormat {
     @Override public Format format() { return format; }
 
     @Override public boolean recognises(HeadTail head) {
-        return identifies.test(head.head());
+        return program ? ExecuTorchFile.isProgram(head.head()) : ExecuTorchFile.isData(head.head());
     }
 
     @Override public LoadedFile read(ReadContext ctx, ByteRegion bytes, HeadTail head) throws TorchFileException {
-        return reader.read(ctx.file(), bytes);
+        return program ? ExecuTorchFile.readProgram(ctx.file(), bytes) : ExecuTorchFile.readData(ctx.file(), bytes);
     }
 
     @Override public void scan(ContainerScan scan, ByteRegion bytes, HeadTail head) throws TorchFileException {

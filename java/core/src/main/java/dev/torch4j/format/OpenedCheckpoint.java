@@ -35,16 +35,26 @@ final class OpenedCheckpoint implements Checkpoint {
     @Override public synchronized Map<String, Tensor> tensors() {
         if (tensors == null) {
             Map<String, Tensor> all = TensorPaths.collect(loaded.root(), loaded.scriptClasses());
-            if (torchTensorsOnly()) all.values().removeIf(ArrayViews::isNumpy);
+            if (torchTensorsOnly()) removeNumpy(all);
             tensors = Collections.unmodifiableMap(all);
         }
         return tensors;
     }
 
+    /**
+     * Drops numpy arrays (inspect --torch-tensors-only). A loop, not removeIf with a method reference: a short
+     * command's first lambda initialises java.lang.invoke (several ms of a 0.2 s inspect); see docs/building.md.
+     */
+    private static void removeNumpy(Map<String, Tensor> tensors) {
+        for (java.util.Iterator<Tensor> it = tensors.values().iterator(); it.hasNext(); ) {
+            if (ArrayViews.isNumpy(it.next())) it.remove();
+        }
+    }
+
     @Override public synchronized Map<String, Tensor> stateDict() {
         if (stateDict == null) {
             Map<String, Tensor> selected = new java.util.LinkedHashMap<>(StateDicts.select(loaded.root(), tensors(), loaded.scriptClasses()));
-            if (torchTensorsOnly()) selected.values().removeIf(ArrayViews::isNumpy);
+            if (torchTensorsOnly()) removeNumpy(selected);
             stateDict = Collections.unmodifiableMap(selected);
         }
         return stateDict;

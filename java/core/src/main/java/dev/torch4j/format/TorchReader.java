@@ -21,6 +21,18 @@ import java.nio.file.Path;
 public final class TorchReader {
     private TorchReader() {}
 
+    /**
+     * {@link ContainerFormats#readNested}, as a class rather than a method reference: a short command's first
+     * lambda or method reference initialises java.lang.invoke (several ms of a 0.2 s inspect); see docs/building.md.
+     */
+    private static final class NestedPayloadReader implements ReadContext.NestedReader {
+        static final NestedPayloadReader INSTANCE = new NestedPayloadReader();
+
+        @Override public LoadedFile read(ReadContext context, byte[] payload) throws TorchFileException {
+            return ContainerFormats.readNested(context, payload);
+        }
+    }
+
     /** Opens a local file, mapped; the checkpoint keeps the file open until it is closed. */
     public static Checkpoint open(Path path, LoadOptions options) throws IOException {
         checkRegularFile(path);
@@ -89,7 +101,7 @@ public final class TorchReader {
         Closeable resource = opening.resource();
         LoadOptions options = opening.options();
         try {
-            ReadContext ctx = new ReadContext(file, options, bytes.size(), ContainerFormats::readNested);
+            ReadContext ctx = new ReadContext(file, options, bytes.size(), NestedPayloadReader.INSTANCE);
             LoadedFile loaded = format.read(ctx, bytes, opening.head());
             LightningInfo.describe(loaded.root(), loaded.metadata());
             return new OpenedCheckpoint(opening, loaded);

@@ -27,15 +27,46 @@ public final class NumpyGlobals implements GlobalResolver {
                 : module.equals("numpy.core.numeric") || module.equals("numpy._core.numeric") ? "numeric"
                 : module;
         return switch (core + "." + name) {
-            case "multiarray._reconstruct" -> a -> new NumpyArray(a.isEmpty() ? null : a.get(0));
-            case "multiarray.scalar" -> NumpyGlobals::scalar;
-            case "numeric._frombuffer" -> NumpyGlobals::fromBuffer;
-            case "numpy.dtype" -> a -> {
-                if (a.isEmpty() || !(a.get(0) instanceof String descr)) throw new IllegalArgumentException("dtype expects a type string");
-                return new NumpyDType(descr);
-            };
+            case "multiarray._reconstruct" -> NumpyFunction.RECONSTRUCT;
+            case "multiarray.scalar" -> NumpyFunction.SCALAR;
+            case "numeric._frombuffer" -> NumpyFunction.FROMBUFFER;
+            case "numpy.dtype" -> NumpyFunction.DTYPE;
             default -> null;
         };
+    }
+
+    /**
+     * The functions, one constant each (numpy 1 and 2 module names resolve to the same one), named by their
+     * numpy 1 name. An enum, not lambdas: a short command's first lambda initialises java.lang.invoke (several
+     * ms of a 0.2 s inspect); see docs/building.md.
+     */
+    private enum NumpyFunction implements PyCallable {
+        RECONSTRUCT("numpy.core.multiarray._reconstruct"),
+        SCALAR("numpy.core.multiarray.scalar"),
+        FROMBUFFER("numpy.core.numeric._frombuffer"),
+        DTYPE("numpy.dtype");
+
+        private final String qualifiedName;
+
+        NumpyFunction(String qualifiedName) {
+            this.qualifiedName = qualifiedName;
+        }
+
+        @Override public Object call(PyTuple a) {
+            return switch (this) {
+                case RECONSTRUCT -> new NumpyArray(a.isEmpty() ? null : a.get(0));
+                case SCALAR -> scalar(a);
+                case FROMBUFFER -> fromBuffer(a);
+                case DTYPE -> {
+                    if (a.isEmpty() || !(a.get(0) instanceof String descr)) {
+                        throw new IllegalArgumentException("dtype expects a type string");
+                    }
+                    yield new NumpyDType(descr);
+                }
+            };
+        }
+
+        @Override public String toString() { return qualifiedName; }
     }
 
     /** scalar(dtype, bytes): a 0-dimensional tensor, or the object itself for object dtype. */

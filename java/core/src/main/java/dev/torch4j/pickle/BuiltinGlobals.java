@@ -41,61 +41,128 @@ public final class BuiltinGlobals implements GlobalResolver {
     private final Map<String, Builtin> table = new HashMap<>();
 
     private BuiltinGlobals() {
-        def("collections", "OrderedDict", a -> dictOf("collections.OrderedDict", a));
-        def("collections", "Counter", a -> dictOf("collections.Counter", a));
-        def("collections", "defaultdict", a -> {
-            PyDict d = new PyDict("collections.defaultdict");
-            if (a.size() > 0) d.setDefaultFactory(a.get(0));
-            if (a.size() > 1) fill(d, a.get(1));
-            return d;
-        });
-        def("builtins", "dict", a -> {
-            Map<Object, Object> d = new LinkedHashMap<>();
-            if (a.size() > 0) fill(d, a.get(0));
-            return d;
-        });
-        def("builtins", "list", a -> a.isEmpty() ? new ArrayList<>() : Values.iterate(a.get(0)));
-        def("builtins", "tuple", a -> a.isEmpty() ? PyTuple.EMPTY : PyTuple.copyOf(Values.iterate(a.get(0))));
-        def("builtins", "set", a -> {
-            LinkedHashSet<Object> s = new LinkedHashSet<>();
-            if (!a.isEmpty()) for (Object x : Values.iterate(a.get(0))) s.add(hashable(x));
-            return s;
-        });
-        def("builtins", "frozenset", a -> {
-            PyFrozenSet s = new PyFrozenSet();
-            if (!a.isEmpty()) for (Object x : Values.iterate(a.get(0))) s.add(hashable(x));
-            return s;
-        });
-        def("builtins", "bytes", BuiltinGlobals::bytes);
-        def("builtins", "bytearray", BuiltinGlobals::bytes);
-        def("builtins", "complex", a -> new PyComplex(a.size() > 0 ? toDouble(a.get(0)) : 0, a.size() > 1 ? toDouble(a.get(1)) : 0));
-        def("builtins", "slice", a -> switch (a.size()) {
-            case 1 -> new PySlice(null, a.get(0), null);
-            case 2 -> new PySlice(a.get(0), a.get(1), null);
-            case 3 -> new PySlice(a.get(0), a.get(1), a.get(2));
-            default -> throw new IllegalArgumentException("slice expected 1 to 3 arguments, got " + a.size());
-        });
-        def("builtins", "int", a -> a.isEmpty() ? 0L : toInt(a.get(0)));
-        def("builtins", "float", a -> a.isEmpty() ? 0.0 : toDouble(a.get(0)));
-        def("builtins", "str", a -> a.isEmpty() ? "" : str(a.get(0)));
-        def("builtins", "bool", a -> !a.isEmpty() && truthy(a.get(0)));
-        def("builtins", "object", a -> new PyObject(new PyGlobal("builtins", "object"), a));
-        def("_codecs", "encode", a -> {
-            if (a.isEmpty() || !(a.get(0) instanceof String s)) throw new IllegalArgumentException("encode expects a str");
-            return s.getBytes(charset(a.size() > 1 ? a.get(1) : "utf-8"));
-        });
-        def("copyreg", "_reconstructor", BuiltinGlobals::reconstructor);
-        def("copyreg", "__newobj__", a -> {
-            if (a.isEmpty()) throw new IllegalArgumentException("__newobj__ needs a class");
-            return construct(a.get(0), PyTuple.copyOf(a.subList(1, a.size())));
-        });
-        def("copyreg", "__newobj_ex__", a -> {
-            if (a.size() != 3 || !(a.get(1) instanceof PyTuple args)) throw new IllegalArgumentException("__newobj_ex__ expects (cls, args, kwargs)");
-            Object o = construct(a.get(0), args);
-            if (o instanceof PyObject p && a.get(2) instanceof Map<?, ?> kw) p.kwargs().putAll(kw);
-            return o;
-        });
-        def("argparse", "Namespace", a -> new PyObject(new PyGlobal("argparse", "Namespace"), a));
+        for (Fn fn : Fn.values()) def(fn.module, fn.name, fn);
+    }
+
+    /**
+     * The implementations, one constant each. Classes (enum constants with bodies), not lambdas: a short
+     * command's first lambda initialises java.lang.invoke and each later one spins a class (several ms of a
+     * 0.2 s inspect, which builds this table on every run); see docs/building.md.
+     */
+    private enum Fn implements PyCallable {
+        ORDERED_DICT("collections", "OrderedDict") {
+            @Override public Object call(PyTuple a) { return dictOf("collections.OrderedDict", a); }
+        },
+        COUNTER("collections", "Counter") {
+            @Override public Object call(PyTuple a) { return dictOf("collections.Counter", a); }
+        },
+        DEFAULTDICT("collections", "defaultdict") {
+            @Override public Object call(PyTuple a) {
+                PyDict d = new PyDict("collections.defaultdict");
+                if (a.size() > 0) d.setDefaultFactory(a.get(0));
+                if (a.size() > 1) fill(d, a.get(1));
+                return d;
+            }
+        },
+        DICT("builtins", "dict") {
+            @Override public Object call(PyTuple a) {
+                Map<Object, Object> d = new LinkedHashMap<>();
+                if (a.size() > 0) fill(d, a.get(0));
+                return d;
+            }
+        },
+        LIST("builtins", "list") {
+            @Override public Object call(PyTuple a) { return a.isEmpty() ? new ArrayList<>() : Values.iterate(a.get(0)); }
+        },
+        TUPLE("builtins", "tuple") {
+            @Override public Object call(PyTuple a) { return a.isEmpty() ? PyTuple.EMPTY : PyTuple.copyOf(Values.iterate(a.get(0))); }
+        },
+        SET("builtins", "set") {
+            @Override public Object call(PyTuple a) {
+                LinkedHashSet<Object> s = new LinkedHashSet<>();
+                if (!a.isEmpty()) for (Object x : Values.iterate(a.get(0))) s.add(hashable(x));
+                return s;
+            }
+        },
+        FROZENSET("builtins", "frozenset") {
+            @Override public Object call(PyTuple a) {
+                PyFrozenSet s = new PyFrozenSet();
+                if (!a.isEmpty()) for (Object x : Values.iterate(a.get(0))) s.add(hashable(x));
+                return s;
+            }
+        },
+        BYTES("builtins", "bytes") {
+            @Override public Object call(PyTuple a) { return bytes(a); }
+        },
+        BYTEARRAY("builtins", "bytearray") {
+            @Override public Object call(PyTuple a) { return bytes(a); }
+        },
+        COMPLEX("builtins", "complex") {
+            @Override public Object call(PyTuple a) {
+                return new PyComplex(a.size() > 0 ? toDouble(a.get(0)) : 0, a.size() > 1 ? toDouble(a.get(1)) : 0);
+            }
+        },
+        SLICE("builtins", "slice") {
+            @Override public Object call(PyTuple a) {
+                return switch (a.size()) {
+                    case 1 -> new PySlice(null, a.get(0), null);
+                    case 2 -> new PySlice(a.get(0), a.get(1), null);
+                    case 3 -> new PySlice(a.get(0), a.get(1), a.get(2));
+                    default -> throw new IllegalArgumentException("slice expected 1 to 3 arguments, got " + a.size());
+                };
+            }
+        },
+        INT("builtins", "int") {
+            @Override public Object call(PyTuple a) { return a.isEmpty() ? 0L : toInt(a.get(0)); }
+        },
+        FLOAT("builtins", "float") {
+            @Override public Object call(PyTuple a) { return a.isEmpty() ? 0.0 : toDouble(a.get(0)); }
+        },
+        STR("builtins", "str") {
+            @Override public Object call(PyTuple a) { return a.isEmpty() ? "" : str(a.get(0)); }
+        },
+        BOOL("builtins", "bool") {
+            @Override public Object call(PyTuple a) { return !a.isEmpty() && truthy(a.get(0)); }
+        },
+        OBJECT("builtins", "object") {
+            @Override public Object call(PyTuple a) { return new PyObject(new PyGlobal("builtins", "object"), a); }
+        },
+        ENCODE("_codecs", "encode") {
+            @Override public Object call(PyTuple a) {
+                if (a.isEmpty() || !(a.get(0) instanceof String s)) throw new IllegalArgumentException("encode expects a str");
+                return s.getBytes(charset(a.size() > 1 ? a.get(1) : "utf-8"));
+            }
+        },
+        RECONSTRUCTOR("copyreg", "_reconstructor") {
+            @Override public Object call(PyTuple a) throws Exception { return reconstructor(a); }
+        },
+        NEWOBJ("copyreg", "__newobj__") {
+            @Override public Object call(PyTuple a) throws Exception {
+                if (a.isEmpty()) throw new IllegalArgumentException("__newobj__ needs a class");
+                return construct(a.get(0), PyTuple.copyOf(a.subList(1, a.size())));
+            }
+        },
+        NEWOBJ_EX("copyreg", "__newobj_ex__") {
+            @Override public Object call(PyTuple a) throws Exception {
+                if (a.size() != 3 || !(a.get(1) instanceof PyTuple args)) {
+                    throw new IllegalArgumentException("__newobj_ex__ expects (cls, args, kwargs)");
+                }
+                Object o = construct(a.get(0), args);
+                if (o instanceof PyObject p && a.get(2) instanceof Map<?, ?> kw) p.kwargs().putAll(kw);
+                return o;
+            }
+        },
+        NAMESPACE("argparse", "Namespace") {
+            @Override public Object call(PyTuple a) { return new PyObject(new PyGlobal("argparse", "Namespace"), a); }
+        };
+
+        final String module;
+        final String name;
+
+        Fn(String module, String name) {
+            this.module = module;
+            this.name = name;
+        }
     }
 
     @Override public PyCallable resolve(String module, String name) {

@@ -8,9 +8,8 @@ public interface GlobalResolver {
 
     /** This resolver, then {@code next} for what this one does not know. */
     default GlobalResolver orElse(GlobalResolver next) {
-        return (module, name) -> {
-            PyCallable c = resolve(module, name);
-            return c != null ? c : next.resolve(module, name);
-        };
+        // A class, not a lambda: a short command's first lambda initialises java.lang.invoke (several ms of
+        // a 0.2 s inspect); see docs/building.md.
+        return new ResolverChain(this, next);
     }
 }

@@ -87,9 +87,19 @@ public final class PickleMachine {
         this.maxObjects = limits.maxObjects();
         this.mintedLimit = 2 * input.size() + MINTED_SLACK;
         this.resolver = config.resolver() != null ? config.resolver().orElse(BuiltinGlobals.INSTANCE) : BuiltinGlobals.INSTANCE;
-        this.inert = new InertCallables(policy, resolver, config.allowUnsafeGlobals(),
-                c -> callableNames == null ? null : callableNames.get(c),
-                global -> new UnsafePickleException(config.file(), config.entry(), currentOp, global));
+        // The machine itself, not two lambdas: a short command's first lambda initialises java.lang.invoke
+        // (several ms of a 0.2 s inspect); see docs/building.md.
+        this.inert = new InertCallables(policy, resolver, config.allowUnsafeGlobals(), this);
+    }
+
+    /** The name a callable was resolved under in the load in progress, or null (for {@link InertCallables}). */
+    String resolvedName(Object callable) {
+        return callableNames == null ? null : callableNames.get(callable);
+    }
+
+    /** The refusal of a denied global that {@link InertCallables} would reach, at the opcode being run. */
+    UnsafePickleException unsafeGlobal(String global) {
+        return new UnsafePickleException(config.file(), config.entry(), currentOp, global);
     }
 
     /** Runs {@code hook} after every BUILD (joblib's inline array bytes); returns this machine. */
@@ -443,7 +453,15 @@ public final class PickleMachine {
 
     private void memoPut(long key, Object value) throws TorchFileException {
         memo.put(key, value, in);
-        if (value instanceof PyReplacing) replacingKeys.computeIfAbsent(value, x -> new ArrayList<>()).add(key);
+        if (value instanceof PyReplacing) {
+            // get/put, not computeIfAbsent(lambda): no lambda on the read path (see docs/building.md).
+            List<Long> keys = replacingKeys.get(value);
+            if (keys == null) {
+                keys = new ArrayList<>();
+                replacingKeys.put(value, keys);
+            }
+            keys.add(key);
+        }
     }
 
     // ---- globals, calls, state ----

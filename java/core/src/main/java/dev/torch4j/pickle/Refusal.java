@@ -13,5 +13,17 @@ interface Refusal<E extends Exception> {
     E refuse(ErrorKind kind, String reason);
 
     /** For callables: an {@link IllegalArgumentException}, which the machine reports at the calling opcode. */
-    Refusal<IllegalArgumentException> ARGUMENT = (kind, reason) -> new IllegalArgumentException(reason);
+    Refusal<IllegalArgumentException> ARGUMENT = new ArgumentRefusal();
+
+    /**
+     * {@link #ARGUMENT}'s class. A class, not a lambda: a short command's first lambda initialises
+     * java.lang.invoke (several ms of a 0.2 s inspect); see docs/building.md.
+     */
+    final class ArgumentRefusal implements Refusal<IllegalArgumentException> {
+        private ArgumentRefusal() {}
+
+        @Override public IllegalArgumentException refuse(ErrorKind kind, String reason) {
+            return new IllegalArgumentException(reason);
+        }
+    }
 }

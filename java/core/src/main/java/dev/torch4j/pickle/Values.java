@@ -89,7 +89,12 @@ public final class Values {
         }
         if (v instanceof String s) {
             List<Object> out = new ArrayList<>();
-            s.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp))));
+            // A loop, not codePoints().forEach(lambda): no lambda on the read path (see docs/building.md).
+            for (int i = 0; i < s.length(); ) {
+                int cp = s.codePointAt(i);
+                out.add(new String(Character.toChars(cp)));
+                i += Character.charCount(cp);
+            }
             return out;
         }
         throw new IllegalArgumentException("'" + typeName(v) + "' object is not iterable");

@@ -84,7 +84,33 @@ public final class ReadContext {
 
     /** The torch, numpy and builtin resolvers, in that order. */
     GlobalResolver resolver(List<?> tensorTable) {
-        return Resolvers.standard(new TorchGlobals(this::loadNested, tensorTable));
+        return Resolvers.standard(new TorchGlobals(new NestedPayloads(this), tensorTable));
+    }
+
+    /**
+     * {@code _load_from_bytes} payloads met in this context's pickle, read one level deeper. A class, not a
+     * method reference: a short command's first lambda initialises java.lang.invoke (several ms of a 0.2 s
+     * inspect); see docs/building.md.
+     */
+    private static final class NestedPayloads implements TorchGlobals.NestedPayloadLoader {
+        private final ReadContext context;
+
+        NestedPayloads(ReadContext context) {
+            this.context = context;
+        }
+
+        @Override public Object load(byte[] payload) throws Exception {
+            return context.loadNested(payload);
+        }
+    }
+
+    /** The persistent loader of a plain pickle, which has none: any persistent id is an error (a class, not a lambda: as above). */
+    private static final class NoPersistentIds implements PersistentLoader {
+        static final NoPersistentIds INSTANCE = new NoPersistentIds();
+
+        @Override public Object load(Object pid) {
+            throw new IllegalArgumentException("persistent id " + PyValues.describe(pid) + " in a plain pickle");
+        }
     }
 
     public Unpickled unpickle(ByteRegion region, long start, String entry, PersistentLoader loader, List<?> tensorTable)
@@ -95,9 +121,7 @@ public final class ReadContext {
     /** As above, with a hook run after every BUILD (joblib's inline arrays), or null. */
     public Unpickled unpickle(ByteRegion region, long start, String entry, PersistentLoader loader, List<?> tensorTable,
                               BuildHook hook) throws TorchFileException {
-        PersistentLoader pl = loader != null ? loader : pid -> {
-            throw new IllegalArgumentException("persistent id " + PyValues.describe(pid) + " in a plain pickle");
-        };
+        PersistentLoader pl = loader != null ? loader : NoPersistentIds.INSTANCE;
         PickleMachine machine = new PickleMachine(region, start, new PickleMachine.Config(file, entry,
                 resolver(tensorTable), pl, options.allowUnsafeGlobals(), options.limits()));
         if (hook != null) machine.withBuildHook(hook);

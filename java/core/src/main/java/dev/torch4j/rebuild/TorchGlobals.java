@@ -3,6 +3,7 @@ package dev.torch4j.rebuild;
 import dev.torch4j.read.PyValues;
 import dev.torch4j.pickle.GlobalResolver;
 import dev.torch4j.pickle.PyCallable;
+import dev.torch4j.python.PyBytes;
 import dev.torch4j.python.PyGlobal;
 import dev.torch4j.python.PyObject;
 import dev.torch4j.python.PyTuple;
@@ -10,6 +11,7 @@ import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Quantization;
 import dev.torch4j.tensor.Tensor;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,55 +59,40 @@ public final class TorchGlobals implements GlobalResolver {
     public PyCallable resolve(String module, String name) {
         return switch (module) {
             case "torch._utils" -> utils(name);
-            case "torch._tensor" -> "_rebuild_from_type".equals(name) ? TorchGlobals::rebuildFromType
-                    : "_rebuild_from_type_v2".equals(name) ? TorchGlobals::rebuildFromTypeV2 : null;
+            case "torch._tensor" -> "_rebuild_from_type".equals(name) ? TorchFunction.REBUILD_FROM_TYPE
+                    : "_rebuild_from_type_v2".equals(name) ? TorchFunction.REBUILD_FROM_TYPE_V2 : null;
             case "torch" -> torch(name);
             case "torch.cuda" -> storageClass(module, name);
             case "torch.storage" -> switch (name) {
-                case "_load_from_bytes" -> this::loadFromBytes;
+                case "_load_from_bytes" -> new LoadFromBytes(nested);
                 case "UntypedStorage", "_UntypedStorage", "TypedStorage", "_TypedStorage" ->
                         new TorchTypes.StorageClass(module + "." + name, null);
                 default -> null;
             };
-            case "torch.serialization" -> "_get_layout".equals(name)
-                    ? args -> new TorchTypes.Named(toStr(arg(args, 0, name), "layout name")) : null;
-            case "torch.nn.parameter" -> "Parameter".equals(name) ? TorchGlobals::parameter : null;
+            case "torch.serialization" -> "_get_layout".equals(name) ? TorchFunction.GET_LAYOUT : null;
+            case "torch.nn.parameter" -> "Parameter".equals(name) ? TorchFunction.PARAMETER : null;
             case "torch.jit._pickle" -> jitPickle(name);
             default -> null;
         };
     }
 
-    private PyCallable utils(String name) {
+    private static PyCallable utils(String name) {
         return switch (name) {
-            case "_rebuild_tensor" -> args -> TensorBuilder.build("_rebuild_tensor", arg(args, 0, "_rebuild_tensor"),
-                    arg(args, 1, "_rebuild_tensor"), arg(args, 2, "_rebuild_tensor"), arg(args, 3, "_rebuild_tensor"),
-                    null, false);
-            case "_rebuild_tensor_v2" -> args -> TensorBuilder.build("_rebuild_tensor_v2",
-                    arg(args, 0, "_rebuild_tensor_v2"), arg(args, 1, "_rebuild_tensor_v2"),
-                    arg(args, 2, "_rebuild_tensor_v2"), arg(args, 3, "_rebuild_tensor_v2"), null,
-                    toBoolean(optionalArg(args, 4), false));
-            case "_rebuild_tensor_v3" -> args -> TensorBuilder.build("_rebuild_tensor_v3",
-                    arg(args, 0, "_rebuild_tensor_v3"), arg(args, 1, "_rebuild_tensor_v3"),
-                    arg(args, 2, "_rebuild_tensor_v3"), arg(args, 3, "_rebuild_tensor_v3"),
-                    toDType(arg(args, 6, "_rebuild_tensor_v3")), toBoolean(optionalArg(args, 4), false));
-            case "_rebuild_parameter" -> args -> asTensor(arg(args, 0, name), name)
-                    .asParameter(toBoolean(optionalArg(args, 1), true));
-            case "_rebuild_parameter_with_state" -> args -> asTensor(arg(args, 0, name), name)
-                    .asParameter(toBoolean(optionalArg(args, 1), true));
-            case "_rebuild_qtensor" -> TorchGlobals::rebuildQTensor;
-            case "_rebuild_sparse_tensor" -> TorchGlobals::rebuildSparse;
-            case "_rebuild_device_tensor_from_numpy" -> args -> {
-                Object data = arg(args, 0, name);
-                if (data instanceof Tensor t) return t;
-                return new PyObject(new PyGlobal("torch._utils", name), args);
-            };
+            case "_rebuild_tensor" -> TorchFunction.REBUILD_TENSOR;
+            case "_rebuild_tensor_v2" -> TorchFunction.REBUILD_TENSOR_V2;
+            case "_rebuild_tensor_v3" -> TorchFunction.REBUILD_TENSOR_V3;
+            case "_rebuild_parameter" -> TorchFunction.REBUILD_PARAMETER;
+            case "_rebuild_parameter_with_state" -> TorchFunction.REBUILD_PARAMETER_WITH_STATE;
+            case "_rebuild_qtensor" -> TorchFunction.REBUILD_QTENSOR;
+            case "_rebuild_sparse_tensor" -> TorchFunction.REBUILD_SPARSE_TENSOR;
+            case "_rebuild_device_tensor_from_numpy" -> TorchFunction.REBUILD_DEVICE_TENSOR_FROM_NUMPY;
             default -> null;
         };
     }
 
     private static PyCallable torch(String name) {
-        if ("Size".equals(name)) return args -> PyTuple.copyOf((List<?>) listArg(args, "torch.Size"));
-        if ("device".equals(name)) return TorchGlobals::device;
+        if ("Size".equals(name)) return TorchFunction.SIZE;
+        if ("device".equals(name)) return TorchFunction.DEVICE;
         DType dtype = DType.fromPythonName(name);
         if (dtype != null) return new TorchTypes.DTypeValue(dtype);
         if (QSCHEMES.contains(name)) return new TorchTypes.QScheme(name);
@@ -123,19 +110,123 @@ public final class TorchGlobals implements GlobalResolver {
 
     private PyCallable jitPickle(String name) {
         return switch (name) {
-            case "build_intlist", "build_doublelist", "build_boollist", "build_tensorlist", "build_list" ->
-                    args -> listArg(args, name);
-            case "restore_type_tag" -> args -> arg(args, 0, name);
-            case "build_tensor_from_id" -> args -> {
-                long id = toLong(arg(args, 0, name), "tensor id");
-                if (tensorTable == null || id < 0 || id >= tensorTable.size()) {
-                    throw new IllegalArgumentException("build_tensor_from_id(" + id + ") but the file has "
-                            + (tensorTable == null ? "no" : tensorTable.size()) + " tensors in its table");
-                }
-                return tensorTable.get((int) id);
-            };
+            case "build_intlist" -> TorchFunction.BUILD_INTLIST;
+            case "build_doublelist" -> TorchFunction.BUILD_DOUBLELIST;
+            case "build_boollist" -> TorchFunction.BUILD_BOOLLIST;
+            case "build_tensorlist" -> TorchFunction.BUILD_TENSORLIST;
+            case "build_list" -> TorchFunction.BUILD_LIST;
+            case "restore_type_tag" -> TorchFunction.RESTORE_TYPE_TAG;
+            case "build_tensor_from_id" -> new TensorFromId(tensorTable);
             default -> null;
         };
+    }
+
+    /**
+     * The functions that need nothing but their arguments, one constant each, named by their Python name.
+     * An enum, not lambdas: a short command's first lambda initialises java.lang.invoke and each later one
+     * spins a class (several ms of a 0.2 s inspect, which resolves several of these); see docs/building.md.
+     */
+    private enum TorchFunction implements PyCallable {
+        REBUILD_TENSOR("torch._utils", "_rebuild_tensor"),
+        REBUILD_TENSOR_V2("torch._utils", "_rebuild_tensor_v2"),
+        REBUILD_TENSOR_V3("torch._utils", "_rebuild_tensor_v3"),
+        REBUILD_PARAMETER("torch._utils", "_rebuild_parameter"),
+        REBUILD_PARAMETER_WITH_STATE("torch._utils", "_rebuild_parameter_with_state"),
+        REBUILD_QTENSOR("torch._utils", "_rebuild_qtensor"),
+        REBUILD_SPARSE_TENSOR("torch._utils", "_rebuild_sparse_tensor"),
+        REBUILD_DEVICE_TENSOR_FROM_NUMPY("torch._utils", "_rebuild_device_tensor_from_numpy"),
+        REBUILD_FROM_TYPE("torch._tensor", "_rebuild_from_type"),
+        REBUILD_FROM_TYPE_V2("torch._tensor", "_rebuild_from_type_v2"),
+        SIZE("torch", "Size"),
+        DEVICE("torch", "device"),
+        GET_LAYOUT("torch.serialization", "_get_layout"),
+        PARAMETER("torch.nn.parameter", "Parameter"),
+        BUILD_INTLIST("torch.jit._pickle", "build_intlist"),
+        BUILD_DOUBLELIST("torch.jit._pickle", "build_doublelist"),
+        BUILD_BOOLLIST("torch.jit._pickle", "build_boollist"),
+        BUILD_TENSORLIST("torch.jit._pickle", "build_tensorlist"),
+        BUILD_LIST("torch.jit._pickle", "build_list"),
+        RESTORE_TYPE_TAG("torch.jit._pickle", "restore_type_tag");
+
+        /** The function's name in its module, as messages about its arguments say it. */
+        private final String name;
+        private final String qualifiedName;
+
+        TorchFunction(String module, String name) {
+            this.name = name;
+            this.qualifiedName = module + "." + name;
+        }
+
+        @Override public Object call(PyTuple args) throws Exception {
+            return switch (this) {
+                case REBUILD_TENSOR -> TensorBuilder.build(name, arg(args, 0, name), arg(args, 1, name), arg(args, 2, name),
+                        arg(args, 3, name), null, false);
+                case REBUILD_TENSOR_V2 -> TensorBuilder.build(name, arg(args, 0, name), arg(args, 1, name), arg(args, 2, name),
+                        arg(args, 3, name), null, toBoolean(optionalArg(args, 4), false));
+                case REBUILD_TENSOR_V3 -> TensorBuilder.build(name, arg(args, 0, name), arg(args, 1, name), arg(args, 2, name),
+                        arg(args, 3, name), toDType(arg(args, 6, name)), toBoolean(optionalArg(args, 4), false));
+                case REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE ->
+                        asTensor(arg(args, 0, name), name).asParameter(toBoolean(optionalArg(args, 1), true));
+                case REBUILD_QTENSOR -> rebuildQTensor(args);
+                case REBUILD_SPARSE_TENSOR -> rebuildSparse(args);
+                case REBUILD_DEVICE_TENSOR_FROM_NUMPY -> {
+                    Object data = arg(args, 0, name);
+                    if (data instanceof Tensor t) yield t;
+                    yield new PyObject(new PyGlobal("torch._utils", name), args);
+                }
+                case REBUILD_FROM_TYPE -> rebuildFromType(args);
+                case REBUILD_FROM_TYPE_V2 -> rebuildFromTypeV2(args);
+                case SIZE -> PyTuple.copyOf((List<?>) listArg(args, "torch.Size"));
+                case DEVICE -> device(args);
+                case GET_LAYOUT -> new TorchTypes.Named(toStr(arg(args, 0, name), "layout name"));
+                case PARAMETER -> parameter(args);
+                case BUILD_INTLIST, BUILD_DOUBLELIST, BUILD_BOOLLIST, BUILD_TENSORLIST, BUILD_LIST -> listArg(args, name);
+                case RESTORE_TYPE_TAG -> arg(args, 0, name);
+            };
+        }
+
+        @Override public String toString() { return qualifiedName; }
+    }
+
+    /** {@code torch.storage._load_from_bytes}: a whole torch.save payload, read by {@code nested} (a class, as above). */
+    private static final class LoadFromBytes implements PyCallable {
+        private final NestedPayloadLoader nested;
+
+        LoadFromBytes(NestedPayloadLoader nested) {
+            this.nested = nested;
+        }
+
+        @Override public Object call(PyTuple args) throws Exception {
+            Object payload = arg(args, 0, "_load_from_bytes");
+            byte[] bytes;
+            if (payload instanceof byte[] || payload instanceof PyBytes) bytes = PyBytes.asByteArray(payload);
+            else if (payload instanceof String s) bytes = s.getBytes(StandardCharsets.ISO_8859_1);
+            else throw new IllegalArgumentException("_load_from_bytes expects bytes, got " + describe(payload));
+            if (nested == null) throw new IllegalArgumentException("nested torch.save payloads are not allowed here");
+            return nested.load(bytes);
+        }
+
+        @Override public String toString() { return "torch.storage._load_from_bytes"; }
+    }
+
+    /** {@code torch.jit._pickle.build_tensor_from_id}: an entry of the file's tensor table (a class, as above). */
+    private static final class TensorFromId implements PyCallable {
+        private final List<?> tensorTable;
+
+        TensorFromId(List<?> tensorTable) {
+            this.tensorTable = tensorTable;
+        }
+
+        @Override public Object call(PyTuple args) {
+            long id = toLong(arg(args, 0, "build_tensor_from_id"), "tensor id");
+            if (tensorTable == null || id < 0 || id >= tensorTable.size()) {
+                throw new IllegalArgumentException("build_tensor_from_id(" + id + ") but the file has "
+                        + (tensorTable == null ? "no" : tensorTable.size()) + " tensors in its table");
+            }
+            return tensorTable.get((int) id);
+        }
+
+        @Override public String toString() { return "torch.jit._pickle.build_tensor_from_id"; }
     }
 
     private static Object listArg(PyTuple args, String function) {
@@ -240,16 +331,6 @@ public final class TorchGlobals implements GlobalResolver {
             size = toLongArray(d.get(3), "size");
         }
         return new SparseTensor(layout.startsWith("torch.") ? layout.substring(6) : layout, size, parts);
-    }
-
-    private Object loadFromBytes(PyTuple args) throws Exception {
-        Object payload = arg(args, 0, "_load_from_bytes");
-        byte[] bytes;
-        if (payload instanceof byte[] || payload instanceof dev.torch4j.python.PyBytes) bytes = dev.torch4j.python.PyBytes.asByteArray(payload);
-        else if (payload instanceof String s) bytes = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        else throw new IllegalArgumentException("_load_from_bytes expects bytes, got " + describe(payload));
-        if (nested == null) throw new IllegalArgumentException("nested torch.save payloads are not allowed here");
-        return nested.load(bytes);
     }
 
     static Tensor asTensor(Object v, String what) {

@@ -43,9 +43,23 @@ public final class Storage {
     }
 
     public static Storage ofBytes(String key, DType dtype, ByteRegion bytes, ByteOrder order) {
-        Storage s = new Storage(key, "cpu", dtype, bytes.size(), order, () -> bytes);
+        Storage s = new Storage(key, "cpu", dtype, bytes.size(), order, new BytesInHand(bytes));
         s.data = bytes;
         return s;
+    }
+
+    /**
+     * The loader of bytes already at hand. A class, not a lambda: a short command's first lambda initialises
+     * java.lang.invoke (several ms of a 0.2 s inspect); see docs/building.md.
+     */
+    private static final class BytesInHand implements Loader {
+        private final ByteRegion bytes;
+
+        BytesInHand(ByteRegion bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override public ByteRegion load() { return bytes; }
     }
 
     public String key() { return key; }

@@ -59,10 +59,22 @@ public final class ScriptClasses {
         if (!type.module().startsWith("__torch__")) return null;
         if (sources != null) {
             String source = sources.get(type.module());
-            return source == null ? null : byFile.computeIfAbsent(type.module(), k -> parseSource(source)).get(type.name());
+            if (source == null) return null;
+            // get/put, not computeIfAbsent with a lambda: a short command's first lambda initialises
+            // java.lang.invoke (several ms of a 0.2 s inspect); see docs/building.md.
+            Map<String, ClassInfo> classes = byFile.get(type.module());
+            if (classes == null) {
+                classes = parseSource(source);
+                byFile.put(type.module(), classes);
+            }
+            return classes.get(type.name());
         }
         String file = codePrefix + type.module().replace('.', '/') + ".py";
-        Map<String, ClassInfo> classes = byFile.computeIfAbsent(file, this::parse);
+        Map<String, ClassInfo> classes = byFile.get(file);
+        if (classes == null) {
+            classes = parse(file);
+            byFile.put(file, classes);
+        }
         return classes.get(type.name());
     }
 

@@ -14,6 +14,7 @@ import dev.torch4j.tensor.Tensor;
 
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +76,7 @@ public final class ZipTorchReader {
         Object value = ctx.unpickle(data, 0, dataName, new ZipStorages(zip, dataFolders, order), null).value();
 
         if (mobile) {
-            List<Object> table = constants == null ? null
-                    : constants.stream().filter(o -> o instanceof Tensor).map(Object.class::cast).toList();
+            List<Object> table = constants == null ? null : tensorsOf(constants);
             Object bytecode = ctx.unpickle(zip.read(root + "bytecode.pkl"), 0, root + "bytecode.pkl",
                     new ZipStorages(zip, bytecodeFolders(zip, root, constantFolders), order), table).value();
             MobileInfo.describe(bytecode, zip.file(), root + "bytecode.pkl", meta);
@@ -106,5 +106,18 @@ public final class ZipTorchReader {
         } catch (NumberFormatException e) {
             return s;
         }
+    }
+
+    /**
+     * The tensors among TorchScript constants, in order: the table {@code build_tensor_from_id} indexes. A loop, not
+     * a stream with lambdas: a short command's first lambda initialises java.lang.invoke (several ms of a 0.2 s
+     * inspect); see docs/building.md.
+     */
+    private static List<Object> tensorsOf(List<Object> constants) {
+        List<Object> tensors = new ArrayList<>();
+        for (Object o : constants) {
+            if (o instanceof Tensor) tensors.add(o);
+        }
+        return Collections.unmodifiableList(tensors);
     }
 }
