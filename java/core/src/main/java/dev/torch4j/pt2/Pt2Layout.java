@@ -24,14 +24,8 @@ record Pt2Layout(Kind kind, String root, List<String> models) {
 
     /** The layout of {@code zip}, or null when it is no torch.export archive. */
     static Pt2Layout of(ZipArchive zip) {
-        String packageRoot = null;
-        String exportRoot = null;
-        for (String name : zip.nameSet()) {
-            String root = rootOf(name, "archive_format");
-            if (root != null && (packageRoot == null || root.length() < packageRoot.length())) packageRoot = root;
-            root = rootOf(name, EXPORT_PROGRAM);
-            if (root != null && (exportRoot == null || root.length() < exportRoot.length())) exportRoot = root;
-        }
+        String packageRoot = shortestRoot(zip, "archive_format");
+        String exportRoot = shortestRoot(zip, EXPORT_PROGRAM);
         if (packageRoot != null) {
             List<String> models = new ArrayList<>();
             String prefix = packageRoot + "models/";
@@ -44,6 +38,32 @@ record Pt2Layout(Kind kind, String root, List<String> models) {
         }
         if (exportRoot != null) return new Pt2Layout(Kind.EXPORT_ZIP, exportRoot, List.of("model"));
         return null;
+    }
+
+    /**
+     * The shortest folder at most one level deep that holds {@code record} (the first in name order
+     * among equally short ones), or null. Looked up in each folder the archive has (a few), not by a
+     * pass over every name (one per tensor); two equally short candidates are settled by that pass.
+     */
+    static String shortestRoot(ZipArchive zip, String record) {
+        if (zip.nameSet().contains(record)) return "";
+        String found = null;
+        for (String folder : zip.folders()) {
+            if (folder.indexOf('/') != folder.length() - 1 || !zip.nameSet().contains(folder + record)) continue;
+            if (found != null && found.length() == folder.length()) return shortestRootByScan(zip, record);
+            if (found == null || folder.length() < found.length()) found = folder;
+        }
+        return found;
+    }
+
+    /** {@link #shortestRoot} by a pass over every name in order (also the tests' reference for the lookups). */
+    static String shortestRootByScan(ZipArchive zip, String record) {
+        String best = null;
+        for (String name : zip.nameSet()) {
+            String root = rootOf(name, record);
+            if (root != null && (best == null || root.length() < best.length())) best = root;
+        }
+        return best;
     }
 
     /** The folder (with its slash, or "") holding {@code record} at most one level deep, or null. */

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,7 +137,7 @@ public final class ZipArchive {
         NameIndex index = new NameIndex(file, directory.size());
         for (Entry entry : directory) index.add(entry);
         ZipArchive zip = new ZipArchive(file, bytes, maxEntryBytes, Collections.unmodifiableMap(index.entries), index.anyUpper);
-        zip.folders = index.folders.set;
+        zip.folders = Collections.unmodifiableSet(index.folders.set);
         return zip;
     }
 
@@ -146,18 +147,28 @@ public final class ZipArchive {
      */
     public boolean hasEntriesUnder(String folder) {
         if (!folder.endsWith("/")) throw new IllegalArgumentException("not a folder (no trailing slash): " + folder);
+        return folders().contains(folder);
+    }
+
+    /**
+     * Every folder of an entry name ({@code a/} and {@code a/b/} for {@code a/b/c}), as stored: a
+     * few for a PyTorch archive, so a record can be looked for in each of them rather than by a pass
+     * over every name.
+     */
+    public Set<String> folders() {
         Set<String> f = folders;
         if (f == null) {
             Folders found = new Folders();
             for (String name : nameSet) found.add(name);
-            folders = f = found.set;
+            folders = f = Collections.unmodifiableSet(found.set);
         }
-        return f.contains(folder);
+        return f;
     }
 
     /** The folders of the names added: each prefix that ends in a slash. */
     private static final class Folders {
-        final Set<String> set = new HashSet<>();
+        /** In order of first appearance, so iterating them is as deterministic as the names. */
+        final Set<String> set = new LinkedHashSet<>();
         /** The last name's folder: names come grouped by folder, so most are answered by one comparison. */
         private String last;
 

@@ -153,6 +153,20 @@ public final class HostileBytes {
         return out;
     }
 
+    /** A well-formed zip of empty members with these names, in this order, written by java.util.zip. */
+    public static byte[] javaZip(Iterable<String> names) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+            for (String name : names) {
+                out.putNextEntry(new java.util.zip.ZipEntry(name));
+                out.closeEntry();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     /** A ZIP64 extended-information extra field with the given 8-byte values. */
     public static byte[] zip64Extra(long... values) {
         ByteBuffer b = ByteBuffer.allocate(4 + 8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
