@@ -68,14 +68,25 @@ def row(work, torch4j, anchor, ratios, target, ok, note='', data=None, ratio_tex
             'status': status, 'note': note, 'data': data or {}}
 
 
+def settle(limit=1.0, longest=90):
+    """Waits, at most `longest` s, for the 1-minute load average to fall below `limit` and returns the
+    seconds waited: the rows time short processes on an idle machine, and the rows before them (the
+    TorchScript JVMs above all) leave the load average near the core count for a minute or two."""
+    began = time.time()
+    while os.getloadavg()[0] >= limit and time.time() - began < longest:
+        time.sleep(2)
+    return round(time.time() - began)
+
+
 def timed_row(fn):
-    """Records the load average before and after a row's measurement in its data."""
+    """Records the load average before and after a row's measurement in its data, after settle()."""
     def wrapper(*a, **k):
+        waited = settle()
         before = loadavg()
         rows = fn(*a, **k)
         after = loadavg()
         for r in rows:
-            r['data']['loadavg'] = {'before': before, 'after': after}
+            r['data']['loadavg'] = {'before': before, 'after': after, 'settled_s': waited}
         return rows
     return wrapper
 

@@ -190,6 +190,8 @@ def issue28_markdown(res):
     def note(r):
         la = r.get("data", {}).get("loadavg")
         load = f"load average {fmt(la['before'])} before, {fmt(la['after'])} after" if la else ""
+        if la and la.get("settled_s"):
+            load += f" (after waiting {la['settled_s']} s for it to settle)"
         return "; ".join(x for x in (r.get("note"), load) if x)
 
     notes = [f"- {r['work']}: {note(r)}" for r in res["rows"] if note(r)]
