@@ -245,7 +245,8 @@ public final class MappedFile implements ByteRegion, Closeable {
         return new RegionView(this, offset, length);
     }
 
-    @Override public void close() {
+    /** Synchronized with the first mapping, so a file closed while it is being mapped stays closed. */
+    @Override public synchronized void close() {
         chunks = null;
         block = null;
         if (file == null) return;
