@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,7 +48,7 @@ public final class ZipArchive {
      */
     private final Map<String, Entry> folded;
     private final Set<String> nameSet;
-    /** {@link #hasEntriesUnder}'s answers: every folder of an entry name; made on first use where {@link #open} did not. */
+    /** {@link #folders}: found while indexing by {@link #open}, else on first use. */
     private volatile Set<String> folders;
 
     private ZipArchive(String file, ByteRegion bytes, long maxEntryBytes, Map<String, Entry> entries) {
@@ -143,17 +142,25 @@ public final class ZipArchive {
 
     /**
      * Whether an entry's name starts with {@code folder} (ending in {@code /}, as stored: letter case
-     * counts): one lookup, where asking every name took a pass over 20,000 of them.
+     * counts), answered from {@link #folders}: a few for a PyTorch archive, where asking every name
+     * took a pass over 20,000 of them.
      */
     public boolean hasEntriesUnder(String folder) {
         if (!folder.endsWith("/")) throw new IllegalArgumentException("not a folder (no trailing slash): " + folder);
-        return folders().contains(folder);
+        Set<String> all = folders();
+        if (all.contains(folder)) return true;
+        for (String f : all) {
+            if (f.startsWith(folder)) return true;
+        }
+        return false;
     }
 
     /**
-     * Every folder of an entry name ({@code a/} and {@code a/b/} for {@code a/b/c}), as stored: a
-     * few for a PyTorch archive, so a record can be looked for in each of them rather than by a pass
-     * over every name.
+     * The folder of every entry name, up to its last slash ({@code a/b/} for {@code a/b/c}; names at
+     * the top have none), as stored and in order of first appearance: a few for a PyTorch archive,
+     * so a record can be looked for in each of them rather than by a pass over every name. Only the
+     * names' own folders, not their ancestors: a 64 KiB name of slashes would otherwise hold a
+     * gigabyte of prefixes.
      */
     public Set<String> folders() {
         Set<String> f = folders;
@@ -165,9 +172,8 @@ public final class ZipArchive {
         return f;
     }
 
-    /** The folders of the names added: each prefix that ends in a slash. */
+    /** The folders of the names added (each up to its last slash). */
     private static final class Folders {
-        /** In order of first appearance, so iterating them is as deterministic as the names. */
         final Set<String> set = new LinkedHashSet<>();
         /** The last name's folder: names come grouped by folder, so most are answered by one comparison. */
         private String last;
@@ -176,7 +182,7 @@ public final class ZipArchive {
             int slash = name.lastIndexOf('/');
             if (slash < 0 || (last != null && last.length() == slash + 1 && name.startsWith(last))) return;
             last = name.substring(0, slash + 1);
-            for (int k = name.indexOf('/'); k >= 0 && k <= slash; k = name.indexOf('/', k + 1)) set.add(name.substring(0, k + 1));
+            set.add(last);
         }
     }
 

@@ -105,4 +105,16 @@ class ZipDirectoryTest {
             assertThrows(IllegalArgumentException.class, () -> zip.hasEntriesUnder("archive"));
         }
     }
+
+    @Test void aNameOfThousandsOfFoldersCostsOneFolder() throws Exception {
+        // Every ancestor of a 60,000-character name of "a/" would be 30,000 strings of 30 KB on average.
+        String deep = "a/".repeat(30_000) + "x";
+        byte[] zip = dev.torch4j.testing.HostileBytes.javaZip(List.of(deep, "top.txt"));
+        ZipArchive archive = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> ZipArchive.open("deep.zip", new HeapRegion(zip), Long.MAX_VALUE));
+        assertEquals(java.util.Set.of(deep.substring(0, deep.length() - 1)), archive.folders());
+        assertTrue(archive.hasEntriesUnder("a/"));
+        assertTrue(archive.hasEntriesUnder("a/".repeat(29_999)));
+        assertFalse(archive.hasEntriesUnder("b/"));
+    }
 }
