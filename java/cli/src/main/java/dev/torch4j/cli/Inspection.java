@@ -8,8 +8,8 @@ import dev.torch4j.stats.TensorHashing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,13 +85,15 @@ record Inspection(String file, String format, Map<String, Object> metadata, List
          * storages hold one tensor: only storages met again get a set of view keys.
          */
         private final Map<Storage, Tensor> firstOnStorage;
-        private final Map<Storage, Set<String>> sharedViews = new IdentityHashMap<>();
+        private final Map<Storage, Set<String>> sharedViews = new HashMap<>();
         long parameters;
         long bytes;
 
         RowCollector(int size) {
             rows = new ArrayList<>(size);
-            firstOnStorage = new IdentityHashMap<>(size);
+            // A HashMap on Storage's hash (its key; equality is identity), not an IdentityHashMap:
+            // no identity hash to make for each of 20,000 storages.
+            firstOnStorage = new HashMap<>(size * 4 / 3 + 16);
         }
 
         void add(String path, Tensor t) {
