@@ -93,6 +93,51 @@ public final class JsonWriter implements Flushable {
         return close(Scope.EMPTY_ARRAY, Scope.ARRAY, ']');
     }
 
+    /**
+     * A member name quoted and escaped once, for names written many times (a field of every row):
+     * {@link #name(Name)} then copies its bytes, where {@link #name(String)} looks at every char
+     * again. Like Jackson's {@code SerializedString}.
+     */
+    public static final class Name {
+        private final String quoted;
+        private final byte[] utf8;
+
+        private Name(String quoted) {
+            this.quoted = quoted;
+            this.utf8 = quoted.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        public static Name of(String name) {
+            StringBuilder quoted = new StringBuilder(name.length() + 2);
+            try {
+                new JsonWriter(quoted, false).string(name);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
+            }
+            return new Name(quoted.toString());
+        }
+
+        @Override public String toString() {
+            return quoted;
+        }
+    }
+
+    /** The next member's name, encoded beforehand; a value must follow. The same output as {@link #name(String)}. */
+    public JsonWriter name(Name name) throws IOException {
+        Scope top = top();
+        if (top != Scope.EMPTY_OBJECT && top != Scope.OBJECT) throw new IllegalStateException("name outside an object");
+        if (top == Scope.OBJECT) out.append(',');
+        newline(depth - 1);
+        if (out instanceof Utf8Sink u) {
+            u.appendBytes(name.utf8);
+            u.appendAscii(": ", 0, pretty ? 2 : 1);
+        } else {
+            out.append(name.quoted).append(pretty ? ": " : ":");
+        }
+        replaceTop(Scope.NAME_WRITTEN);
+        return this;
+    }
+
     /** The next member's name; a value must follow. */
     public JsonWriter name(String name) throws IOException {
         Scope top = top();

@@ -58,7 +58,8 @@ final class Utf8Sink implements Appendable, Flushable {
         return this;
     }
 
-    private Utf8Sink appendBytes(byte[] b) throws IOException {
+    /** Bytes already encoded as UTF-8. */
+    Utf8Sink appendBytes(byte[] b) throws IOException {
         for (int from = 0; from < b.length; ) {
             if (n == buf.length) drain();
             int k = Math.min(b.length - from, buf.length - n);

@@ -59,6 +59,38 @@ class JsonWriterTest {
                 + "  \"\u4e2d\u6587.w\": [3, -4],\n"), text.substring(0, 120));
     }
 
+    /** A name encoded beforehand writes what the same name as a String does, through every kind of output. */
+    @Test void encodedNamesWriteTheSameAsStrings() throws Exception {
+        String[] names = {"path", "", "storage_offset", "q\" b\\ \n \u0001", "caf\u00e9 \u4e2d \uD83D\uDE00", "\u2028 lone \uD83D"};
+        for (boolean pretty : new boolean[] {false, true}) {
+            StringWriter plainChars = new StringWriter();
+            StringWriter encodedChars = new StringWriter();
+            java.io.ByteArrayOutputStream plainBytes = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream encodedBytes = new java.io.ByteArrayOutputStream();
+            StringBuilder plainText = new StringBuilder();
+            StringBuilder encodedText = new StringBuilder();
+            JsonWriter[] plain = {JsonWriter.buffered(plainChars, pretty), JsonWriter.buffered(plainBytes, pretty), new JsonWriter(plainText, pretty)};
+            JsonWriter[] encoded = {JsonWriter.buffered(encodedChars, pretty), JsonWriter.buffered(encodedBytes, pretty),
+                new JsonWriter(encodedText, pretty)};
+            for (int k = 0; k < plain.length; k++) {
+                plain[k].beginObject().name("outer").beginObject();
+                encoded[k].beginObject().name(JsonWriter.Name.of("outer")).beginObject();
+                for (int i = 0; i < names.length; i++) {
+                    plain[k].name(names[i]).value(i);
+                    encoded[k].name(JsonWriter.Name.of(names[i])).value(i);
+                }
+                plain[k].endObject().endObject().finish();
+                encoded[k].endObject().endObject().finish();
+            }
+            assertEquals(plainChars.toString(), encodedChars.toString());
+            assertArrayEquals(plainBytes.toByteArray(), encodedBytes.toByteArray());
+            assertEquals(plainText.toString(), encodedText.toString());
+            Map<?, ?> outer = (Map<?, ?>) ((Map<?, ?>) Json.parse(encodedText.toString())).get("outer");
+            assertEquals(List.of(names), List.copyOf(outer.keySet()));
+        }
+        assertThrows(IllegalStateException.class, () -> new JsonWriter(new StringBuilder(), false).name(JsonWriter.Name.of("x")));
+    }
+
     @Test void escapesWhatJsonRequires() {
         assertEquals("\"q\\\" b\\\\ n\\n t\\t c\\u0001 \u00e9 \uD83D\uDE00 \\u2028\"",
                 Json.write("q\" b\\ n\n t\t c\u0001 \u00e9 \uD83D\uDE00 \u2028"));
