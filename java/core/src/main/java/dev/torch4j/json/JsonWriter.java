@@ -124,27 +124,29 @@ public final class JsonWriter implements Flushable {
 
     /** The next member's name, encoded beforehand; a value must follow. The same output as {@link #name(String)}. */
     public JsonWriter name(Name name) throws IOException {
-        Scope top = top();
-        if (top != Scope.EMPTY_OBJECT && top != Scope.OBJECT) throw new IllegalStateException("name outside an object");
-        if (top == Scope.OBJECT) out.append(',');
-        newline(depth - 1);
-        if (out instanceof Utf8Sink u) {
-            u.appendBytes(name.utf8);
-            u.appendAscii(": ", 0, pretty ? 2 : 1);
-        } else {
-            out.append(name.quoted).append(pretty ? ": " : ":");
-        }
-        replaceTop(Scope.NAME_WRITTEN);
-        return this;
+        beforeName();
+        if (out instanceof Utf8Sink u) u.appendBytes(name.utf8);
+        else out.append(name.quoted);
+        return afterName();
     }
 
     /** The next member's name; a value must follow. */
     public JsonWriter name(String name) throws IOException {
+        beforeName();
+        string(name);
+        return afterName();
+    }
+
+    /** What precedes a member's name: a comma after another member, the line and indentation. */
+    private void beforeName() throws IOException {
         Scope top = top();
         if (top != Scope.EMPTY_OBJECT && top != Scope.OBJECT) throw new IllegalStateException("name outside an object");
         if (top == Scope.OBJECT) out.append(',');
         newline(depth - 1);
-        string(name);
+    }
+
+    /** What follows a member's name: the colon; the member's value is due next. */
+    private JsonWriter afterName() throws IOException {
         if (out instanceof Utf8Sink u) u.appendAscii(": ", 0, pretty ? 2 : 1);
         else out.append(pretty ? ": " : ":");
         replaceTop(Scope.NAME_WRITTEN);
