@@ -75,12 +75,7 @@ final class InspectText {
     }
 
     static String shape(long[] shape) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < shape.length; i++) {
-            if (i > 0) sb.append(", ");
-            sb.append(shape[i]);
-        }
-        return sb.append(']').toString();
+        return java.util.Arrays.toString(shape); // "[3, 4]", "[]": the same text, no stream
     }
 
     static String bytes(long n) {

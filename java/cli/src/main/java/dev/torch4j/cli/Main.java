@@ -41,35 +41,12 @@ public final class Main implements Runnable {
         System.exit(run(args, System.out, System.err));
     }
 
-    static final class Warm implements Runnable, java.util.function.IntConsumer {
-        final String warm; final int n;
-        Warm(String warm, int n) { this.warm = warm; this.n = n; }
-        @Override public void accept(int x) { }
-        @Override public void run() {
-            try {
-                java.io.PrintWriter sink = new java.io.PrintWriter(java.io.OutputStream.nullOutputStream());
-                for (int i = 0; i < n; i++) {
-                    try (dev.torch4j.Checkpoint cp = dev.torch4j.Torch.open(java.nio.file.Path.of(warm))) {
-                        Inspection in = Inspection.of(cp, warm, -1, this, false);
-                        InspectJson.write(in, sink);
-                    }
-                }
-            } catch (Exception e) { e.printStackTrace(); }
-        }
-    }
-
     /** Runs one command line with the given streams (tests call this in-process) and returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         // Buffered (unbuffered, the encoder wrapped each small write in a fresh CharBuffer: ~140 MB of
         // garbage for inspect --json of 20,000 tensors), and JSON documents can bypass the encoder.
         PrintWriter outWriter = new ByteStreamWriter(out);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        String warm = System.getProperty("torch4j.warm");
-        if (warm != null) {
-            Thread t = new Thread(new Warm(warm, Integer.getInteger("torch4j.warmN", 3)), "torch4j-warm");
-            t.setDaemon(true);
-            t.start();
-        }
         boolean debug = Arrays.asList(args).contains("--debug");
         // The common command lines of inspect and scan, and the version, need no picocli model at all.
         Integer direct = DirectRun.version(args, outWriter);
