@@ -77,6 +77,20 @@ final class Oracle {
         return inference.resolve(name);
     }
 
+    private static Path optimizeCases;
+
+    /** gen_optimize_cases.py's output (60 generated models, inputs, PyTorch's outputs), generated once per JVM. */
+    static synchronized Path optimizeCase(String name) throws IOException {
+        if (optimizeCases == null) {
+            Path dir = Files.createTempDirectory("torch4j-optimize-cases");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            int rc = run(300, PYTHON.toString(), script("gen_optimize_cases.py").toString(), dir.toString());
+            if (rc != 0) throw new IOException("gen_optimize_cases.py failed with exit code " + rc);
+            optimizeCases = dir;
+        }
+        return optimizeCases.resolve(name);
+    }
+
     static Path fixture(String name) throws IOException {
         return fixtures().resolve(name);
     }

@@ -67,6 +67,11 @@ public final class RunCommand extends WritingCommand {
     @Option(names = "--threads", paramLabel = "T", description = "libtorch intra-op threads (default: one per core, fewer when the load average exceeds the core count; OpenBLAS's own pool stays at 1).")
     Integer threads;
 
+    @Option(names = "--freeze", description = "Freeze the model for inference before running it (torch.jit.freeze: batch"
+            + " norms folded into the convolutions; a small CNN's call about 0.9x at batch 1, 0.84x at batch 32). The"
+            + " load time includes it.")
+    boolean freeze;
+
     @Option(names = "--benchmark", description = "Time the first call and --iters further calls after --warmup.")
     boolean benchmark;
 
@@ -94,6 +99,13 @@ public final class RunCommand extends WritingCommand {
         if (threads != null) LibtorchThreads.setIntraOp(threads);
         long t0 = System.nanoTime();
         ScriptModel m = ModelFiles.load(model);
+        try {
+            if (freeze) m.optimizeForInference();
+        } catch (LibtorchException e) {
+            m.close();
+            throw CommandFailedException.finding(model + ": cannot freeze it for inference (run it without --freeze): "
+                    + e.getMessage(), e);
+        }
         double loadMs = ms(System.nanoTime() - t0);
         try (m) {
             Object[] callArgs = args.toArray();
@@ -172,6 +184,7 @@ public final class RunCommand extends WritingCommand {
             o.put("method", method);
             o.put("load_ms", round(loadMs));
             o.put("first_ms", round(firstMs));
+            o.put("frozen", freeze);
             if (l != null) {
                 Map<String, Object> lat = new LinkedHashMap<>();
                 lat.put("median", round(l.median()));
@@ -202,7 +215,8 @@ public final class RunCommand extends WritingCommand {
         } else {
             out.printf("model     %s (%s, libtorch %s, %d intra-op threads, OpenBLAS %d)%n", model, method, libtorch, intraOp,
                     LibtorchThreads.openBlasThreads());
-            out.printf("load      %.2f ms (native libraries: %d ms)%n", loadMs, LibtorchBackend.probe().loadMillis());
+            out.printf("load      %.2f ms (native libraries: %d ms)%s%n", loadMs, LibtorchBackend.probe().loadMillis(),
+                    freeze ? ", frozen for inference" : "");
             out.printf("first     %.3f ms%n", firstMs);
             if (l != null) {
                 out.printf("latency   median %.3f ms, p10 %.3f, p90 %.3f, min %.3f (%d iterations after %d warm-up)%n",

@@ -73,6 +73,25 @@ class RunCommandTest {
     }
 
     @Test
+    void frozenRunMatchesPyTorchAndSaysSo() throws Exception {
+        Path dir = OracleAccess.tempDir();
+        Path out = dir.resolve("y.npy");
+        Run r = run(fx("cnn.pt"), "--input", fx("cnn_x32.npy"), "--output", out.toString(), "--freeze", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertNumpyClose(out, fx("cnn_y32.npy"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) Json.parse(r.out());
+        assertEquals(Boolean.TRUE, o.get("frozen"), r.out());
+        Run text = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "--freeze");
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("frozen for inference"), text.out());
+        Run plain = run(fx("mlp.pt"), "--input", fx("mlp_x1.npy"), "--json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> p = (Map<String, Object>) Json.parse(plain.out());
+        assertEquals(Boolean.FALSE, p.get("frozen"), plain.out());
+    }
+
+    @Test
     void severalInputsAndOutputs() throws Exception {
         Path dir = OracleAccess.tempDir();
         List<String> args = new ArrayList<>(List.of(fx("multi.pt"), "--input", fx("multi_x.npy"), "--input", fx("multi_idx.npy")));
