@@ -18,6 +18,7 @@ interface Engine extends AutoCloseable {
     static Engine open(String name, Path model, int threads) throws Exception {
         return switch (name) {
             case "torch4j" -> new Torch4jEngine(model, threads);
+            case "torch4j-frozen" -> new Torch4jEngine(model, threads, true);
             case "torch4j-runner" -> new Torch4jRunnerEngine(model, threads);
             case "javacpp" -> new JavaCppEngine(model, threads);
             case "djl" -> new DjlEngine(model, threads);
