@@ -47,11 +47,11 @@ issue28_table() {
   fi
   local idir=benchmarks/inference/target/workloads icp="benchmarks/inference/target/classes:benchmarks/inference/target/lib/*"
   if [ "${INFERENCE:-auto}" = auto ] && [ -f benchmarks/inference/target/classes/dev/torch4j/bench/infer/DefaultsRow.class ]; then
-    echo "== TorchScript rows: DefaultsRow, torch4j, torch4j frozen (optimizeForInference) and DJL interleaved, ${INFER_ROUNDS:-3} rounds"
+    echo "== TorchScript rows: DefaultsRow, torch4j (OpenBLAS; frozen; MKL; frozen with MKL) and DJL interleaved, ${INFER_ROUNDS:-3} rounds"
     [ -f "$idir/cnn.pt" ] || /usr/bin/python3 java/libtorch/src/test/python/gen_inference_fixtures.py "$idir"
     local ij="$RES/inference-defaults-$TS.jsonl"
     for ((r = 0; r < ${INFER_ROUNDS:-3}; r++)); do
-      for e in torch4j torch4j-frozen djl; do
+      for e in torch4j torch4j-frozen torch4j-mkl torch4j-frozen-mkl djl; do
         java -Dai.djl.offline=true -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -cp "$icp" dev.torch4j.bench.infer.DefaultsRow "$e" cnn_1 "$idir" 2>/dev/null | grep '^{' || true
       done
     done | tee "$ij"

@@ -344,16 +344,22 @@ def inference_rows(paths, same_run):
     rss_key = 'peak_rss_mb' if any('peak_rss_mb' in r for r in ours) else 'rss_mb'
     metric('peak RSS, CNN inference' if rss_key == 'peak_rss_mb' else 'RSS after load + CNN calls', rss_key, '%.0f', ' MB', 1,
            '<= 1.0x', 1.0)
-    # The deployment path (ScriptModel.optimizeForInference after the load, inside the timed load): shown
-    # beside the rows, not deciding them (the rows measure the API's defaults).
-    frozen = [r for r in cnn if r['engine'] == 'torch4j-frozen']
-    if frozen:
+    # Other torch4j configurations, shown beside the rows, not deciding them (the rows measure the
+    # library's defaults): frozen (ScriptModel.optimizeForInference after the load, inside the timed
+    # load) and MKL as the BLAS (org.bytedeco:mkl's redist jar on the class path, -Dtorch4j.libtorch.blas=mkl).
+    variants = (('torch4j-frozen', 'frozen (`optimizeForInference`)'), ('torch4j-mkl', 'MKL as BLAS'),
+                ('torch4j-frozen-mkl', 'frozen, MKL as BLAS'))
+    for engine, label in variants:
+        runs = [r for r in cnn if r['engine'] == engine]
+        if not runs:
+            continue
         for name, key, fmt, unit, scale in (('CNN batch 1, wall per call', 'wall_us', '%.2f', ' ms', 1e-3),
-                                            ('load', 'load_ms', '%.2f', ' s', 1e-3)):
-            a = [r[key] * scale for r in frozen if r.get(key) is not None]
+                                            ('load', 'load_ms', '%.2f', ' s', 1e-3),
+                                            ('peak RSS', 'peak_rss_mb', '%.0f', ' MB', 1)):
+            a = [r[key] * scale for r in runs if r.get(key) is not None]
             b = [r[key] * scale for r in djl if r.get(key) is not None]
             if a and b:
-                out.append(row('TorchScript %s, frozen (`optimizeForInference`), %s' % (name, threads or kind), span(a, fmt, unit),
+                out.append(row('TorchScript %s, %s, %s' % (name, label, threads or kind), span(a, fmt, unit),
                                'DJL ' + span(b, fmt, unit), [], 'info', None, ratio_text='%.2fx' % (med(a) / med(b)),
                                note='%s; median of %d / %d runs' % (where, len(a), len(b)),
                                data={'torch4j': a, 'anchor': b, 'key': key}))

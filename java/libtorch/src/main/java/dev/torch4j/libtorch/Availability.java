@@ -33,6 +33,7 @@ public record Availability(boolean available, String reason, String libtorchVers
         if (available) {
             m.put("load_ms", loadMillis);
             m.put("mobile_bytecode_version", bytecodeVersion);
+            m.put("blas", BlasLibrary.loaded());
             // OpenBLAS picks its kernels from CPUID when it loads unless OPENBLAS_CORETYPE forces some:
             // a forced Haswell on an AVX-512 machine made small matmuls 5-8x slower here.
             String core = System.getenv("OPENBLAS_CORETYPE");

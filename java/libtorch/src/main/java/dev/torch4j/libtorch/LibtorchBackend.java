@@ -50,6 +50,8 @@ public final class LibtorchBackend {
             return Availability.unavailable("JavaCPP pytorch presets not on the class path (" + e.getMessage() + ")", platform);
         } catch (UnsatisfiedLinkError e) {
             return Availability.unavailable("native libraries failed to load for " + platform + ": " + firstLine(e), platform);
+        } catch (IllegalStateException e) {
+            return Availability.unavailable(firstLine(e), platform); // a setting torch4j refused, already in words
         } catch (LinkageError | RuntimeException e) {
             return Availability.unavailable(e.getClass().getSimpleName() + ": " + firstLine(e), platform);
         }

@@ -28,6 +28,7 @@ final class LibtorchLoader {
             System.setProperty(MAX_PHYSICAL_BYTES, "0");
         }
         skipGpuPreloadsOnCpuBuilds();
+        BlasLibrary.Choice blas = BlasLibrary.choose(LibtorchLoader.class.getClassLoader(), Loader.getPlatform());
         long t0 = System.nanoTime();
         // Loads openblas, c10, torch_cpu, torch and the JNI bridge (extracting them to the cache once).
         PrintStream err = System.err;
@@ -39,9 +40,10 @@ final class LibtorchLoader {
         WrapperClassPreloader preloader = WrapperClassPreloader.start(torch.class, "org.bytedeco.pytorch.global.torch",
                 "org.bytedeco.openblas.global.openblas");
         try {
-            loadOneOpenblas();
+            if (blas == BlasLibrary.Choice.OPENBLAS) loadOneOpenblas();
             Loader.load(torch.class);
-            if (System.getenv("OPENBLAS_NUM_THREADS") == null) LibtorchThreads.singleThreadedBlas();
+            String threadsVariable = blas == BlasLibrary.Choice.MKL ? "MKL_NUM_THREADS" : "OPENBLAS_NUM_THREADS";
+            if (System.getenv(threadsVariable) == null) LibtorchThreads.singleThreadedBlas();
             LibtorchThreads.defaultIntraOp();
             if (!Boolean.getBoolean(KEEP_WARNINGS)) errorsOnlyLogging();
         } finally {

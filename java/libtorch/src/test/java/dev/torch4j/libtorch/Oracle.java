@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,32 +64,30 @@ final class Oracle {
         return fixtures;
     }
 
-    private static Path inference;
+    /** Each generator script's output directory, generated once per JVM (the script's name is the key). */
+    private static final Map<String, Path> GENERATED = new HashMap<>();
 
     /** gen_inference_fixtures.py's output (models, .npy inputs and PyTorch's outputs), generated once per JVM. */
-    static synchronized Path inferenceFixture(String name) throws IOException {
-        if (inference == null) {
-            Path dir = Files.createTempDirectory("torch4j-inference-fixtures");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-            int rc = run(300, PYTHON.toString(), script("gen_inference_fixtures.py").toString(), dir.toString());
-            if (rc != 0) throw new IOException("gen_inference_fixtures.py failed with exit code " + rc);
-            inference = dir;
-        }
-        return inference.resolve(name);
+    static Path inferenceFixture(String name) throws IOException {
+        return generated("gen_inference_fixtures.py").resolve(name);
     }
 
-    private static Path optimizeCases;
-
     /** gen_optimize_cases.py's output (60 generated models, inputs, PyTorch's outputs), generated once per JVM. */
-    static synchronized Path optimizeCase(String name) throws IOException {
-        if (optimizeCases == null) {
-            Path dir = Files.createTempDirectory("torch4j-optimize-cases");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-            int rc = run(300, PYTHON.toString(), script("gen_optimize_cases.py").toString(), dir.toString());
-            if (rc != 0) throw new IOException("gen_optimize_cases.py failed with exit code " + rc);
-            optimizeCases = dir;
+    static Path optimizeCase(String name) throws IOException {
+        return generated("gen_optimize_cases.py").resolve(name);
+    }
+
+    private static synchronized Path generated(String script) throws IOException {
+        Path dir = GENERATED.get(script);
+        if (dir == null) {
+            dir = Files.createTempDirectory("torch4j-" + script.replace(".py", ""));
+            Path made = dir;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(made)));
+            int rc = run(300, PYTHON.toString(), script(script).toString(), dir.toString());
+            if (rc != 0) throw new IOException(script + " failed with exit code " + rc);
+            GENERATED.put(script, dir);
         }
-        return optimizeCases.resolve(name);
+        return dir;
     }
 
     static Path fixture(String name) throws IOException {

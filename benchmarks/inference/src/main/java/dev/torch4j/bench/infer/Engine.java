@@ -16,9 +16,14 @@ interface Engine extends AutoCloseable {
 
     /** Loads the engine's classes only when chosen, so one fork never loads two libtorch builds. */
     static Engine open(String name, Path model, int threads) throws Exception {
+        // torch4j's BLAS: OpenBLAS unless the engine's name ends in -mkl (MKL's jar is on this class path,
+        // so the library's "auto" would pick it); a -Dtorch4j.libtorch.blas given on the command line wins.
+        if (name.startsWith("torch4j") && System.getProperty("torch4j.libtorch.blas") == null) {
+            System.setProperty("torch4j.libtorch.blas", name.endsWith("-mkl") ? "mkl" : "openblas");
+        }
         return switch (name) {
-            case "torch4j" -> new Torch4jEngine(model, threads);
-            case "torch4j-frozen" -> new Torch4jEngine(model, threads, true);
+            case "torch4j", "torch4j-mkl" -> new Torch4jEngine(model, threads);
+            case "torch4j-frozen", "torch4j-frozen-mkl" -> new Torch4jEngine(model, threads, true);
             case "torch4j-runner" -> new Torch4jRunnerEngine(model, threads);
             case "javacpp" -> new JavaCppEngine(model, threads);
             case "djl" -> new DjlEngine(model, threads);
