@@ -11,7 +11,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <p>Why offer it: on small convolutions MKL's {@code sgemm} is about twice as fast as OpenBLAS's
  * (profile of the ResNet-like CNN's batch-1 call: OpenBLAS 39% of the call, MKL 22% for DJL's
- * libtorch, which has MKL built in), so the call takes about 0.75x. Why it is not the default: the
+ * libtorch, which has MKL built in), so the call takes about 0.7x. Why it is not the default: the
  * jar is 160 MB, and the process's resident set grows by about 40 MB (MKL's libraries and buffers).
  *
  * <p>{@value #PROPERTY}: {@code auto} (the default: MKL when its jar is there and the user set
