@@ -35,7 +35,13 @@ for %%a in (%*) do (
   if /i "%%~a"=="run" set "COMPILER=-XX:TieredStopAtLevel=4"
 )
 if defined HASH set "YOUNG=-Xmn8m"
+rem The libtorch commands have an archive of their own where one was made (see bin/torch4j).
+set "ARCHIVE=%TORCH4J_HOME%\lib\torch4j.jsa"
+set "FIRST=%~1"
+for %%c in (run export-mobile export-coreml info) do (
+  if /i "%FIRST%"=="%%c" if exist "%TORCH4J_HOME%\lib\torch4j-libtorch.jsa" set "ARCHIVE=%TORCH4J_HOME%\lib\torch4j-libtorch.jsa"
+)
 set "CDS="
-if exist "%TORCH4J_HOME%\lib\torch4j.jsa" set "CDS=-XX:SharedArchiveFile=%TORCH4J_HOME%\lib\torch4j.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+if exist "%ARCHIVE%" set "CDS=-XX:SharedArchiveFile=%ARCHIVE% -Xlog:cds=off -Xlog:cds+dynamic=off"
 "%JAVACMD%" %COMPILER% -XX:+UseSerialGC %YOUNG% -XX:-UsePerfData -Xshare:auto --enable-native-access=ALL-UNNAMED %CDS% -Dtorch4j.home="%TORCH4J_HOME%" %JAVA_OPTS% %TORCH4J_OPTS% -cp "%TORCH4J_HOME%\lib\*" dev.torch4j.cli.Main %*
 exit /b %ERRORLEVEL%

@@ -19,14 +19,30 @@ import java.util.stream.Stream;
 public final class CdsTraining {
     private CdsTraining() {}
 
-    /** {@code args[0]}: a small torch.save zip file (the distribution's sample). */
+    /**
+     * {@code args[0]}: a small torch.save zip file (the distribution's sample); or {@code --libtorch
+     * [SAMPLE.pt]}: the libtorch commands' archive (see {@link #trainLibtorch}).
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: CdsTraining SAMPLE.pt");
+        boolean libtorch = args.length > 0 && args[0].equals("--libtorch");
+        if (!libtorch && args.length != 1) {
+            System.err.println("usage: CdsTraining SAMPLE.pt | CdsTraining --libtorch");
             System.exit(Main.EXIT_ERROR);
         }
-        int code = train(args[0], System.err);
+        int code = libtorch ? trainLibtorch(System.err) : train(args[0], System.err);
         if (code != 0) System.exit(code);
+    }
+
+    /**
+     * The libtorch commands' archive (bin/torch4j records it apart from the general one): {@code info}
+     * loads libtorch, whose preset registers its ~3,000 JavaCPP classes, the cost this archive removes
+     * from {@code run}, {@code export-mobile} and {@code export-coreml}; their help loads their command
+     * classes. 0, or {@link Main#EXIT_ERROR} after naming the step that failed.
+     */
+    static int trainLibtorch(PrintStream log) {
+        List<Step> steps = List.of(step(0, "info"), step(0, "info", "--json"), step(0, "run", "--help"),
+                step(0, "export-mobile", "--help"));
+        return runSteps(steps, log);
     }
 
     /** Runs every step on {@code sample}; 0, or {@link Main#EXIT_ERROR} after naming the step that failed. */
@@ -58,29 +74,34 @@ public final class CdsTraining {
                     step(ScanCommand.EXIT_DANGEROUS, "scan", "--json", tree.toString(), more),
                     // Not `info`: in the platform flavour it loads libtorch, and an archive holding its
                     // ~3000 JavaCPP classes (24 MB) made `info` 0.3 s faster but every other command
-                    // ~0.05 s slower (Java 17 relocates the whole archive at each start).
+                    // ~0.05 s slower (Java 17 relocates the whole archive at each start): the libtorch
+                    // commands have their own archive (trainLibtorch).
                     // The error path (message, exit status), the whole command tree (help) and the version.
                     step(Main.EXIT_ERROR, "inspect", dir.resolve("missing.pt").toString()),
                     step(0, "--help"),
                     step(0, "--version"));
-            PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
             // The two-thread path of a long JSON array (inspect --json of thousands of tensors), which the
             // small sample never takes: its classes would otherwise be read from the jar on first use.
             dev.torch4j.json.JsonWriter many = dev.torch4j.json.JsonWriter.buffered(OutputStream.nullOutputStream(), true);
             many.beginArray().elements(java.util.Collections.nCopies(8192, "x"), dev.torch4j.json.JsonWriter::value)
                     .endArray().finish();
-            for (Step step : steps) {
-                int code = Main.run(step.args(), nowhere, nowhere);
-                if (code != step.exit()) {
-                    log.println("torch4j: class-data-sharing training: 'torch4j " + String.join(" ", step.argv())
-                            + "' ended with status " + code + ", expected " + step.exit());
-                    return Main.EXIT_ERROR;
-                }
-            }
-            return 0;
+            return runSteps(steps, log);
         } finally {
             deleteTree(dir);
         }
+    }
+
+    private static int runSteps(List<Step> steps, PrintStream log) {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        for (Step step : steps) {
+            int code = Main.run(step.args(), nowhere, nowhere);
+            if (code != step.exit()) {
+                log.println("torch4j: class-data-sharing training: 'torch4j " + String.join(" ", step.argv())
+                        + "' ended with status " + code + ", expected " + step.exit());
+                return Main.EXIT_ERROR;
+            }
+        }
+        return 0;
     }
 
     /** {@code posix.system('id')}: GLOBAL, BINUNICODE, TUPLE1, REDUCE (protocol 2). Never run, only scanned. */
