@@ -25,30 +25,26 @@ public final class MklCheck {
         System.out.println("blas " + BlasLibrary.loaded());
         System.out.println("blas threads " + LibtorchThreads.openBlasThreads());
         int checked = 0;
-        for (String model : List.of("mlp", "cnn")) {
-            for (boolean frozen : new boolean[] {false, true}) {
-                try (ScriptModel m = ScriptModel.load(inference.resolve(model + ".pt"))) {
-                    if (frozen) m.optimizeForInference();
-                    for (int batch : new int[] {1, 32}) {
-                        check(m, inference.resolve(model + "_x" + batch + ".npy"), inference.resolve(model + "_y" + batch + ".npy"));
-                        checked++;
-                    }
-                }
-            }
-        }
+        for (String model : List.of("mlp", "cnn")) checked += checkBothWays(inference, model, 1, 32);
         for (String row : Files.readAllLines(cases.resolve("cases.tsv"))) {
-            String id = "case" + row.substring(0, row.indexOf('\t'));
-            for (boolean frozen : new boolean[] {false, true}) {
-                try (ScriptModel m = ScriptModel.load(cases.resolve(id + ".pt"))) {
-                    if (frozen) m.optimizeForInference();
-                    for (int batch : new int[] {1, 5}) {
-                        check(m, cases.resolve(id + "_x" + batch + ".npy"), cases.resolve(id + "_y" + batch + ".npy"));
-                        checked++;
-                    }
-                }
-            }
+            checked += checkBothWays(cases, "case" + row.substring(0, row.indexOf('\t')), 1, 5);
         }
         System.out.println("matched " + checked);
+    }
+
+    /** {@code dir/name.pt} unfrozen, then frozen, on {@code name_x<b>.npy} against {@code name_y<b>.npy}: the checks made. */
+    private static int checkBothWays(Path dir, String name, int... batches) throws Exception {
+        int checked = 0;
+        for (boolean frozen : new boolean[] {false, true}) {
+            try (ScriptModel m = ScriptModel.load(dir.resolve(name + ".pt"))) {
+                if (frozen) m.optimizeForInference();
+                for (int batch : batches) {
+                    check(m, dir.resolve(name + "_x" + batch + ".npy"), dir.resolve(name + "_y" + batch + ".npy"));
+                    checked++;
+                }
+            }
+        }
+        return checked;
     }
 
     private static void check(ScriptModel m, Path x, Path y) throws Exception {
