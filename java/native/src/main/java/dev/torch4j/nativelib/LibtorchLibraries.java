@@ -85,8 +85,11 @@ final class LibtorchLibraries {
     // warning for the pinned openblas jar, c10 logging errors only); the libraries it loads satisfy
     // libtorch4j_mobile's NEEDED entries by soname.
     for (dev.torch4j.spi.NativeBackend backend : java.util.ServiceLoader.load(dev.torch4j.spi.NativeBackend.class, cl)) {
-      if (backend.name().equals("libtorch") && backend.available()) {
-        return LoadResult.from("torch4j-libtorch (JavaCPP)");
+      if (backend.name().equals("libtorch")) {
+        if (backend.available()) return LoadResult.from("torch4j-libtorch (JavaCPP)");
+        // torch4j-libtorch is there and refused (-Dtorch4j.libtorch.disable, a BLAS setting it
+        // rejected...): loading libtorch behind its back would override the user's choice.
+        return LoadResult.failed("libtorch is unavailable: " + backend.describe().get("reason"));
       }
     }
     Class<?> loader;
