@@ -38,15 +38,15 @@ final class BlasLibrary {
     static Choice choose(ClassLoader cl, String platform) {
         String set = System.getProperty(PROPERTY, "auto").trim();
         boolean userSwitches = System.getProperty(OPENBLAS_LOAD) != null || System.getProperty(OPENBLAS_NOLAPACK_LOAD) != null;
-        boolean present = mklJarPresent(cl, platform);
         switch (set) {
             case "openblas":
                 return Choice.OPENBLAS;
             case "auto":
-                if (!present || userSwitches) return Choice.OPENBLAS;
+                // The user's own openblas switches win without a look for MKL (three class path lookups).
+                if (userSwitches || !mklJarPresent(cl, platform)) return Choice.OPENBLAS;
                 break;
             case "mkl":
-                if (!present) {
+                if (!mklJarPresent(cl, platform)) {
                     throw new IllegalStateException("-D" + PROPERTY + "=mkl, but MKL is not on the class path: add"
                             + " org.bytedeco:mkl (classifier " + platform + "-redist) or use openblas");
                 }

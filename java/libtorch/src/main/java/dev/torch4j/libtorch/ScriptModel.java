@@ -118,12 +118,10 @@ public final class ScriptModel implements AutoCloseable {
     }
 
     public ScriptModel train(boolean on) {
-        if (optimized) {
-            if (on) throw frozen("switch to training mode");
-            return this; // a frozen module is in eval mode for good
-        }
         read(m -> {
-            m.train(on);
+            // Checked under the lock optimizeForInference takes to swap the module.
+            if (!optimized) m.train(on);
+            else if (on) throw frozen("switch to training mode"); // a frozen module is in eval mode for good
             return null;
         });
         return this;
@@ -158,12 +156,18 @@ public final class ScriptModel implements AutoCloseable {
      * @throws IllegalStateException when gradients are enabled or the model is closed
      */
     public ScriptModel optimizeForInference() {
-        if (optimized) return this;
-        if (gradients) throw new IllegalStateException("cannot optimise " + path + " for inference while gradients are enabled");
-        JitModule next = read(ScriptModel::optimized);
-        replace(next);
-        optimized = true;
-        return this;
+        // Under the write lock: running calls finish first, and two racing callers cannot both freeze
+        // (freezing a frozen module fails), nor a train(true) land on the frozen one.
+        lock.writeLock().lock();
+        try {
+            if (optimized) return this;
+            if (gradients) throw new IllegalStateException("cannot optimise " + path + " for inference while gradients are enabled");
+            replace(read(ScriptModel::optimized)); // both locks are reentrant for the writer
+            optimized = true;
+            return this;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** The TorchScript graph of {@code forward} as libtorch prints it (for tests and diagnostics). */

@@ -109,6 +109,31 @@ class OptimizeForInferenceTest {
     }
 
     @Test
+    void concurrentCallersFreezeOnceAndCallsKeepMatching() throws Exception {
+        Tensor x = InferenceTest.npy("cnn_x1.npy");
+        float[] expected = InferenceTest.npy("cnn_y1.npy").toFloatArray();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try (ScriptModel m = ScriptModel.load(Oracle.inferenceFixture("cnn.pt"))) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                boolean freezer = t % 2 == 0;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        if (freezer && i == 5) m.optimizeForInference(); // two threads race to freeze
+                        Oracle.assertClose(expected, m.forward(x).toFloatArray(), REL, ABS, "call " + i);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) f.get();
+            assertTrue(m.isOptimizedForInference());
+            assertThrows(IllegalStateException.class, () -> m.train(true));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void gradientsOnRefuseOptimising() throws IOException {
         try (ScriptModel m = ScriptModel.load(Oracle.inferenceFixture("mlp.pt"))) {
             m.withGradients(true);
